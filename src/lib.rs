@@ -1,0 +1,34 @@
+//! # lambda-router
+//!
+//! A router for AWS Lambda functions behind API Gateway (REST API v1, HTTP API v2), ALB and
+//! Lambda Function URLs, in the manner of the Powertools for AWS Lambda (Python) event
+//! handler, with route tables compiled at build time and a request path that allocates
+//! nothing.
+//!
+//! This crate is being built issue by issue; see the README for what is there today.
+#![deny(
+    missing_docs,
+    missing_debug_implementations,
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks
+)]
+
+mod router;
+
+pub use router::compile::RouteError;
+pub use router::matcher::{Match, Params};
+pub use router::method::{Method, MethodSet};
+pub use router::path::PathOptions;
+pub use router::pattern::{PatternError, PatternErrorKind};
+pub use router::table::Table;
+pub use router::{Route, Router, RouterBuilder, parse_pattern};
+
+#[cfg(feature = "build")]
+pub mod build;
+
+#[doc(hidden)]
+pub mod __private;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
