@@ -29,6 +29,20 @@ pub mod build;
 #[doc(hidden)]
 pub mod __private;
 
+/// Includes a router generated at build time (see [`build`](crate::build), feature `build`)
+/// from `$OUT_DIR`. Put it in the module that declares the table.
+///
+/// ```ignore
+/// pub const ROUTES: &[Route<&str>] = &[Route::get("/hello", "hello")];
+/// lambda_router::include_router!("routes.rs"); // defines `pub static ROUTER`
+/// ```
+#[macro_export]
+macro_rules! include_router {
+    ($file:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $file));
+    };
+}
+
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

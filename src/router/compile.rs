@@ -78,7 +78,12 @@ impl fmt::Display for RouteError {
             RouteError::NoMethod { route, pattern } => {
                 write!(f, "route #{route} `{pattern}` answers no method")
             }
-            RouteError::Conflict { route, route_desc, earlier, earlier_desc } => write!(
+            RouteError::Conflict {
+                route,
+                route_desc,
+                earlier,
+                earlier_desc,
+            } => write!(
                 f,
                 "route #{route} `{route_desc}` can never match: route #{earlier} \
                  `{earlier_desc}` has the same shape and answers the same methods first"
@@ -95,14 +100,21 @@ impl std::error::Error for RouteError {}
 /// Compiles routes, in declaration order, into a table.
 pub(crate) fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
     if routes.len() > u16::MAX as usize {
-        return Err(RouteError::TooManyRoutes { count: routes.len() });
+        return Err(RouteError::TooManyRoutes {
+            count: routes.len(),
+        });
     }
     let mut patterns = Vec::with_capacity(routes.len());
     for (index, route) in routes.iter().enumerate() {
-        let parsed = pattern::parse(&route.pattern)
-            .map_err(|error| RouteError::Pattern { route: index, error })?;
+        let parsed = pattern::parse(&route.pattern).map_err(|error| RouteError::Pattern {
+            route: index,
+            error,
+        })?;
         if route.methods.is_empty() {
-            return Err(RouteError::NoMethod { route: index, pattern: route.pattern.clone() });
+            return Err(RouteError::NoMethod {
+                route: index,
+                pattern: route.pattern.clone(),
+            });
         }
         patterns.push(parsed);
     }
@@ -115,10 +127,16 @@ pub(crate) fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
         param_names.extend(parsed.param_names().map(|name| Cow::Owned(name.to_owned())));
         infos.push(RouteInfo {
             pattern: Cow::Owned(route.pattern.clone()),
-            params: Span { start, end: param_names.len() as u32 },
+            params: Span {
+                start,
+                end: param_names.len() as u32,
+            },
             whole_path_tail: matches!(
                 parsed.segments.last(),
-                Some(Segment::Tail { whole_path: true, .. })
+                Some(Segment::Tail {
+                    whole_path: true,
+                    ..
+                })
             ),
         });
     }
@@ -181,7 +199,10 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
             continue;
         }
         let path = parsed.static_path();
-        let entry = Entry { methods: route.methods.bits(), route: index as u16 };
+        let entry = Entry {
+            methods: route.methods.bits(),
+            route: index as u16,
+        };
         match paths.iter_mut().find(|(p, _)| *p == path) {
             Some((_, list)) => list.push(entry),
             None => paths.push((path, vec![entry])),
@@ -201,12 +222,23 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
         seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
     };
     let (displacements, slot_of) = placement;
-    let mut statics = vec![StaticPath { path: Cow::Borrowed(""), entries: Span::EMPTY }; slots];
+    let mut statics = vec![
+        StaticPath {
+            path: Cow::Borrowed(""),
+            entries: Span::EMPTY
+        };
+        slots
+    ];
     for (key, (path, list)) in paths.into_iter().enumerate() {
         let start = entries.len() as u32;
         entries.extend(list);
-        statics[slot_of[key]] =
-            StaticPath { path: Cow::Owned(path), entries: Span { start, end: entries.len() as u32 } };
+        statics[slot_of[key]] = StaticPath {
+            path: Cow::Owned(path),
+            entries: Span {
+                start,
+                end: entries.len() as u32,
+            },
+        };
     }
     (seed, displacements, statics)
 }
@@ -218,7 +250,10 @@ fn place(
     buckets: usize,
     slots: usize,
 ) -> Option<(Vec<(u32, u32)>, Vec<usize>)> {
-    let hashes: Vec<u64> = paths.iter().map(|(p, _)| static_hash(p.as_bytes(), seed)).collect();
+    let hashes: Vec<u64> = paths
+        .iter()
+        .map(|(p, _)| static_hash(p.as_bytes(), seed))
+        .collect();
     let mut sorted = hashes.clone();
     sorted.sort_unstable();
     if sorted.windows(2).any(|w| w[0] == w[1]) {
@@ -290,21 +325,22 @@ fn build_trie(
         if parsed.is_static() {
             continue;
         }
-        let entry = Entry { methods: route.methods.bits(), route: index as u16 };
+        let entry = Entry {
+            methods: route.methods.bits(),
+            route: index as u16,
+        };
         let mut at = 0;
         for segment in &parsed.segments {
             at = match segment {
-                Segment::Static(text) => {
-                    match nodes[at].statics.iter().find(|(t, _)| t == text) {
-                        Some(&(_, child)) => child,
-                        None => {
-                            nodes.push(BuildNode::default());
-                            let child = nodes.len() - 1;
-                            nodes[at].statics.push((text.clone(), child));
-                            child
-                        }
+                Segment::Static(text) => match nodes[at].statics.iter().find(|(t, _)| t == text) {
+                    Some(&(_, child)) => child,
+                    None => {
+                        nodes.push(BuildNode::default());
+                        let child = nodes.len() - 1;
+                        nodes[at].statics.push((text.clone(), child));
+                        child
                     }
-                }
+                },
                 Segment::Param(_) => match nodes[at].param {
                     Some(child) => child,
                     None => {
@@ -330,20 +366,28 @@ fn build_trie(
     for node in &mut nodes {
         node.statics.sort_by(|a, b| a.0.cmp(&b.0));
         let edge_start = edges.len() as u32;
-        edges.extend(
-            node.statics
-                .iter()
-                .map(|(text, child)| Edge { segment: Cow::Owned(text.clone()), node: *child as u32 }),
-        );
+        edges.extend(node.statics.iter().map(|(text, child)| Edge {
+            segment: Cow::Owned(text.clone()),
+            node: *child as u32,
+        }));
         let ends_start = entries.len() as u32;
         entries.extend(&node.ends);
         let tails_start = entries.len() as u32;
         entries.extend(&node.tails);
         flat_nodes.push(Node {
-            edges: Span { start: edge_start, end: edges.len() as u32 },
+            edges: Span {
+                start: edge_start,
+                end: edges.len() as u32,
+            },
             param: node.param.map_or(NO_NODE, |child| child as u32),
-            ends: Span { start: ends_start, end: tails_start },
-            tails: Span { start: tails_start, end: entries.len() as u32 },
+            ends: Span {
+                start: ends_start,
+                end: tails_start,
+            },
+            tails: Span {
+                start: tails_start,
+                end: entries.len() as u32,
+            },
         });
     }
     (flat_nodes, edges)

@@ -33,17 +33,26 @@ pub struct Params<'t, 'p> {
 impl<'t, 'p> Params<'t, 'p> {
     /// No parameters.
     pub fn empty() -> Params<'t, 'p> {
-        Params { names: &[], values: SmallVec::new() }
+        Params {
+            names: &[],
+            values: SmallVec::new(),
+        }
     }
 
     /// The value of the parameter `name`, as it appears in the path (not percent-decoded).
     pub fn get(&self, name: &str) -> Option<&'p str> {
-        self.names.iter().position(|n| n == name).and_then(|i| self.values.get(i).copied())
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| self.values.get(i).copied())
     }
 
     /// The parameters, as `(name, value)`, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&'t str, &'p str)> + '_ {
-        self.names.iter().map(|n| &**n).zip(self.values.iter().copied())
+        self.names
+            .iter()
+            .map(|n| &**n)
+            .zip(self.values.iter().copied())
     }
 
     /// How many named parameters were captured.
@@ -91,7 +100,11 @@ fn is_param_value(segment: &str) -> bool {
     !segment.is_empty()
         && (segment.bytes().all(|b| PARAM_BYTE[b as usize])
             || segment.chars().all(|c| {
-                if c.is_ascii() { PARAM_BYTE[c as usize] } else { c.is_alphanumeric() }
+                if c.is_ascii() {
+                    PARAM_BYTE[c as usize]
+                } else {
+                    c.is_alphanumeric()
+                }
             }))
 }
 
@@ -104,7 +117,10 @@ impl Table {
     #[inline]
     pub fn find<'t, 'p>(&'t self, method: Method, path: &'p str) -> Option<Match<'t, 'p>> {
         if let Some(route) = self.find_static(method, path) {
-            return Some(Match { route, params: Params::empty() });
+            return Some(Match {
+                route,
+                params: Params::empty(),
+            });
         }
         let mut values = Values::new();
         let route = match path.strip_prefix('/') {
@@ -114,7 +130,13 @@ impl Table {
             None => self.tails(0, None, path, method, &mut values)?,
         };
         let info = &self.routes[route];
-        Some(Match { route, params: Params { names: &self.param_names[info.params.range()], values } })
+        Some(Match {
+            route,
+            params: Params {
+                names: &self.param_names[info.params.range()],
+                values,
+            },
+        })
     }
 
     #[inline]
@@ -150,7 +172,9 @@ impl Table {
     ) -> Option<usize> {
         let here = &self.nodes[node];
         let Some(rest) = rest else {
-            return self.first(here.ends, method).or_else(|| self.tails(node, None, path, method, values));
+            return self
+                .first(here.ends, method)
+                .or_else(|| self.tails(node, None, path, method, values));
         };
         let (segment, next) = match rest.find('/') {
             Some(slash) => (&rest[..slash], Some(&rest[slash + 1..])),
@@ -204,7 +228,10 @@ impl Table {
     fn edge(&self, edges: Span, segment: &str) -> Option<usize> {
         let edges = &self.edges[edges.range()];
         if edges.len() <= 8 {
-            return edges.iter().find(|e| e.segment == segment).map(|e| e.node as usize);
+            return edges
+                .iter()
+                .find(|e| e.segment == segment)
+                .map(|e| e.node as usize);
         }
         edges
             .binary_search_by(|e| e.segment.as_bytes().cmp(segment.as_bytes()))

@@ -58,7 +58,13 @@ macro_rules! method_constructors {
 impl<H> Route<H> {
     /// A route that answers `methods` on `pattern`.
     pub const fn new(methods: MethodSet, pattern: &'static str, handler: H) -> Route<H> {
-        Route { methods, pattern, handler, compress: false, cors: true }
+        Route {
+            methods,
+            pattern,
+            handler,
+            compress: false,
+            cors: true,
+        }
     }
 
     method_constructors! {
@@ -148,7 +154,10 @@ impl<H: 'static> Router<H> {
     /// code calls this; the generated code also checks, at compile time, that `table` was
     /// compiled from these very routes.
     pub const fn from_static(routes: &'static [Route<H>], table: &'static Table) -> Router<H> {
-        Router { routes: Routes::Static(routes), table: Cow::Borrowed(table) }
+        Router {
+            routes: Routes::Static(routes),
+            table: Cow::Borrowed(table),
+        }
     }
 
     /// A builder for a router composed at run time.
@@ -195,7 +204,11 @@ impl<H: 'static> fmt::Debug for Router<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
         for (index, route) in self.routes().iter().enumerate() {
-            list.entry(&format_args!("{} {}", route.methods, self.full_pattern(index)));
+            list.entry(&format_args!(
+                "{} {}",
+                route.methods,
+                self.full_pattern(index)
+            ));
         }
         list.finish()
     }
@@ -242,7 +255,8 @@ impl<H: 'static> RouterBuilder<H> {
     /// its own root (`/users` + `/` = `/users`).
     pub fn include(mut self, prefix: &str, other: RouterBuilder<H>) -> RouterBuilder<H> {
         for (pattern, route) in other.routes {
-            self.routes.push((pattern::join_prefix(prefix, &pattern), route));
+            self.routes
+                .push((pattern::join_prefix(prefix, &pattern), route));
         }
         self
     }
@@ -252,7 +266,10 @@ impl<H: 'static> RouterBuilder<H> {
         let specs: Vec<RouteSpec> = self
             .routes
             .iter()
-            .map(|(pattern, route)| RouteSpec { pattern: pattern.clone(), methods: route.methods })
+            .map(|(pattern, route)| RouteSpec {
+                pattern: pattern.clone(),
+                methods: route.methods,
+            })
             .collect();
         let table = compile::compile(&specs)?;
         Ok(Router {
@@ -280,7 +297,9 @@ impl<H: 'static> RouterBuilder<H> {
 
 impl<H: 'static> fmt::Debug for RouterBuilder<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.routes.iter().map(|(pattern, _)| pattern)).finish()
+        f.debug_list()
+            .entries(self.routes.iter().map(|(pattern, _)| pattern))
+            .finish()
     }
 }
 

@@ -12,8 +12,9 @@
 //! | `{name+}`, `{proxy+}` | a greedy tail (API Gateway's spelling): one or more characters, `/` included |
 //! | `.+` | the reference's catch-all tail, unnamed; a bare `.+` matches every path |
 //!
-//! A tail must be the last segment. Empty segments (`//`, a trailing `/`) are refused, as is
-//! a parameter that is not a whole segment (`/file-<id>`): the reference writes patterns as
+//! A tail must be the last segment. A trailing `/` is part of the pattern (`/a/` does not
+//! match `/a`). Empty segments elsewhere (`//`) are refused, as is a parameter that is not a
+//! whole segment (`/file-<id>`): the reference writes patterns as
 //! regular expressions, and both would mean something other than they seem.
 
 use std::fmt;
@@ -28,7 +29,10 @@ pub(crate) enum Segment {
     /// Matches the rest of the path. `name` is `None` for the reference's `.+`.
     /// `whole_path` is the bare `.+` pattern: it matches every non-empty path, `/` included,
     /// and captures it whole.
-    Tail { name: Option<String>, whole_path: bool },
+    Tail {
+        name: Option<String>,
+        whole_path: bool,
+    },
 }
 
 /// A parsed route pattern.
@@ -42,14 +46,18 @@ impl Pattern {
     pub(crate) fn param_names(&self) -> impl Iterator<Item = &str> {
         self.segments.iter().filter_map(|segment| match segment {
             Segment::Param(name) => Some(name.as_str()),
-            Segment::Tail { name: Some(name), .. } => Some(name.as_str()),
+            Segment::Tail {
+                name: Some(name), ..
+            } => Some(name.as_str()),
             _ => None,
         })
     }
 
     /// Whether the pattern has no parameter and no tail (it names one path).
     pub(crate) fn is_static(&self) -> bool {
-        self.segments.iter().all(|s| matches!(s, Segment::Static(_)))
+        self.segments
+            .iter()
+            .all(|s| matches!(s, Segment::Static(_)))
     }
 
     /// The one path a static pattern matches.
@@ -70,14 +78,18 @@ impl Pattern {
     /// Two patterns have the same shape when they match exactly the same paths.
     pub(crate) fn same_shape(&self, other: &Pattern) -> bool {
         self.segments.len() == other.segments.len()
-            && self.segments.iter().zip(&other.segments).all(|pair| match pair {
-                (Segment::Static(a), Segment::Static(b)) => a == b,
-                (Segment::Param(_), Segment::Param(_)) => true,
-                (Segment::Tail { whole_path: a, .. }, Segment::Tail { whole_path: b, .. }) => {
-                    a == b
-                }
-                _ => false,
-            })
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|pair| match pair {
+                    (Segment::Static(a), Segment::Static(b)) => a == b,
+                    (Segment::Param(_), Segment::Param(_)) => true,
+                    (Segment::Tail { whole_path: a, .. }, Segment::Tail { whole_path: b, .. }) => {
+                        a == b
+                    }
+                    _ => false,
+                })
     }
 }
 
@@ -89,7 +101,7 @@ pub enum PatternErrorKind {
     Empty,
     /// The pattern does not start with `/` (and is not the bare `.+`).
     NoLeadingSlash,
-    /// An empty segment: `//`, or a trailing `/`.
+    /// An empty segment: `//`.
     EmptySegment,
     /// A `<` or `{` without its closing `>` or `}`.
     Unclosed,
@@ -113,7 +125,7 @@ impl PatternErrorKind {
         match self {
             PatternErrorKind::Empty => "the pattern is empty",
             PatternErrorKind::NoLeadingSlash => "a pattern must start with `/`",
-            PatternErrorKind::EmptySegment => "empty segment (`//` or a trailing `/`)",
+            PatternErrorKind::EmptySegment => "empty segment (`//`)",
             PatternErrorKind::Unclosed => "unclosed parameter (missing `>` or `}`)",
             PatternErrorKind::BadParamName => {
                 "a parameter name must be an identifier ([A-Za-z_][A-Za-z0-9_]*)"
@@ -154,7 +166,11 @@ pub struct PatternError {
 
 impl PatternError {
     fn new(pattern: &str, offset: usize, kind: PatternErrorKind) -> PatternError {
-        PatternError { pattern: pattern.to_owned(), offset, kind }
+        PatternError {
+            pattern: pattern.to_owned(),
+            offset,
+            kind,
+        }
     }
 
     /// The pattern as written.
@@ -194,7 +210,12 @@ pub(crate) fn parse(pattern: &str) -> Result<Pattern, PatternError> {
         return fail(0, PatternErrorKind::Empty);
     }
     if pattern == ".+" {
-        return Ok(Pattern { segments: vec![Segment::Tail { name: None, whole_path: true }] });
+        return Ok(Pattern {
+            segments: vec![Segment::Tail {
+                name: None,
+                whole_path: true,
+            }],
+        });
     }
     if !pattern.starts_with('/') {
         return fail(0, PatternErrorKind::NoLeadingSlash);
@@ -204,17 +225,30 @@ pub(crate) fn parse(pattern: &str) -> Result<Pattern, PatternError> {
         return Ok(Pattern { segments });
     }
     let mut start = 1;
+    let last_start = pattern.rfind('/').map_or(0, |slash| slash + 1);
     for text in pattern[1..].split('/') {
-        let segment = parse_segment(pattern, start, text)?;
+        // A trailing slash is an empty last segment, matched literally (as matchit and the
+        // reference do); an empty segment anywhere else is a mistake.
+        let segment = if text.is_empty() && start == last_start {
+            Segment::Static(String::new())
+        } else {
+            parse_segment(pattern, start, text)?
+        };
         if let Some(Segment::Tail { .. }) = segments.last() {
             return fail(start, PatternErrorKind::TailNotLast);
         }
         if let Some(name) = match &segment {
-            Segment::Param(name) | Segment::Tail { name: Some(name), .. } => Some(name),
+            Segment::Param(name)
+            | Segment::Tail {
+                name: Some(name), ..
+            } => Some(name),
             _ => None,
         } {
             let taken = segments.iter().any(|s: &Segment| match s {
-                Segment::Param(other) | Segment::Tail { name: Some(other), .. } => other == name,
+                Segment::Param(other)
+                | Segment::Tail {
+                    name: Some(other), ..
+                } => other == name,
                 _ => false,
             });
             if taken {
@@ -233,7 +267,10 @@ fn parse_segment(pattern: &str, start: usize, text: &str) -> Result<Segment, Pat
         return fail(0, PatternErrorKind::EmptySegment);
     }
     if text == ".+" {
-        return Ok(Segment::Tail { name: None, whole_path: false });
+        return Ok(Segment::Tail {
+            name: None,
+            whole_path: false,
+        });
     }
     let bytes = text.as_bytes();
     let close = match bytes[0] {
@@ -257,7 +294,10 @@ fn parse_segment(pattern: &str, start: usize, text: &str) -> Result<Segment, Pat
             return fail(1, PatternErrorKind::BadParamName);
         }
         return Ok(if greedy {
-            Segment::Tail { name: Some(name.to_owned()), whole_path: false }
+            Segment::Tail {
+                name: Some(name.to_owned()),
+                whole_path: false,
+            }
         } else {
             Segment::Param(name.to_owned())
         });
