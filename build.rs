@@ -42,6 +42,10 @@ const TABLES: &[(&str, &str, &[(&str, &str, &str)])] = &[
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "build")]
+    if std::path::Path::new("tests/router_props.rs").exists() {
+        random_tables::write();
+    }
+    #[cfg(feature = "build")]
     for (out, name, mounts) in TABLES {
         if mounts
             .iter()
@@ -57,5 +61,119 @@ fn main() {
             eprintln!("error: {err}");
             std::process::exit(1);
         }
+    }
+}
+
+/// Random route tables, compiled through the build-time path, for the differential property
+/// test (`tests/router_props.rs`): it checks them against run-time tables and a naive matcher.
+#[cfg(feature = "build")]
+mod random_tables {
+    use super::router::{codegen::Build, compile, method::MethodSet};
+    use std::fmt::Write as _;
+
+    const TABLES: usize = 64;
+    const STATICS: [&str; 4] = ["a", "b", "c", "ab"];
+
+    /// xorshift64*: deterministic, so the tables are the same on every build.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    fn pattern(rng: &mut Rng) -> String {
+        if rng.below(40) == 0 {
+            return ".+".to_owned();
+        }
+        let segments = rng.below(4);
+        let mut pattern = String::new();
+        for index in 0..segments {
+            let last = index + 1 == segments;
+            pattern.push('/');
+            match rng.below(10) {
+                0..=4 => pattern.push_str(STATICS[rng.below(4) as usize]),
+                5..=7 => {
+                    let _ = if rng.below(2) == 0 {
+                        write!(pattern, "<p{index}>")
+                    } else {
+                        write!(pattern, "{{p{index}}}")
+                    };
+                }
+                _ if last => pattern.push_str(if rng.below(2) == 0 { ".+" } else { "{rest+}" }),
+                _ => pattern.push_str(STATICS[0]),
+            }
+        }
+        if pattern.is_empty() {
+            pattern.push('/');
+        } else if rng.below(10) == 0 && !pattern.ends_with('+') {
+            pattern.push('/');
+        }
+        pattern
+    }
+
+    pub fn write() {
+        let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut index_file = String::new();
+        let mut made = 0;
+        while made < TABLES {
+            let count = 1 + rng.below(12) as usize;
+            let routes: Vec<(String, u16)> = (0..count)
+                .map(|_| (pattern(&mut rng), 1 + rng.below(7) as u16))
+                .collect();
+            let specs: Vec<compile::RouteSpec> = routes
+                .iter()
+                .map(|(p, m)| compile::RouteSpec {
+                    pattern: p.clone(),
+                    methods: MethodSet::from_bits(*m),
+                })
+                .collect();
+            if compile::compile(&specs).is_err() {
+                continue; // a conflict: draw another table
+            }
+            let mut source = String::from("pub const ROUTES: &[Route<u16>] = &[\n");
+            for (i, (p, m)) in routes.iter().enumerate() {
+                let methods: Vec<String> = MethodSet::from_bits(*m)
+                    .iter()
+                    .map(|m| format!("Method::{m:?}"))
+                    .collect();
+                let _ = writeln!(
+                    source,
+                    "    Route::new(MethodSet::of(&[{}]), {p:?}, {i}),",
+                    methods.join(", ")
+                );
+            }
+            source.push_str("];\n");
+            let file = out.join(format!("random_{made}.rs"));
+            std::fs::write(&file, &source).expect("write random table");
+            Build::new(&format!("random_{made}_router.rs"))
+                .mount("", &file, "ROUTES")
+                .write()
+                .unwrap_or_else(|err| panic!("random table {made}: {err}"));
+            let _ = writeln!(
+                index_file,
+                "pub mod t{made} {{ use lambda_router::{{Method, MethodSet, Route}}; \
+                 include!(concat!(env!(\"OUT_DIR\"), \"/random_{made}.rs\")); \
+                 include!(concat!(env!(\"OUT_DIR\"), \"/random_{made}_router.rs\")); }}"
+            );
+            made += 1;
+        }
+        let _ = write!(
+            index_file,
+            "pub static TABLES: [(&[lambda_router::Route<u16>], &lambda_router::Router<u16>); {TABLES}] = ["
+        );
+        for i in 0..TABLES {
+            let _ = write!(index_file, "(t{i}::ROUTES, &t{i}::ROUTER), ");
+        }
+        index_file.push_str("];\n");
+        std::fs::write(out.join("random_tables.rs"), index_file).expect("write random tables");
     }
 }

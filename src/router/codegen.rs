@@ -294,8 +294,9 @@ fn slice(items: impl Iterator<Item = String>) -> String {
 fn table_literal(table: &Table) -> String {
     let p = "::lambda_router::__private";
     format!(
-        "::lambda_router::Table {{ seed: {seed}, displacements: {displacements}, statics: {statics}, \
-         nodes: {nodes}, edges: {edges}, entries: {entries}, routes: {routes}, param_names: {names} }}",
+        "::lambda_router::Table {{ static_lengths: {lengths}, seed: {seed}, displacements: {displacements}, statics: {statics}, \
+         nodes: {nodes}, edges: {edges}, edge_index: {edge_index}, entries: {entries}, routes: {routes}, param_names: {names} }}",
+        lengths = table.static_lengths,
         seed = table.seed,
         displacements = slice(
             table
@@ -321,11 +322,14 @@ fn table_literal(table: &Table) -> String {
         })),
         edges = slice(table.edges.iter().map(|e| {
             format!(
-                "{p}::Edge {{ segment: {}, node: {} }}",
+                "{p}::Edge {{ parent: {}, key: {}, segment: {}, node: {} }}",
+                e.parent,
+                e.key,
                 cow_str(&e.segment),
                 e.node
             )
         })),
+        edge_index = slice(table.edge_index.iter().map(|i| i.to_string())),
         entries = slice(table.entries.iter().map(|e| {
             format!(
                 "{p}::Entry {{ methods: {}, route: {} }}",

@@ -10,7 +10,8 @@ use std::fmt;
 use super::method::MethodSet;
 use super::pattern::{self, Pattern, PatternError, Segment};
 use super::table::{
-    Edge, Entry, NO_NODE, Node, RouteInfo, Span, StaticPath, Table, static_hash, static_slot,
+    Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, SCAN_EDGES, Span, StaticPath, Table, edge_hash,
+    segment_key, static_hash, static_length_bit, static_slot,
 };
 
 /// One route as the compiler sees it: the full pattern (mount prefix included) and methods.
@@ -142,14 +143,17 @@ pub(crate) fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
     }
 
     let mut entries = Vec::new();
-    let (seed, displacements, statics) = build_statics(routes, &patterns, &mut entries);
-    let (nodes, edges) = build_trie(routes, &patterns, &mut entries);
+    let (static_lengths, seed, displacements, statics) =
+        build_statics(routes, &patterns, &mut entries);
+    let (nodes, edges, edge_index) = build_trie(routes, &patterns, &mut entries);
     Ok(Table {
+        static_lengths,
         seed,
         displacements: Cow::Owned(displacements),
         statics: Cow::Owned(statics),
         nodes: Cow::Owned(nodes),
         edges: Cow::Owned(edges),
+        edge_index: Cow::Owned(edge_index),
         entries: Cow::Owned(entries),
         routes: Cow::Owned(infos),
         param_names: Cow::Owned(param_names),
@@ -188,7 +192,8 @@ fn check_conflicts(routes: &[RouteSpec], patterns: &[Pattern]) -> Result<(), Rou
     Ok(())
 }
 
-type Statics = (u64, Vec<(u32, u32)>, Vec<StaticPath>);
+/// `(static_lengths, seed, displacements, statics)`.
+type Statics = (u64, u64, Vec<(u32, u32)>, Vec<StaticPath>);
 
 /// The static paths, in a perfect hash (CHD: hash, displace, compress).
 fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<Entry>) -> Statics {
@@ -209,8 +214,11 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
         }
     }
     if paths.is_empty() {
-        return (0, Vec::new(), Vec::new());
+        return (0, 0, Vec::new(), Vec::new());
     }
+    let lengths = paths
+        .iter()
+        .fold(0, |bits, (p, _)| bits | static_length_bit(p.len()));
     let slots = paths.len().next_power_of_two();
     let buckets = paths.len().div_ceil(4);
     let mut seed: u64 = 0x5EED;
@@ -240,7 +248,7 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
             },
         };
     }
-    (seed, displacements, statics)
+    (lengths, seed, displacements, statics)
 }
 
 /// One try at placing every key with `seed`: the displacements and each key's slot.
@@ -319,7 +327,7 @@ fn build_trie(
     routes: &[RouteSpec],
     patterns: &[Pattern],
     entries: &mut Vec<Entry>,
-) -> (Vec<Node>, Vec<Edge>) {
+) -> (Vec<Node>, Vec<Edge>, Vec<u32>) {
     let mut nodes = vec![BuildNode::default()];
     for (index, (route, parsed)) in routes.iter().zip(patterns).enumerate() {
         if parsed.is_static() {
@@ -364,9 +372,20 @@ fn build_trie(
     let mut flat_nodes = Vec::with_capacity(nodes.len());
     let mut edges = Vec::new();
     for node in &mut nodes {
-        node.statics.sort_by(|a, b| a.0.cmp(&b.0));
+        // A deterministic order: key, length,
+        // bytes (past the key, the bytes decide; before it, the key already did).
+        node.statics.sort_by(|(a, _), (b, _)| {
+            (segment_key(a.as_bytes()), a.len(), a.as_bytes()).cmp(&(
+                segment_key(b.as_bytes()),
+                b.len(),
+                b.as_bytes(),
+            ))
+        });
         let edge_start = edges.len() as u32;
+        let parent = flat_nodes.len() as u32;
         edges.extend(node.statics.iter().map(|(text, child)| Edge {
+            parent,
+            key: segment_key(text.as_bytes()),
             segment: Cow::Owned(text.clone()),
             node: *child as u32,
         }));
@@ -390,5 +409,30 @@ fn build_trie(
             },
         });
     }
-    (flat_nodes, edges)
+    let edge_index = index_edges(&flat_nodes, &edges);
+    (flat_nodes, edges, edge_index)
+}
+
+/// The open-addressing index of the edges of nodes with more than [`SCAN_EDGES`] children,
+/// at most half full so that probes stay short.
+fn index_edges(nodes: &[Node], edges: &[Edge]) -> Vec<u32> {
+    let indexed: Vec<usize> = nodes
+        .iter()
+        .filter(|n| n.edges.end - n.edges.start > SCAN_EDGES)
+        .flat_map(|n| n.edges.range())
+        .collect();
+    if indexed.is_empty() {
+        return Vec::new();
+    }
+    let slots = (indexed.len() * 2).next_power_of_two();
+    let mut index = vec![NO_EDGE; slots];
+    for edge in indexed {
+        let e = &edges[edge];
+        let mut slot = edge_hash(e.parent, e.key, e.segment.len()) as usize & (slots - 1);
+        while index[slot] != NO_EDGE {
+            slot = (slot + 1) & (slots - 1);
+        }
+        index[slot] = edge as u32;
+    }
+    index
 }

@@ -8,7 +8,10 @@ use smallvec::SmallVec;
 use std::borrow::Cow;
 
 use super::method::{Method, MethodSet};
-use super::table::{Entry, NO_NODE, Span, Table, static_hash, static_slot};
+use super::table::{
+    Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, SCAN_EDGES, Span, StaticPath, Table, edge_hash,
+    segment_key, static_hash, static_length_bit, static_slot,
+};
 
 /// Parameters captured inline before the vector spills to the heap. Four covers every route
 /// of the GitHub API benchmark set (its deepest has four parameters) and keeps a match
@@ -32,6 +35,7 @@ pub struct Params<'t, 'p> {
 
 impl<'t, 'p> Params<'t, 'p> {
     /// No parameters.
+    #[inline]
     pub fn empty() -> Params<'t, 'p> {
         Params {
             names: &[],
@@ -108,7 +112,58 @@ fn is_param_value(segment: &str) -> bool {
             }))
 }
 
+/// The index of the first `/`, eight bytes at a time: segments are a few bytes long, where a
+/// call to memchr costs more than the scan.
+#[inline]
+fn find_slash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut offset = 0;
+    while let Some(chunk) = bytes[offset..].first_chunk::<8>() {
+        let word = u64::from_le_bytes(*chunk) ^ (ONES * b'/' as u64);
+        // The classic "has a zero byte" test: exact for the lowest zero byte, which is the
+        // first `/` in little-endian order.
+        let zeros = word.wrapping_sub(ONES) & !word & HIGHS;
+        if zeros != 0 {
+            return Some(offset + (zeros.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    bytes[offset..]
+        .iter()
+        .position(|&b| b == b'/')
+        .map(|i| offset + i)
+}
+
+/// Splits `rest` at its first `/`: the segment, and what follows the `/` (`None` when
+/// there is no `/`).
+#[inline]
+fn split_segment(rest: &str) -> (&str, Option<&str>) {
+    match find_slash(rest.as_bytes()) {
+        // SAFETY: `slash` indexes a `/` byte of `rest`. `/` is ASCII, so both `slash` and
+        // `slash + 1` are char boundaries of the UTF-8 string `rest`, and `slash < rest.len()`.
+        // (Checked slicing re-validates the boundaries on every segment of every lookup.)
+        Some(slash) => unsafe {
+            (
+                rest.get_unchecked(..slash),
+                Some(rest.get_unchecked(slash + 1..)),
+            )
+        },
+        None => (rest, None),
+    }
+}
+
 type Values<'p> = SmallVec<[&'p str; INLINE_PARAMS]>;
+
+/// The table's arrays as plain slices, taken once per lookup (each `Cow` deref is a branch).
+#[derive(Clone, Copy)]
+struct View<'t> {
+    nodes: &'t [Node],
+    edges: &'t [Edge],
+    edge_index: &'t [u32],
+    entries: &'t [Entry],
+    routes: &'t [RouteInfo],
+}
 
 impl Table {
     /// Finds the route for `method` and `path` (a routing path: prefixes already stripped,
@@ -122,14 +177,21 @@ impl Table {
                 params: Params::empty(),
             });
         }
+        let view = View {
+            nodes: &self.nodes,
+            edges: &self.edges,
+            edge_index: &self.edge_index,
+            entries: &self.entries,
+            routes: &self.routes,
+        };
         let mut values = Values::new();
         let route = match path.strip_prefix('/') {
-            Some("") => self.search(0, None, path, method, &mut values)?,
-            Some(rest) => self.search(0, Some(rest), path, method, &mut values)?,
+            Some("") => view.search(0, None, path, method, &mut values)?,
+            Some(rest) => view.search(0, Some(rest), path, method, &mut values)?,
             // Only the bare `.+` matches a path without its leading `/`.
-            None => self.tails(0, None, path, method, &mut values)?,
+            None => view.tails(0, None, path, method, &mut values)?,
         };
-        let info = &self.routes[route];
+        let info = &view.routes[route];
         Some(Match {
             route,
             params: Params {
@@ -141,58 +203,81 @@ impl Table {
 
     #[inline]
     fn find_static(&self, method: Method, path: &str) -> Option<usize> {
-        if self.statics.is_empty() {
+        let statics: &[StaticPath] = &self.statics;
+        // No static path has this length (or the table has none): skip the hash.
+        if self.static_lengths & static_length_bit(path.len()) == 0 {
             return None;
         }
         let hash = static_hash(path.as_bytes(), self.seed);
-        let slot = &self.statics[static_slot(hash, &self.displacements, self.statics.len())];
-        if slot.path != path {
+        let slot = &statics[static_slot(hash, &self.displacements, statics.len())];
+        if slot.path.len() != path.len() || slot.path != path {
             return None;
         }
-        self.first(slot.entries, method)
+        first(&self.entries[slot.entries.range()], method)
     }
+}
 
-    /// The first route of `span` (declaration order) that answers `method`.
-    #[inline]
-    fn first(&self, span: Span, method: Method) -> Option<usize> {
-        self.entries[span.range()]
-            .iter()
-            .find(|entry| MethodSet::from_bits(entry.methods).contains(method))
-            .map(|entry| entry.route as usize)
-    }
+/// The first route of `entries` (declaration order) that answers `method`.
+#[inline]
+fn first(entries: &[Entry], method: Method) -> Option<usize> {
+    entries
+        .iter()
+        .find(|entry| MethodSet::from_bits(entry.methods).contains(method))
+        .map(|entry| entry.route as usize)
+}
 
+impl<'t> View<'t> {
     /// `rest` is what follows the `/` after this node's segment; `None` when the path ended.
+    /// On failure, `values` may hold extra captures: the caller truncates.
     fn search<'p>(
         &self,
-        node: usize,
-        rest: Option<&'p str>,
+        mut node: usize,
+        mut rest: Option<&'p str>,
         path: &'p str,
         method: Method,
         values: &mut Values<'p>,
     ) -> Option<usize> {
-        let here = &self.nodes[node];
-        let Some(rest) = rest else {
-            return self
-                .first(here.ends, method)
-                .or_else(|| self.tails(node, None, path, method, values));
-        };
-        let (segment, next) = match rest.find('/') {
-            Some(slash) => (&rest[..slash], Some(&rest[slash + 1..])),
-            None => (rest, None),
-        };
-        if let Some(child) = self.edge(here.edges, segment) {
-            if let Some(route) = self.search(child, next, path, method, values) {
-                return Some(route);
+        loop {
+            let here = &self.nodes[node];
+            let Some(remaining) = rest else {
+                return first(&self.entries[here.ends.range()], method)
+                    .or_else(|| self.tails(node, None, path, method, values));
+            };
+            let (segment, next) = split_segment(remaining);
+            let child = self.edge(node, here.edges, segment);
+            let param =
+                (here.param != NO_NODE && is_param_value(segment)).then_some(here.param as usize);
+            let has_tails = here.tails.start != here.tails.end;
+            // One way forward and nothing to fall back on: go on without recursing (most
+            // steps of most tables are like this).
+            match (child, param) {
+                (Some(child), None) if !has_tails => {
+                    (node, rest) = (child, next);
+                    continue;
+                }
+                (None, Some(param)) if !has_tails => {
+                    values.push(segment);
+                    (node, rest) = (param, next);
+                    continue;
+                }
+                _ => {}
             }
-        }
-        if here.param != NO_NODE && is_param_value(segment) {
-            values.push(segment);
-            if let Some(route) = self.search(here.param as usize, next, path, method, values) {
-                return Some(route);
+            let saved = values.len();
+            if let Some(child) = child {
+                if let Some(route) = self.search(child, next, path, method, values) {
+                    return Some(route);
+                }
+                values.truncate(saved);
             }
-            values.pop();
+            if let Some(param) = param {
+                values.push(segment);
+                if let Some(route) = self.search(param, next, path, method, values) {
+                    return Some(route);
+                }
+                values.truncate(saved);
+            }
+            return self.tails(node, Some(remaining), path, method, values);
         }
-        self.tails(node, Some(rest), path, method, values)
     }
 
     /// The tails that start at `node`: `rest` (non-empty) or, for the bare `.+`, the whole path.
@@ -204,9 +289,7 @@ impl Table {
         method: Method,
         values: &mut Values<'p>,
     ) -> Option<usize> {
-        let tails = self.nodes[node].tails;
-        let entries: &[Entry] = &self.entries[tails.range()];
-        for entry in entries {
+        for entry in &self.entries[self.nodes[node].tails.range()] {
             if !MethodSet::from_bits(entry.methods).contains(method) {
                 continue;
             }
@@ -223,19 +306,39 @@ impl Table {
         None
     }
 
-    /// The static child of a node for `segment`.
+    /// The static child of `node` for `segment`.
     #[inline]
-    fn edge(&self, edges: Span, segment: &str) -> Option<usize> {
-        let edges = &self.edges[edges.range()];
-        if edges.len() <= 8 {
-            return edges
+    fn edge(&self, node: usize, edges: Span, segment: &str) -> Option<usize> {
+        let count = edges.end - edges.start;
+        if count == 0 {
+            return None;
+        }
+        let key = segment_key(segment.as_bytes());
+        // Equal keys and lengths settle segments of up to eight bytes; longer ones compare
+        // the bytes past the key.
+        let same = |edge: &Edge| {
+            edge.key == key
+                && edge.segment.len() == segment.len()
+                && (segment.len() <= 8 || edge.segment.as_bytes()[8..] == segment.as_bytes()[8..])
+        };
+        if count <= SCAN_EDGES {
+            return self.edges[edges.range()]
                 .iter()
-                .find(|e| e.segment == segment)
+                .find(|e| same(e))
                 .map(|e| e.node as usize);
         }
-        edges
-            .binary_search_by(|e| e.segment.as_bytes().cmp(segment.as_bytes()))
-            .ok()
-            .map(|i| edges[i].node as usize)
+        let mask = self.edge_index.len() - 1;
+        let mut slot = edge_hash(node as u32, key, segment.len()) as usize & mask;
+        loop {
+            let index = self.edge_index[slot];
+            if index == NO_EDGE {
+                return None;
+            }
+            let edge = &self.edges[index as usize];
+            if edge.parent == node as u32 && same(edge) {
+                return Some(edge.node as usize);
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 }

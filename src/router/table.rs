@@ -56,15 +56,34 @@ pub struct StaticPath {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[doc(hidden)]
 pub struct Edge {
+    /// The node this edge leaves.
+    pub parent: u32,
+    /// [`segment_key`] of `segment`: most lookups are decided by one integer comparison.
+    pub key: u64,
     pub segment: Cow<'static, str>,
     pub node: u32,
 }
 
+/// The first eight bytes of a segment, big-endian (so integer order is byte order), zero
+/// padded. Edges are sorted by `(key, segment)`; equal keys fall back to the bytes.
+#[inline]
+#[doc(hidden)]
+pub fn segment_key(segment: &[u8]) -> u64 {
+    if let Some(head) = segment.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    // Fewer than eight bytes: a short loop, not a variable-length copy (a call to memcpy).
+    let mut key = 0u64;
+    for (i, &byte) in segment.iter().enumerate() {
+        key |= (byte as u64) << (56 - 8 * i);
+    }
+    key
+}
 /// A trie node: the place reached after some segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(hidden)]
 pub struct Node {
-    /// Static children, into `edges`, sorted by segment.
+    /// Static children, into `edges`, sorted by (key, length, bytes).
     pub edges: Span,
     /// The child reached through a parameter, or [`NO_NODE`].
     pub param: u32,
@@ -72,6 +91,22 @@ pub struct Node {
     pub ends: Span,
     /// Routes whose tail (`{name+}`, `.+`) starts here, into `entries`.
     pub tails: Span,
+}
+
+/// A node with more static children than this finds them through `edge_index`; smaller
+/// ones are scanned (a few integer comparisons beat a hash).
+#[doc(hidden)]
+pub const SCAN_EDGES: u32 = 4;
+
+/// An empty slot of `edge_index`.
+#[doc(hidden)]
+pub const NO_EDGE: u32 = u32::MAX;
+
+/// Where the edge from `parent` for a segment of `key` and `len` bytes starts its probe.
+#[inline]
+#[doc(hidden)]
+pub fn edge_hash(parent: u32, key: u64, len: usize) -> u64 {
+    fold(key ^ MULTIPLIER, ((parent as u64) << 32 | len as u64) ^ MIX)
 }
 
 /// `Node::param` when the node has no parameter child.
@@ -94,6 +129,9 @@ pub struct RouteInfo {
 /// generated code can write a table as a `static`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
+    /// One bit per static path length (`static_length_bit`): most dynamic paths skip the hash.
+    #[doc(hidden)]
+    pub static_lengths: u64,
     #[doc(hidden)]
     pub seed: u64,
     #[doc(hidden)]
@@ -104,6 +142,10 @@ pub struct Table {
     pub nodes: Cow<'static, [Node]>,
     #[doc(hidden)]
     pub edges: Cow<'static, [Edge]>,
+    /// Open-addressing index of the edges of large nodes, by [`edge_hash`]: a power-of-two
+    /// number of slots holding an index into `edges` or [`NO_EDGE`].
+    #[doc(hidden)]
+    pub edge_index: Cow<'static, [u32]>,
     #[doc(hidden)]
     pub entries: Cow<'static, [Entry]>,
     #[doc(hidden)]
@@ -129,6 +171,13 @@ impl Table {
     }
 }
 
+/// The bit of `static_lengths` for a path of `len` bytes (lengths from 63 share a bit).
+#[inline]
+#[doc(hidden)]
+pub fn static_length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
 const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
 const MIX: u64 = 0xA076_1D64_78BD_642F;
 
@@ -138,28 +187,44 @@ fn fold(a: u64, b: u64) -> u64 {
     (wide as u64) ^ ((wide >> 64) as u64)
 }
 
-/// The hash of the static-path perfect hash: 8 bytes per step with a 64×64→128 folded
-/// multiply, seeded. Short paths take a few nanoseconds, where SipHash (phf's) takes ~20 ns;
-/// distribution only has to be good enough for the build-time search of displacements,
-/// which retries with another seed when it is not.
+/// The hash of the static-path perfect hash: 16 bytes per step with a 64×64→128 folded
+/// multiply (as wyhash does), seeded. Short paths take a few nanoseconds, where SipHash (phf's)
+/// takes ~20 ns; distribution only has to be good enough for the build-time search of
+/// displacements, which retries with another seed when it is not.
 #[inline]
 #[doc(hidden)]
 pub fn static_hash(key: &[u8], seed: u64) -> u64 {
     let mut hash = seed ^ (key.len() as u64).wrapping_mul(MULTIPLIER);
-    let mut chunks = key.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
-        hash = fold(hash ^ word, MIX);
+    let mut rest = key;
+    while let Some((pair, tail)) = rest.split_first_chunk::<16>() {
+        let (a, b) = pair.split_at(8);
+        let a = u64::from_le_bytes(a.try_into().unwrap_or([0; 8]));
+        let b = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        hash = fold(hash ^ a, b ^ MIX);
+        rest = tail;
     }
-    let tail = chunks.remainder();
-    if !tail.is_empty() {
-        let mut word = [0u8; 8];
-        word[..tail.len()].copy_from_slice(tail);
-        hash = fold(hash ^ u64::from_le_bytes(word), MIX);
+    let (a, b) = read_tail(rest);
+    fold(hash ^ a ^ MULTIPLIER, b ^ MIX)
+}
+
+/// The last 0–15 bytes as two words, zero padded, without a variable-length copy.
+#[inline(always)]
+fn read_tail(rest: &[u8]) -> (u64, u64) {
+    let word = |bytes: &[u8]| {
+        if let Some(head) = bytes.first_chunk::<8>() {
+            return u64::from_le_bytes(*head);
+        }
+        let mut word = 0u64;
+        for (i, &byte) in bytes.iter().enumerate() {
+            word |= (byte as u64) << (8 * i);
+        }
+        word
+    };
+    if rest.len() > 8 {
+        (word(&rest[..8]), word(&rest[8..]))
+    } else {
+        (word(rest), 0)
     }
-    fold(hash, MULTIPLIER)
 }
 
 /// Where a key lands: displacement bucket, then slot, from one hash (CHD, as phf does it).
@@ -169,8 +234,7 @@ pub fn static_hash(key: &[u8], seed: u64) -> u64 {
 pub fn static_slot(hash: u64, displacements: &[(u32, u32)], slots: usize) -> usize {
     let bucket = ((hash >> 32) * displacements.len() as u64 >> 32) as usize;
     let (d1, d2) = displacements[bucket];
-    let spread = fold(hash, MULTIPLIER);
-    let f1 = spread as u32;
-    let f2 = (spread >> 32) as u32 | 1;
+    let f1 = hash as u32;
+    let f2 = (hash as u32).rotate_left(16) | 1;
     f1.wrapping_add(d1.wrapping_mul(f2)).wrapping_add(d2) as usize & (slots - 1)
 }
