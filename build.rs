@@ -16,9 +16,13 @@ mod router {
     pub mod table;
 }
 
-/// `(generated file, router name, [(prefix, source file, Rust path of the const)])`.
+/// `(prefix, source file, Rust path of the const)`.
 #[cfg(feature = "build")]
-const TABLES: &[(&str, &str, &[(&str, &str, &str)])] = &[
+type Mount = (&'static str, &'static str, &'static str);
+
+/// `(generated file, router name, tables mounted into it)`.
+#[cfg(feature = "build")]
+const TABLES: &[(&str, &str, &[Mount])] = &[
     (
         "router_tests.rs",
         "ROUTER",
@@ -111,9 +115,8 @@ mod random_tables {
                 _ => pattern.push_str(STATICS[0]),
             }
         }
-        if pattern.is_empty() {
-            pattern.push('/');
-        } else if rng.below(10) == 0 && !pattern.ends_with('+') {
+        let trailing_slash = !pattern.ends_with('+') && rng.below(10) == 0;
+        if pattern.is_empty() || trailing_slash {
             pattern.push('/');
         }
         pattern

@@ -14,10 +14,8 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     lambda_router::build::compile_routes("src/routes.rs", "routes.rs")
-//!         .unwrap_or_else(|err| panic!("{err}"));
-//! }
+//! lambda_router::build::compile_routes("src/routes.rs", "routes.rs")
+//!     .unwrap_or_else(|err| panic!("{err}"));
 //! ```
 //!
 //! A malformed pattern, or two routes that can never be told apart, fails the build with the

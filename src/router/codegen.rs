@@ -78,13 +78,12 @@ struct ReadRoute {
 /// holds the routes it was generated from.
 ///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     lambda_router::build::Build::new("routes.rs")
-///         .mount("", "src/routes.rs", "ROUTES")
-///         .write()
-///         .unwrap_or_else(|err| panic!("{err}"));
-/// }
+/// // build.rs: the users routes under `/users`, the health routes at the root.
+/// lambda_router::build::Build::new("app_routes.rs")
+///     .mount("/users", "src/users.rs", "crate::users::ROUTES")
+///     .mount("", "src/health.rs", "crate::health::ROUTES")
+///     .write()
+///     .unwrap_or_else(|err| panic!("{err}"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Build {
@@ -263,11 +262,9 @@ impl Build {
 ///
 /// ```no_run
 /// // build.rs
-/// fn main() {
-///     lambda_router::build::compile_routes("src/routes.rs", "routes.rs")
-///         .unwrap_or_else(|err| panic!("{err}"));
-/// }
-/// // src/routes.rs, after `pub const ROUTES: &[Route] = &[...];`:
+/// lambda_router::build::compile_routes("src/routes.rs", "routes.rs")
+///     .unwrap_or_else(|err| panic!("{err}"));
+/// // then in src/routes.rs, after `pub const ROUTES: &[Route] = &[...];`:
 /// // lambda_router::include_router!("routes.rs");
 /// ```
 pub fn compile_routes(file: impl AsRef<Path>, out_name: &str) -> Result<PathBuf, BuildError> {

@@ -251,13 +251,16 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
     (lengths, seed, displacements, statics)
 }
 
+/// The displacement pair of every bucket, and the slot of every key.
+type Placement = (Vec<(u32, u32)>, Vec<usize>);
+
 /// One try at placing every key with `seed`: the displacements and each key's slot.
 fn place(
     paths: &[(String, Vec<Entry>)],
     seed: u64,
     buckets: usize,
     slots: usize,
-) -> Option<(Vec<(u32, u32)>, Vec<usize>)> {
+) -> Option<Placement> {
     let hashes: Vec<u64> = paths
         .iter()
         .map(|(p, _)| static_hash(p.as_bytes(), seed))
@@ -268,7 +271,7 @@ fn place(
         return None;
     }
     // Which bucket each key falls in: the matcher computes it the same way, from the hash.
-    let bucket_of = |hash: u64| ((hash >> 32) * buckets as u64 >> 32) as usize;
+    let bucket_of = |hash: u64| (((hash >> 32) * buckets as u64) >> 32) as usize;
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
     for (key, &hash) in hashes.iter().enumerate() {
         members[bucket_of(hash)].push(key);

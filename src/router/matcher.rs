@@ -245,23 +245,27 @@ impl<'t> View<'t> {
             };
             let (segment, next) = split_segment(remaining);
             let child = self.edge(node, here.edges, segment);
-            let param =
-                (here.param != NO_NODE && is_param_value(segment)).then_some(here.param as usize);
             let has_tails = here.tails.start != here.tails.end;
             // One way forward and nothing to fall back on: go on without recursing (most
             // steps of most tables are like this).
-            match (child, param) {
-                (Some(child), None) if !has_tails => {
-                    (node, rest) = (child, next);
-                    continue;
+            if !has_tails {
+                match child {
+                    Some(child) if here.param == NO_NODE => {
+                        (node, rest) = (child, next);
+                        continue;
+                    }
+                    None if here.param == NO_NODE => return None,
+                    None if is_param_value(segment) => {
+                        values.push(segment);
+                        (node, rest) = (here.param as usize, next);
+                        continue;
+                    }
+                    None => return None,
+                    Some(_) => {}
                 }
-                (None, Some(param)) if !has_tails => {
-                    values.push(segment);
-                    (node, rest) = (param, next);
-                    continue;
-                }
-                _ => {}
             }
+            let param =
+                (here.param != NO_NODE && is_param_value(segment)).then_some(here.param as usize);
             let saved = values.len();
             if let Some(child) = child {
                 if let Some(route) = self.search(child, next, path, method, values) {

@@ -231,7 +231,7 @@ pub struct RouterBuilder<H: 'static> {
 
 impl<H: 'static> RouterBuilder<H> {
     /// Adds a route as declared in a const table.
-    pub fn add(mut self, route: Route<H>) -> RouterBuilder<H> {
+    pub fn push(mut self, route: Route<H>) -> RouterBuilder<H> {
         self.routes.push((route.pattern.to_owned(), route));
         self
     }
@@ -239,7 +239,7 @@ impl<H: 'static> RouterBuilder<H> {
     /// Adds every route of a const table, in order.
     pub fn extend(mut self, routes: impl IntoIterator<Item = Route<H>>) -> RouterBuilder<H> {
         for route in routes {
-            self = self.add(route);
+            self = self.push(route);
         }
         self
     }

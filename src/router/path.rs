@@ -64,11 +64,11 @@ impl PathOptions {
                 path = "/";
                 break;
             }
-            if let Some(rest) = path.strip_prefix(prefix.as_str()) {
-                if rest.starts_with('/') {
-                    path = rest;
-                    break;
-                }
+            if let Some(rest) = path.strip_prefix(prefix.as_str())
+                && rest.starts_with('/')
+            {
+                path = rest;
+                break;
             }
         }
         if path.is_empty() {

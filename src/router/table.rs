@@ -232,7 +232,7 @@ fn read_tail(rest: &[u8]) -> (u64, u64) {
 #[inline]
 #[doc(hidden)]
 pub fn static_slot(hash: u64, displacements: &[(u32, u32)], slots: usize) -> usize {
-    let bucket = ((hash >> 32) * displacements.len() as u64 >> 32) as usize;
+    let bucket = (((hash >> 32) * displacements.len() as u64) >> 32) as usize;
     let (d1, d2) = displacements[bucket];
     let f1 = hash as u32;
     let f2 = (hash as u32).rotate_left(16) | 1;
