@@ -23,6 +23,7 @@ type Mount = (&'static str, &'static str, &'static str);
 /// `(generated file, router name, tables mounted into it)`.
 #[cfg(feature = "build")]
 const TABLES: &[(&str, &str, &[Mount])] = &[
+    ("conformance_routes.rs", "ROUTER", &[("", "examples/conformance/routes.rs", "ROUTES")]),
     (
         "router_tests.rs",
         "ROUTER",
@@ -150,7 +151,7 @@ mod random_tables {
                     .collect();
                 let _ = writeln!(
                     source,
-                    "    Route::new(MethodSet::of(&[{}]), {p:?}, {i}),",
+                    "    Route::with(MethodSet::of(&[{}]), {p:?}, {i}),",
                     methods.join(", ")
                 );
             }

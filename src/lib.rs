@@ -13,7 +13,21 @@
     clippy::undocumented_unsafe_blocks
 )]
 
+mod app;
+mod cors;
+mod error;
+mod event;
+mod response;
 mod router;
+mod runtime;
+
+pub use app::{App, Handler, NotFoundHandler, Workspace};
+pub use cors::Cors;
+pub use runtime::run;
+pub use error::{BodyError, Error, ServiceError};
+pub use event::{EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source};
+pub use response::compress::gzip_acceptable;
+pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
 
 pub use router::compile::RouteError;
 pub use router::matcher::{Match, Params};
@@ -33,7 +47,7 @@ pub mod __private;
 /// from `$OUT_DIR`. Put it in the module that declares the table.
 ///
 /// ```ignore
-/// pub const ROUTES: &[Route<&str>] = &[Route::get("/hello", "hello")];
+/// pub const ROUTES: &[Route] = &[Route::get("/hello", hello)];
 /// lambda_router::include_router!("routes.rs"); // defines `pub static ROUTER`
 /// ```
 #[macro_export]

@@ -8,11 +8,11 @@ mod github;
 #[path = "routes/mounted.rs"]
 mod mounted;
 
-use lambda_router::{Method, PathOptions, Route, RouteError, Router};
+use lambda_router::{Method, PathOptions, Route, RouteError, Router, RouterBuilder};
 
 /// The same routes compiled while the program runs.
 fn runtime<H: Copy>(routes: &'static [Route<H>]) -> Router<H> {
-    Router::builder()
+    RouterBuilder::new()
         .extend(routes.iter().copied())
         .build()
         .expect("routes compile")
@@ -137,7 +137,7 @@ fn parameters_are_borrowed_as_written() {
 
 #[test]
 fn tails_capture_the_rest_of_the_path() {
-    let router = Router::builder()
+    let router = RouterBuilder::new()
         .get("/static/{proxy+}", "proxy")
         .get("/files/.+", "regex")
         .get("/static/<one>", "one")
@@ -160,7 +160,7 @@ fn tails_capture_the_rest_of_the_path() {
     assert_eq!(*router.route(found.route).handler(), "regex");
     assert!(found.params.is_empty());
 
-    let everything = Router::builder()
+    let everything = RouterBuilder::new()
         .get("/hello", "hello")
         .get(".+", "all")
         .build()
@@ -175,7 +175,7 @@ fn tails_capture_the_rest_of_the_path() {
 
 #[test]
 fn equally_specific_routes_go_to_the_first_declared() {
-    let router = Router::builder()
+    let router = RouterBuilder::new()
         .get("/a/<x>", "first")
         .route(&[Method::Get, Method::Post], "/a/<y>", "second")
         .build()
@@ -196,7 +196,7 @@ fn equally_specific_routes_go_to_the_first_declared() {
 
 #[test]
 fn methods() {
-    let router = Router::builder()
+    let router = RouterBuilder::new()
         .get("/r", "get")
         .post("/r", "post")
         .put("/r", "put")
@@ -281,14 +281,14 @@ fn strip_prefixes_cut_once_and_exactly() {
 
 #[test]
 fn mounting_under_a_prefix_at_build_time_and_run_time() {
-    let run_time = Router::builder()
+    let run_time = RouterBuilder::new()
         .include(
             "/users",
-            Router::builder().extend(mounted::users::ROUTES.iter().copied()),
+            RouterBuilder::new().extend(mounted::users::ROUTES.iter().copied()),
         )
         .include(
             "",
-            Router::builder().extend(mounted::health::ROUTES.iter().copied()),
+            RouterBuilder::new().extend(mounted::health::ROUTES.iter().copied()),
         )
         .build()
         .unwrap();
@@ -321,7 +321,7 @@ mod regressions {
     /// matches was hidden by it.
     #[test]
     fn static_route_declared_after_a_dynamic_one_still_wins() {
-        let router = Router::builder()
+        let router = RouterBuilder::new()
             .get("/users/<id>", "dynamic")
             .get("/users/me", "static")
             .build()
@@ -351,7 +351,7 @@ mod regressions {
     /// A greedy tail must take the rest of the path, slashes included.
     #[test]
     fn greedy_tail_takes_slashes() {
-        let router = Router::builder()
+        let router = RouterBuilder::new()
             .get("/proxy/{proxy+}", ())
             .build()
             .unwrap();
@@ -363,14 +363,14 @@ mod regressions {
     /// prefix ending in `/` produced `//`.
     #[test]
     fn prefix_never_produces_a_double_slash() {
-        let inner = || Router::builder().get("/", "root").get("/x", "x");
-        let router = Router::builder()
+        let inner = || RouterBuilder::new().get("/", "root").get("/x", "x");
+        let router = RouterBuilder::new()
             .include("/users/", inner())
             .build()
             .unwrap();
         assert_eq!(router.full_pattern(0), "/users");
         assert_eq!(router.full_pattern(1), "/users/x");
-        let root = Router::builder().include("/", inner()).build().unwrap();
+        let root = RouterBuilder::new().include("/", inner()).build().unwrap();
         assert_eq!(root.full_pattern(0), "/");
     }
 }
@@ -398,7 +398,7 @@ fn malformed_patterns_name_the_route_and_the_byte() {
         ("/x.+", Kind::Regex, 2),
     ];
     for (pattern, kind, offset) in cases {
-        let err = Router::builder()
+        let err = RouterBuilder::new()
             .get("/ok", ())
             .get(pattern, ())
             .build()
@@ -419,7 +419,7 @@ fn malformed_patterns_name_the_route_and_the_byte() {
 
 #[test]
 fn conflicts_name_both_routes() {
-    let err = Router::builder()
+    let err = RouterBuilder::new()
         .get("/a/<x>", ())
         .route(&[Method::Get], "/a/{y}", ())
         .build()
@@ -430,7 +430,7 @@ fn conflicts_name_both_routes() {
          answers the same methods first"
     );
     // Same shape, methods covered by two earlier routes together.
-    let err = Router::builder()
+    let err = RouterBuilder::new()
         .get("/a/.+", ())
         .post("/a/{rest+}", ())
         .route(&[Method::Get, Method::Post], "/a/.+", ())
@@ -449,21 +449,21 @@ fn conflicts_name_both_routes() {
     );
     // Overlapping methods but one still reachable: not a conflict.
     assert!(
-        Router::builder()
+        RouterBuilder::new()
             .route(&[Method::Get, Method::Post], "/a", ())
             .route(&[Method::Post, Method::Put], "/a", ())
             .build()
             .is_ok()
     );
     assert!(
-        Router::builder()
+        RouterBuilder::new()
             .get("/a", ())
             .get("/a", ())
             .build()
             .is_err()
     );
     assert!(matches!(
-        Router::builder().route(&[], "/a", ()).build().unwrap_err(),
+        RouterBuilder::new().route(&[], "/a", ()).build().unwrap_err(),
         RouteError::NoMethod { route: 0, .. }
     ));
 }

@@ -10,7 +10,7 @@ mod random {
     include!(concat!(env!("OUT_DIR"), "/random_tables.rs"));
 }
 
-use lambda_router::{Method, MethodSet, Route, Router};
+use lambda_router::{Method, MethodSet, Route, Router, RouterBuilder};
 use proptest::prelude::*;
 
 /// A pattern segment as the spec describes it.
@@ -226,7 +226,7 @@ proptest! {
     ) {
         let (routes, built): (&[Route<u16>], &Router<u16>) = random::TABLES[table];
         let specs: Vec<(String, MethodSet)> = routes.iter().map(|r| (r.pattern().to_owned(), r.methods())).collect();
-        let run_time = Router::builder().extend(routes.iter().copied()).build().unwrap();
+        let run_time = RouterBuilder::new().extend(routes.iter().copied()).build().unwrap();
         prop_assert_eq!(built.table(), run_time.table());
         let expected = naive_find(&specs, method, &path);
         prop_assert_eq!(lookup(built, method, &path), expected.clone(), "table {}: {:?}", table, specs);
@@ -238,7 +238,7 @@ proptest! {
         routes in routes_strategy(),
         lookups in prop::collection::vec((method_strategy(), path_strategy()), 1..16),
     ) {
-        let mut builder = Router::builder();
+        let mut builder = RouterBuilder::new();
         for (index, (pattern, methods)) in routes.iter().enumerate() {
             let list: Vec<Method> = methods.iter().collect();
             builder = builder.route(&list, pattern, index);

@@ -433,7 +433,7 @@ fn handler_type(ty: &Type) -> Option<TokenStream> {
 fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
     match expr {
         Expr::MethodCall(call) => match call.method.to_string().as_str() {
-            "compress" | "cors" => read_route(&call.receiver),
+            "compress" | "cors" | "cache_control" => read_route(&call.receiver),
             other => Err(format!("unknown route option `.{other}()`")),
         },
         Expr::Paren(inner) => read_route(&inner.expr),
@@ -451,7 +451,7 @@ fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
                 .unwrap_or_default();
             let args: Vec<&Expr> = call.args.iter().collect();
             let (methods, pattern) = match (constructor.as_str(), args.as_slice()) {
-                ("new", [methods, pattern, _]) => (read_methods(methods)?, *pattern),
+                ("new" | "with", [methods, pattern, _]) => (read_methods(methods)?, *pattern),
                 (name, [pattern, _]) => (MethodSet::one(method_named(name)?), *pattern),
                 _ => return Err(format!("cannot read `Route::{constructor}(...)`")),
             };

@@ -25,7 +25,7 @@ pub(crate) struct RouteSpec {
 ///
 /// ```
 /// use lambda_router::{Method, Router, RouteError};
-/// let err = Router::<()>::builder()
+/// let err = lambda_router::RouterBuilder::new()
 ///     .get("/users/<id>", ())
 ///     .get("/users/{user}", ())
 ///     .build()

@@ -22,7 +22,7 @@ const INLINE_PARAMS: usize = 4;
 ///
 /// ```
 /// use lambda_router::{Method, Router};
-/// let router = Router::builder().get("/repos/<owner>/<repo>", "repo").build().unwrap();
+/// let router = lambda_router::RouterBuilder::new().get("/repos/<owner>/<repo>", "repo").build().unwrap();
 /// let found = router.find(Method::Get, "/repos/hyperium/hyper").unwrap();
 /// assert_eq!(found.params.get("owner"), Some("hyperium"));
 /// assert_eq!(found.params.iter().collect::<Vec<_>>(), [("owner", "hyperium"), ("repo", "hyper")]);

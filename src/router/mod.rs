@@ -18,8 +18,10 @@ use std::fmt;
 
 use compile::{RouteError, RouteSpec};
 use matcher::Match;
-use method::{Method, MethodSet};
 use table::Table;
+
+pub(crate) use method::{Method, MethodSet};
+pub(crate) use path::PathOptions;
 
 /// One route: the methods it answers, its pattern, its handler and its options.
 ///
@@ -27,49 +29,67 @@ use table::Table;
 /// `const fn` for that reason:
 ///
 /// ```
-/// use lambda_router::Route;
-/// const ROUTES: &[Route<&str>] = &[
-///     Route::get("/hello", "hello"),
-///     Route::get("/hello/<name>", "hello_name"),
-///     Route::new(lambda_router::MethodSet::of(&[lambda_router::Method::Put, lambda_router::Method::Post]), "/items/<id>", "items"),
-///     Route::get("/compressed", "big").compress(),
-///     Route::get("/nocors", "plain").cors(false),
+/// use lambda_router::{Error, Method, MethodSet, Request, Response, Route};
+/// fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+///     Ok(Response::text(200, "hello"))
+/// }
+/// const ROUTES: &[Route] = &[
+///     Route::get("/hello", hello),
+///     Route::get("/hello/<name>", hello),
+///     Route::new(MethodSet::of(&[Method::Put, Method::Post]), "/items/<id>", hello),
+///     Route::get("/compressed", hello).compress(),
+///     Route::get("/nocors", hello).cors(false),
+///     Route::get("/cached", hello).cache_control("max-age=60"),
 /// ];
 /// assert_eq!(ROUTES[2].pattern(), "/items/<id>");
+///
+/// // The router alone, with any value as the handler:
+/// const IDS: &[Route<u32>] = &[Route::with(MethodSet::one(Method::Get), "/users/<id>", 7)];
+/// assert_eq!(*IDS[0].handler(), 7);
 /// ```
 #[derive(Clone, Copy)]
-pub struct Route<H> {
+pub struct Route<H = crate::app::Handler> {
     methods: MethodSet,
     pattern: &'static str,
     handler: H,
     compress: bool,
     cors: bool,
+    cache_control: Option<&'static str>,
 }
 
 macro_rules! method_constructors {
     ($($name:ident => $method:ident),* $(,)?) => {$(
         #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern`.")]
-        pub const fn $name(pattern: &'static str, handler: H) -> Route<H> {
-            Route::new(MethodSet::one(Method::$method), pattern, handler)
+        pub const fn $name(pattern: &'static str, handler: crate::app::Handler) -> Route {
+            Route::with(MethodSet::one(Method::$method), pattern, handler)
         }
     )*};
 }
 
+impl Route<crate::app::Handler> {
+    /// A route that answers `methods` on `pattern` with an app handler.
+    pub const fn new(methods: MethodSet, pattern: &'static str, handler: crate::app::Handler) -> Route {
+        Route::with(methods, pattern, handler)
+    }
+
+    method_constructors! {
+        get => Get, post => Post, put => Put, patch => Patch, delete => Delete,
+        head => Head, options => Options,
+    }
+}
+
 impl<H> Route<H> {
-    /// A route that answers `methods` on `pattern`.
-    pub const fn new(methods: MethodSet, pattern: &'static str, handler: H) -> Route<H> {
+    /// A route that answers `methods` on `pattern` with any value as its handler (the router
+    /// alone, like matchit's `insert(route, value)`).
+    pub const fn with(methods: MethodSet, pattern: &'static str, handler: H) -> Route<H> {
         Route {
             methods,
             pattern,
             handler,
             compress: false,
             cors: true,
+            cache_control: None,
         }
-    }
-
-    method_constructors! {
-        get => Get, post => Post, put => Put, patch => Patch, delete => Delete,
-        head => Head, options => Options,
     }
 
     /// Asks for gzip on this route's responses when the client accepts it.
@@ -82,6 +102,18 @@ impl<H> Route<H> {
     pub const fn cors(mut self, enabled: bool) -> Route<H> {
         self.cors = enabled;
         self
+    }
+
+    /// Sets `Cache-Control` on the route's 200 responses (`no-cache` on the others), as the
+    /// reference's `cache_control` does.
+    pub const fn cache_control(mut self, value: &'static str) -> Route<H> {
+        self.cache_control = Some(value);
+        self
+    }
+
+    /// The `Cache-Control` value of the route's 200 responses.
+    pub const fn cache_control_value(&self) -> Option<&'static str> {
+        self.cache_control
     }
 
     /// The methods the route answers.
@@ -134,7 +166,7 @@ enum Routes<H: 'static> {
 ///
 /// ```
 /// use lambda_router::{Method, Router};
-/// let router = Router::builder()
+/// let router = lambda_router::RouterBuilder::new()
 ///     .get("/hello", 1)
 ///     .get("/hello/<name>", 2)
 ///     .get("/<message>/<name>", 3)
@@ -144,9 +176,17 @@ enum Routes<H: 'static> {
 /// assert_eq!(*router.route(found.route).handler(), 2);
 /// assert_eq!(found.params.get("name"), Some("world"));
 /// ```
-pub struct Router<H: 'static> {
+pub struct Router<H: 'static = crate::app::Handler> {
     routes: Routes<H>,
     table: Cow<'static, Table>,
+}
+
+impl Router {
+    /// A builder for an app's router composed at run time (see [`RouterBuilder::new`] for a
+    /// router of other values).
+    pub fn builder() -> RouterBuilder {
+        RouterBuilder::new()
+    }
 }
 
 impl<H: 'static> Router<H> {
@@ -160,10 +200,6 @@ impl<H: 'static> Router<H> {
         }
     }
 
-    /// A builder for a router composed at run time.
-    pub fn builder() -> RouterBuilder<H> {
-        RouterBuilder { routes: Vec::new() }
-    }
 
     /// Finds the route for a request. `path` is the routing path (see
     /// [`PathOptions::routing_path`](crate::PathOptions::routing_path)).
@@ -219,17 +255,23 @@ impl<H: 'static> fmt::Debug for Router<H> {
 ///
 /// ```
 /// use lambda_router::{Method, Router};
-/// let users = Router::builder().get("/", "list").get("/<id>", "show");
-/// let router = Router::builder().get("/health", "health").include("/users", users).build().unwrap();
+/// use lambda_router::RouterBuilder;
+/// let users = RouterBuilder::new().get("/", "list").get("/<id>", "show");
+/// let router = RouterBuilder::new().get("/health", "health").include("/users", users).build().unwrap();
 /// let found = router.find(Method::Get, "/users").unwrap();
 /// assert_eq!(*router.route(found.route).handler(), "list");
 /// assert_eq!(router.full_pattern(2), "/users/<id>");
 /// ```
-pub struct RouterBuilder<H: 'static> {
+pub struct RouterBuilder<H: 'static = crate::app::Handler> {
     routes: Vec<(String, Route<H>)>,
 }
 
 impl<H: 'static> RouterBuilder<H> {
+    /// An empty builder.
+    pub fn new() -> RouterBuilder<H> {
+        RouterBuilder { routes: Vec::new() }
+    }
+
     /// Adds a route as declared in a const table.
     pub fn push(mut self, route: Route<H>) -> RouterBuilder<H> {
         self.routes.push((route.pattern.to_owned(), route));
@@ -246,7 +288,7 @@ impl<H: 'static> RouterBuilder<H> {
 
     /// Adds a route answering `methods` on `pattern`. The pattern may be built at run time.
     pub fn route(mut self, methods: &[Method], pattern: &str, handler: H) -> RouterBuilder<H> {
-        let route = Route::new(MethodSet::of(methods), "", handler);
+        let route = Route::with(MethodSet::of(methods), "", handler);
         self.routes.push((pattern.to_owned(), route));
         self
     }

@@ -1,8 +1,8 @@
 //! Health routes, mounted at the root.
 
-use lambda_router::Route;
+use lambda_router::{Method, MethodSet, Route};
 
 pub const ROUTES: &[Route<&str>] = &[
-    Route::get("/status", "status"),
-    Route::get("/.+", "fallback"),
+    Route::with(MethodSet::one(Method::Get), "/status", "status"),
+    Route::with(MethodSet::one(Method::Get), "/.+", "fallback"),
 ];

@@ -1,9 +1,9 @@
 //! Users routes, mounted under `/users` (the reference's split-router sample).
 
-use lambda_router::Route;
+use lambda_router::{Method, MethodSet, Route};
 
 pub const ROUTES: &[Route<&str>] = &[
-    Route::get("/", "list users"),
-    Route::get("/<user_id>", "get user"),
-    Route::post("/", "create user"),
+    Route::with(MethodSet::one(Method::Get), "/", "list users"),
+    Route::with(MethodSet::one(Method::Get), "/<user_id>", "get user"),
+    Route::with(MethodSet::one(Method::Post), "/", "create user"),
 ];

@@ -1,0 +1,99 @@
+//! Headers and query strings: views of the event's tape, searched on demand.
+//!
+//! Events carry these as single-value maps, multi-value maps, or both (REST API v1 sends
+//! both; ALB sends one or the other; HTTP API v2 joins repeated values with commas). These
+//! views answer the same questions whatever the shape, without copying anything.
+
+use super::json::{Json, elements, last_string, members, string};
+
+/// The request headers: names compared case-insensitively, values as the event gives them.
+///
+/// `get` gives one value: the single-value map's (REST API v1 and ALB keep the last of a
+/// repeated header there; HTTP API v2 joins them with `,`), or else the last of the
+/// multi-value map's. `get_all` gives every value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Headers<'a> {
+    /// An object of strings (VPC Lattice v2: of lists).
+    pub(crate) single: Option<Json<'a>>,
+    /// An object of lists of strings.
+    pub(crate) multi: Option<Json<'a>>,
+}
+
+fn find_ci<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
+    members(map?).find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value)
+}
+
+fn find_exact<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
+    members(map?).find(|(key, _)| *key == name).map(|(_, value)| value)
+}
+
+/// A string, or the last string of a list.
+fn one(value: Json<'_>) -> Option<&str> {
+    string(value).or_else(|| last_string(value))
+}
+
+/// A string alone, or every string of a list.
+fn all(value: Option<Json<'_>>) -> impl Iterator<Item = &str> {
+    value.into_iter().flat_map(|v| string(v).into_iter().chain(elements(v).filter_map(string)))
+}
+
+impl<'a> Headers<'a> {
+    /// One value of the header `name` (any case), or `None`.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        find_ci(self.single, name).and_then(one).or_else(|| find_ci(self.multi, name).and_then(last_string))
+    }
+
+    /// Every value of the header `name` (any case), in order.
+    pub fn get_all(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
+        let found = find_ci(self.multi, name).or_else(|| find_ci(self.single, name));
+        all(found)
+    }
+
+    /// Every `(name, value)` pair, names as the event spells them.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        let map = self.multi.or(self.single);
+        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+    }
+}
+
+/// The query string parameters: names compared exactly.
+///
+/// `get` follows the reference per source: REST API v1 and ALB give the last value of a
+/// repeated key, HTTP API v2 the values joined with `,`. Values are as the event gives them:
+/// API Gateway decodes them, ALB does not (`%20` stays).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<'a> {
+    pub(crate) single: Option<Json<'a>>,
+    pub(crate) multi: Option<Json<'a>>,
+    /// HTTP API v2 joins repeated values with `,` in its single-value map.
+    pub(crate) comma_joined: bool,
+}
+
+impl<'a> Query<'a> {
+    /// One value of the parameter `name`, or `None`.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        match find_exact(self.single, name) {
+            Some(value) => one(value),
+            None => find_exact(self.multi, name).and_then(last_string),
+        }
+    }
+
+    /// Every value of the parameter `name`, in order. For HTTP API v2, whose events join
+    /// repeated values with `,`, the joined value is split again.
+    pub fn get_all(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
+        let found = find_exact(self.multi, name).or_else(|| find_exact(self.single, name));
+        let separator = if self.comma_joined { ',' } else { '\0' };
+        all(found).flat_map(move |value| value.split(separator))
+    }
+
+    /// Every `(name, value)` pair.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        let map = self.multi.or(self.single);
+        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+    }
+
+    /// Whether the request has no query parameter.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}

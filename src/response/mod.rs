@@ -1,0 +1,285 @@
+//! Responses: what a handler returns, and how it becomes the Lambda response of the event's
+//! source.
+//!
+//! A `Response` borrows its parts (from the handler's statics or the invocation's arena);
+//! headers and cookies sit in small inline vectors. Encoding writes into buffers reused across
+//! invocations: after warm-up, nothing here allocates.
+
+pub(crate) mod compress;
+pub(crate) mod encode;
+
+use std::fmt;
+
+use smallvec::SmallVec;
+
+/// `application/json`
+pub const APPLICATION_JSON: &str = "application/json";
+/// `text/plain`
+pub const TEXT_PLAIN: &str = "text/plain";
+/// `text/html`
+pub const TEXT_HTML: &str = "text/html";
+
+/// The body of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// No body (`""` on the wire).
+    Empty,
+    /// Text, sent as it is.
+    Text(&'a str),
+    /// Bytes, sent base64-encoded (`isBase64Encoded: true`).
+    Binary(&'a [u8]),
+}
+
+impl Body<'_> {
+    /// The body's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Empty => b"",
+            Body::Text(text) => text.as_bytes(),
+            Body::Binary(bytes) => bytes,
+        }
+    }
+}
+
+/// The `SameSite` attribute of a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    /// `SameSite=Strict`
+    Strict,
+    /// `SameSite=Lax`
+    Lax,
+    /// `SameSite=None`
+    None,
+}
+
+/// A cookie to set, written as the reference writes it
+/// (`name=value; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=Lax`).
+///
+/// ```
+/// use lambda_router::Cookie;
+/// let cookie = Cookie::new("session", "abc").http_only().secure();
+/// assert_eq!(cookie.to_string(), "session=abc; HttpOnly; Secure");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cookie<'a> {
+    name: &'a str,
+    value: &'a str,
+    path: Option<&'a str>,
+    domain: Option<&'a str>,
+    expires: Option<&'a str>,
+    max_age: Option<i64>,
+    http_only: bool,
+    secure: bool,
+    same_site: Option<SameSite>,
+}
+
+impl<'a> Cookie<'a> {
+    /// A cookie `name=value` without attributes.
+    pub const fn new(name: &'a str, value: &'a str) -> Cookie<'a> {
+        Cookie {
+            name,
+            value,
+            path: None,
+            domain: None,
+            expires: None,
+            max_age: None,
+            http_only: false,
+            secure: false,
+            same_site: None,
+        }
+    }
+
+    /// `; Path=...`
+    pub const fn path(mut self, path: &'a str) -> Cookie<'a> {
+        self.path = Some(path);
+        self
+    }
+
+    /// `; Domain=...`
+    pub const fn domain(mut self, domain: &'a str) -> Cookie<'a> {
+        self.domain = Some(domain);
+        self
+    }
+
+    /// `; Expires=...`, an HTTP date as written.
+    pub const fn expires(mut self, http_date: &'a str) -> Cookie<'a> {
+        self.expires = Some(http_date);
+        self
+    }
+
+    /// `; Max-Age=...`; zero or negative is written `Max-Age=0`, as the reference does.
+    pub const fn max_age(mut self, seconds: i64) -> Cookie<'a> {
+        self.max_age = Some(seconds);
+        self
+    }
+
+    /// `; HttpOnly`
+    pub const fn http_only(mut self) -> Cookie<'a> {
+        self.http_only = true;
+        self
+    }
+
+    /// `; Secure`
+    pub const fn secure(mut self) -> Cookie<'a> {
+        self.secure = true;
+        self
+    }
+
+    /// `; SameSite=...`
+    pub const fn same_site(mut self, same_site: SameSite) -> Cookie<'a> {
+        self.same_site = Some(same_site);
+        self
+    }
+}
+
+impl fmt::Display for Cookie<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.name, self.value)?;
+        if let Some(path) = self.path {
+            write!(f, "; Path={path}")?;
+        }
+        if let Some(domain) = self.domain {
+            write!(f, "; Domain={domain}")?;
+        }
+        if let Some(expires) = self.expires {
+            write!(f, "; Expires={expires}")?;
+        }
+        if let Some(max_age) = self.max_age {
+            write!(f, "; Max-Age={}", max_age.max(0))?;
+        }
+        if self.http_only {
+            f.write_str("; HttpOnly")?;
+        }
+        if self.secure {
+            f.write_str("; Secure")?;
+        }
+        if let Some(same_site) = self.same_site {
+            f.write_str(match same_site {
+                SameSite::Strict => "; SameSite=Strict",
+                SameSite::Lax => "; SameSite=Lax",
+                SameSite::None => "; SameSite=None",
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Headers a response sets inline before its vector spills: a content type rides apart, and
+/// few handlers set more than two more.
+const INLINE_HEADERS: usize = 4;
+
+/// A response: status, content type, headers (a name may repeat), cookies and body.
+///
+/// ```
+/// use lambda_router::{Body, Response};
+/// let teapot = Response::text(418, "I'm a teapot").header("X-Custom", "X-Value");
+/// assert_eq!(teapot.status(), 418);
+/// assert_eq!(teapot.content_type(), Some("text/plain"));
+/// assert_eq!(teapot.body(), Body::Text("I'm a teapot"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Response<'a> {
+    status: u16,
+    content_type: Option<&'a str>,
+    headers: SmallVec<[(&'a str, &'a str); INLINE_HEADERS]>,
+    cookies: SmallVec<[Cookie<'a>; 1]>,
+    body: Body<'a>,
+    compress: Option<bool>,
+}
+
+impl<'a> Response<'a> {
+    /// A response with `status`, no content type and no body.
+    pub fn new(status: u16) -> Response<'a> {
+        Response {
+            status,
+            content_type: None,
+            headers: SmallVec::new(),
+            cookies: SmallVec::new(),
+            body: Body::Empty,
+            compress: None,
+        }
+    }
+
+    /// A `text/plain` response.
+    pub fn text(status: u16, text: &'a str) -> Response<'a> {
+        Response::new(status).with_content_type(TEXT_PLAIN).with_body(Body::Text(text))
+    }
+
+    /// A response whose body is JSON text already serialized (see
+    /// [`Request::json_response`](crate::Request::json_response) to serialize a value).
+    pub fn json_text(status: u16, json: &'a str) -> Response<'a> {
+        Response::new(status).with_content_type(APPLICATION_JSON).with_body(Body::Text(json))
+    }
+
+    /// A binary response, sent base64-encoded.
+    pub fn binary(status: u16, content_type: &'a str, bytes: &'a [u8]) -> Response<'a> {
+        Response::new(status).with_content_type(content_type).with_body(Body::Binary(bytes))
+    }
+
+    /// Sets the status code.
+    pub fn with_status(mut self, status: u16) -> Response<'a> {
+        self.status = status;
+        self
+    }
+
+    /// Sets the `Content-Type`.
+    pub fn with_content_type(mut self, content_type: &'a str) -> Response<'a> {
+        self.content_type = Some(content_type);
+        self
+    }
+
+    /// Adds a header; calling it again with the same name adds another value.
+    pub fn header(mut self, name: &'a str, value: &'a str) -> Response<'a> {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Adds a cookie.
+    pub fn cookie(mut self, cookie: Cookie<'a>) -> Response<'a> {
+        self.cookies.push(cookie);
+        self
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: Body<'a>) -> Response<'a> {
+        self.body = body;
+        self
+    }
+
+    /// Asks for gzip (or forbids it) for this response, whatever its route says.
+    pub fn compress(mut self, compress: bool) -> Response<'a> {
+        self.compress = Some(compress);
+        self
+    }
+
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The headers, in the order they were added (the content type apart).
+    pub fn headers(&self) -> &[(&'a str, &'a str)] {
+        &self.headers
+    }
+
+    /// The cookies.
+    pub fn cookies(&self) -> &[Cookie<'a>] {
+        &self.cookies
+    }
+
+    /// The body.
+    pub fn body(&self) -> Body<'a> {
+        self.body
+    }
+
+    pub(crate) fn compression(&self) -> Option<bool> {
+        self.compress
+    }
+}
+
+impl<'a> Response<'a> {
+    /// The content type, if set.
+    pub fn content_type(&self) -> Option<&'a str> {
+        self.content_type
+    }
+}

@@ -1,0 +1,85 @@
+//! Local invocation: events from a file or stdin, one response line each on stdout.
+//!
+//! This mode is how the project is checked from outside (the conformance suite, allocation
+//! counting across the C boundary), so its loop reuses its input line, its workspace and its
+//! output: a stream of events allocates nothing per event once warm.
+
+use std::io::{BufRead, Write};
+
+use crate::event::{EventError, LambdaContext};
+use crate::{App, Workspace};
+
+/// Handles every event of `source` (`-` for stdin); returns the exit code.
+pub(super) fn run_events(app: &App, source: &str) -> i32 {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut workspace = Workspace::new();
+    let result = if source == "-" {
+        let stdin = std::io::stdin();
+        each_line(app, &mut workspace, &mut stdin.lock(), &mut out)
+    } else {
+        match std::fs::read(source) {
+            Ok(content) => run_file(app, &mut workspace, &content, &mut out),
+            Err(err) => {
+                eprintln!("lambda-router: cannot read {source}: {err}");
+                return 1;
+            }
+        }
+    };
+    match result.and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        // A closed stdout (a reader that went away) is the end of the run, not a failure.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(err) => {
+            eprintln!("lambda-router: cannot write the response: {err}");
+            1
+        }
+    }
+}
+
+/// A file holds one event (possibly pretty-printed over many lines) or JSON lines: a file
+/// that does not parse as one document is read line by line.
+fn run_file(app: &App, workspace: &mut Workspace, content: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    let trimmed = content.trim_ascii();
+    match app.handle(workspace, trimmed, &LambdaContext::LOCAL) {
+        Err(EventError::InvalidJson { .. }) => each_line(app, workspace, &mut &*content, out),
+        Ok(response) => {
+            out.write_all(response)?;
+            out.write_all(b"\n")
+        }
+        Err(error) => write_error(workspace, &error, out),
+    }
+}
+
+fn write_error(workspace: &mut Workspace, error: &EventError, out: &mut impl Write) -> std::io::Result<()> {
+    let buffer = workspace.out();
+    App::error_line(buffer, error);
+    out.write_all(buffer)?;
+    out.write_all(b"\n")
+}
+
+fn each_line(app: &App, workspace: &mut Workspace, input: &mut impl BufRead, out: &mut impl Write) -> std::io::Result<()> {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let event = line.trim_ascii();
+        if event.is_empty() {
+            continue;
+        }
+        write_outcome(app, workspace, event, out)?;
+        out.flush()?;
+    }
+}
+
+fn write_outcome(app: &App, workspace: &mut Workspace, event: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    match app.handle(workspace, event, &LambdaContext::LOCAL) {
+        Ok(response) => {
+            out.write_all(response)?;
+            out.write_all(b"\n")
+        }
+        Err(error) => write_error(workspace, &error, out),
+    }
+}
