@@ -23,7 +23,11 @@ type Mount = (&'static str, &'static str, &'static str);
 /// `(generated file, router name, tables mounted into it)`.
 #[cfg(feature = "build")]
 const TABLES: &[(&str, &str, &[Mount])] = &[
-    ("conformance_routes.rs", "ROUTER", &[("", "examples/conformance/routes.rs", "ROUTES")]),
+    (
+        "conformance_routes.rs",
+        "ROUTER",
+        &[("", "examples/conformance/routes.rs", "ROUTES")],
+    ),
     (
         "router_tests.rs",
         "ROUTER",

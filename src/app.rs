@@ -6,6 +6,7 @@
 //! invocations (`Workspace`), so the steady state allocates nothing. No input panics the
 //! process: a bad event is an error value, a panicking handler answers 500.
 
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use bumpalo::Bump;
@@ -15,7 +16,7 @@ use smallvec::SmallVec;
 
 use crate::cors::{Cors, CorsHeaders};
 use crate::error::{Error, ErrorKind};
-use crate::event::{self, EventError, LambdaContext, Request, Source};
+use crate::event::{self, EventError, JsonScratch, LambdaContext, Request, Source};
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, WireBody};
 use crate::response::{Body, Response};
@@ -37,7 +38,8 @@ pub type Handler = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, Error
 /// A not-found handler: answers requests that match no route (pre-flights aside).
 pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
 
-type ErasedErrorHandler = Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
+type ErasedErrorHandler =
+    Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
 
 enum RouterRef {
     Static(&'static Router<Handler>),
@@ -136,7 +138,9 @@ impl App {
         mut self,
         handler: for<'r, 'a> fn(&E, &'r Request<'a>) -> Response<'a>,
     ) -> App {
-        self.error_handlers.push(Box::new(move |err, req| err.downcast_ref::<E>().map(|e| handler(e, req))));
+        self.error_handlers.push(Box::new(move |err, req| {
+            err.downcast_ref::<E>().map(|e| handler(e, req))
+        }));
         self
     }
 
@@ -163,7 +167,14 @@ impl App {
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
         workspace.arena.reset();
-        let Workspace { arena, buffers, tape, out, gzip } = workspace;
+        let Workspace {
+            arena,
+            buffers,
+            tape,
+            out,
+            gzip,
+            scratch,
+        } = workspace;
         let arena: &Bump = arena;
         let len = input.len();
         // The one copy of the payload: simd-json parses (and unescapes) in place, past the end
@@ -172,12 +183,14 @@ impl App {
         buffer[..len].copy_from_slice(input);
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
-            Err(err) => Err(EventError::InvalidJson { offset: err.index() }),
+            Err(err) => Err(EventError::InvalidJson {
+                offset: err.index(),
+            }),
             Ok(()) => match event::parse(parsed.as_value()) {
                 Err(err) => Err(err),
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
-                    self.dispatch(event, arena, &lambda, out, gzip);
+                    self.dispatch(event, arena, &lambda, scratch, out, gzip);
                     Ok(())
                 }
             },
@@ -191,12 +204,15 @@ impl App {
         event: event::Event<'a>,
         arena: &'a Bump,
         lambda: &LambdaContext<'a>,
+        scratch: &'a RefCell<JsonScratch>,
         out: &mut Vec<u8>,
         gzip: &mut Gzip,
     ) {
         let router = self.router();
         let method = Method::parse(event.method);
-        let routing_path = self.paths.routing_path_with(event.path, event.source.ignores_trailing_slash());
+        let routing_path = self
+            .paths
+            .routing_path_with(event.path, event.source.ignores_trailing_slash());
         let found = method.and_then(|m| router.find(m, routing_path));
         let (route, params) = match found {
             Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
@@ -209,13 +225,16 @@ impl App {
             pattern: route.map(|_| router.full_pattern(params.0)),
             arena,
             lambda: *lambda,
+            scratch,
         };
         let cors_on = self.cors.is_some() && route.is_none_or(Route::has_cors);
         let response = match route {
             Some(route) => self.call(*route.handler(), &request),
             None if method == Some(Method::Options) && self.cors.is_some() => {
                 let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
-                Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
+                Response::new(204)
+                    .with_body(Body::Text(""))
+                    .header("Access-Control-Allow-Methods", methods)
             }
             None => match self.not_found {
                 Some(handler) => handler(&request),
@@ -236,7 +255,11 @@ impl App {
                     .copied()
                     .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
                     .unwrap_or("a handler panicked");
-                let detail = if self.debug { request.alloc_str(message) } else { "Internal Server Error" };
+                let detail = if self.debug {
+                    request.alloc_str(message)
+                } else {
+                    "Internal Server Error"
+                };
                 return error_response(request, 500, detail);
             }
         };
@@ -246,8 +269,12 @@ impl App {
             }
         }
         match &error.kind {
-            ErrorKind::Service(service) => error_response(request, service.status(), service.message()),
-            ErrorKind::Body(body) => error_response(request, 400, request.format(format_args!("{body}"))),
+            ErrorKind::Service(service) => {
+                error_response(request, service.status(), service.message())
+            }
+            ErrorKind::Body(body) => {
+                error_response(request, 400, request.format(format_args!("{body}")))
+            }
             ErrorKind::Other(other) => {
                 if self.debug {
                     let mut chain = bumpalo::collections::String::new_in(request.arena());
@@ -286,19 +313,32 @@ impl App {
             }
         }
         if let Some(cache) = route.and_then(Route::cache_control_value) {
-            extra.push(("Cache-Control", if response.status() == 200 { cache } else { "no-cache" }));
+            extra.push((
+                "Cache-Control",
+                if response.status() == 200 {
+                    cache
+                } else {
+                    "no-cache"
+                },
+            ));
         }
         let compress_route = route.is_some_and(Route::compresses);
         let wants_gzip = response.compression().unwrap_or(compress_route);
         let mut body = encode::wire_body(&response.body());
-        if wants_gzip && !matches!(response.body(), Body::Empty) && gzip_acceptable_values(accept_encoding(request)) {
+        if wants_gzip
+            && !matches!(response.body(), Body::Empty)
+            && gzip_acceptable_values(accept_encoding(request))
+        {
             let compressed = gzip.compress(response.body().as_bytes());
             if !compressed.is_empty() {
                 extra.push(("Content-Encoding", "gzip"));
                 body = WireBody::Base64(compressed);
             }
         }
-        let vary = match (cors_on, compress_route || response.compression() == Some(true)) {
+        let vary = match (
+            cors_on,
+            compress_route || response.compression() == Some(true),
+        ) {
             (true, true) => Some("Origin, Accept-Encoding"),
             (true, false) => Some("Origin"),
             (false, true) => Some("Accept-Encoding"),
@@ -350,7 +390,10 @@ struct ErrorBody<'m> {
 /// `{"statusCode":N,"message":"..."}`, as the reference answers an HTTP error.
 fn error_response<'a>(request: &Request<'a>, status: u16, message: &str) -> Response<'a> {
     let body = request
-        .to_json(&ErrorBody { status_code: status, message })
+        .to_json(&ErrorBody {
+            status_code: status,
+            message,
+        })
         .unwrap_or(r#"{"statusCode":500,"message":"Internal Server Error"}"#);
     Response::json_text(status, body)
 }
@@ -374,7 +417,14 @@ fn accept_encoding<'a>(request: &Request<'a>) -> impl Iterator<Item = &'a str> +
 fn debug_from_env() -> bool {
     ["POWERTOOLS_EVENT_HANDLER_DEBUG", "POWERTOOLS_DEV"]
         .iter()
-        .any(|name| std::env::var(name).is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")))
+        .any(|name| {
+            std::env::var(name).is_ok_and(|v| {
+                matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "1" | "true" | "yes" | "on"
+                )
+            })
+        })
 }
 
 /// Memory one worker reuses across invocations: the arena, simd-json's buffers and tape, the
@@ -385,12 +435,20 @@ pub struct Workspace {
     tape: Option<Tape<'static>>,
     out: Vec<u8>,
     gzip: Gzip,
+    scratch: RefCell<JsonScratch>,
 }
 
 impl Workspace {
     /// An empty workspace; it grows to the largest invocation it sees and stays there.
     pub fn new() -> Workspace {
-        Workspace { arena: Bump::new(), buffers: Buffers::new(4096), tape: None, out: Vec::new(), gzip: Gzip::new() }
+        Workspace {
+            arena: Bump::new(),
+            buffers: Buffers::new(4096),
+            tape: None,
+            out: Vec::new(),
+            gzip: Gzip::new(),
+            scratch: RefCell::default(),
+        }
     }
 
     /// The output buffer, for writing an error line.
@@ -413,4 +471,3 @@ impl std::fmt::Debug for Workspace {
             .finish_non_exhaustive()
     }
 }
-

@@ -26,7 +26,10 @@ pub struct ServiceError {
 impl ServiceError {
     /// An error with any status. A `&'static str` message costs no allocation.
     pub fn new(status: u16, message: impl Into<Cow<'static, str>>) -> ServiceError {
-        ServiceError { status, message: message.into() }
+        ServiceError {
+            status,
+            message: message.into(),
+        }
     }
 
     /// 400 Bad Request.
@@ -116,12 +119,10 @@ pub enum BodyError {
     InvalidBase64,
     /// The body is not UTF-8.
     InvalidUtf8,
-    /// The body is not JSON of the expected shape; line and column of the problem.
+    /// The body is not JSON of the expected shape; where the problem was found.
     InvalidJson {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
+        /// Byte offset into the body (for a shape error, where the reader stood).
+        offset: usize,
     },
 }
 
@@ -130,8 +131,8 @@ impl fmt::Display for BodyError {
         match self {
             BodyError::InvalidBase64 => f.write_str("the body is not valid base64"),
             BodyError::InvalidUtf8 => f.write_str("the body is not UTF-8"),
-            BodyError::InvalidJson { line, column } => {
-                write!(f, "the body is not the expected JSON (line {line}, column {column})")
+            BodyError::InvalidJson { offset } => {
+                write!(f, "the body is not the expected JSON (at byte {offset})")
             }
         }
     }
@@ -197,16 +198,30 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
         // concrete type, with no allocation either way.
         let mut slot = Some(error);
         let any: &mut dyn Any = &mut slot;
-        if let Some(service) = any.downcast_mut::<Option<ServiceError>>().and_then(Option::take) {
-            return Error { kind: ErrorKind::Service(service) };
+        if let Some(service) = any
+            .downcast_mut::<Option<ServiceError>>()
+            .and_then(Option::take)
+        {
+            return Error {
+                kind: ErrorKind::Service(service),
+            };
         }
-        if let Some(body) = any.downcast_mut::<Option<BodyError>>().and_then(Option::take) {
-            return Error { kind: ErrorKind::Body(body) };
+        if let Some(body) = any
+            .downcast_mut::<Option<BodyError>>()
+            .and_then(Option::take)
+        {
+            return Error {
+                kind: ErrorKind::Body(body),
+            };
         }
         match slot {
-            Some(error) => Error { kind: ErrorKind::Other(Box::new(error)) },
+            Some(error) => Error {
+                kind: ErrorKind::Other(Box::new(error)),
+            },
             // Taken only by a branch that returned above.
-            None => Error { kind: ErrorKind::Service(ServiceError::internal("Internal Server Error")) },
+            None => Error {
+                kind: ErrorKind::Service(ServiceError::internal("Internal Server Error")),
+            },
         }
     }
 }

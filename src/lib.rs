@@ -23,11 +23,13 @@ mod runtime;
 
 pub use app::{App, Handler, NotFoundHandler, Workspace};
 pub use cors::Cors;
-pub use runtime::run;
 pub use error::{BodyError, Error, ServiceError};
-pub use event::{EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source};
+pub use event::{
+    EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source,
+};
 pub use response::compress::gzip_acceptable;
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
+pub use runtime::run;
 
 pub use router::compile::RouteError;
 pub use router::matcher::{Match, Params};

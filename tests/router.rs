@@ -463,7 +463,10 @@ fn conflicts_name_both_routes() {
             .is_err()
     );
     assert!(matches!(
-        RouterBuilder::new().route(&[], "/a", ()).build().unwrap_err(),
+        RouterBuilder::new()
+            .route(&[], "/a", ())
+            .build()
+            .unwrap_err(),
         RouteError::NoMethod { route: 0, .. }
     ));
 }

@@ -20,11 +20,15 @@ pub struct Headers<'a> {
 }
 
 fn find_ci<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
-    members(map?).find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value)
+    members(map?)
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
 }
 
 fn find_exact<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
-    members(map?).find(|(key, _)| *key == name).map(|(_, value)| value)
+    members(map?)
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
 }
 
 /// A string, or the last string of a list.
@@ -34,13 +38,17 @@ fn one(value: Json<'_>) -> Option<&str> {
 
 /// A string alone, or every string of a list.
 fn all(value: Option<Json<'_>>) -> impl Iterator<Item = &str> {
-    value.into_iter().flat_map(|v| string(v).into_iter().chain(elements(v).filter_map(string)))
+    value
+        .into_iter()
+        .flat_map(|v| string(v).into_iter().chain(elements(v).filter_map(string)))
 }
 
 impl<'a> Headers<'a> {
     /// One value of the header `name` (any case), or `None`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
-        find_ci(self.single, name).and_then(one).or_else(|| find_ci(self.multi, name).and_then(last_string))
+        find_ci(self.single, name)
+            .and_then(one)
+            .or_else(|| find_ci(self.multi, name).and_then(last_string))
     }
 
     /// Every value of the header `name` (any case), in order.
@@ -52,7 +60,9 @@ impl<'a> Headers<'a> {
     /// Every `(name, value)` pair, names as the event spells them.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
-        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+        map.into_iter()
+            .flat_map(members)
+            .flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
     }
 }
 
@@ -89,7 +99,9 @@ impl<'a> Query<'a> {
     /// Every `(name, value)` pair.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
-        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+        map.into_iter()
+            .flat_map(members)
+            .flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
     }
 
     /// Whether the request has no query parameter.

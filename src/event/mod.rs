@@ -13,6 +13,7 @@ mod request;
 pub use detect::EventError;
 pub(crate) use detect::parse;
 pub use fields::{Headers, Query};
+pub(crate) use request::JsonScratch;
 pub use request::{ExactNumber, JsonValue, LambdaContext, Request};
 
 use json::Json;

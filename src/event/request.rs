@@ -2,9 +2,12 @@
 //! produce new bytes (a base64-decoded body, a serialized response) write into the
 //! invocation's arena. Nothing allocates on the heap.
 
+use std::cell::RefCell;
+
 use bumpalo::Bump;
 use serde::{Deserialize, Serialize};
 use simd_json::prelude::*;
+use simd_json::{Buffers, INPUT_PADDING, tape::Tape};
 
 use super::json::{Json, elements, member, members, string};
 use super::{Event, Headers, Query, Source};
@@ -88,6 +91,7 @@ impl<'a> JsonValue<'a> {
 ///     amount: ExactNumber<'a>,
 /// }
 /// let order: Order = serde_json::from_str(r#"{"amount": 0.10000000000000000555}"#).unwrap();
+/// // In a handler: `let order: Order = req.json_exact()?;`
 /// assert_eq!(order.amount.as_str(), "0.10000000000000000555");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,11 +109,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for ExactNumber<'a> {
         let raw = <&'a serde_json::value::RawValue>::deserialize(deserializer)?;
         let text = raw.get();
         let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
-            && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
         if is_number {
             Ok(ExactNumber(text))
         } else {
-            Err(serde::de::Error::custom(format_args!("expected a number, found {text}")))
+            Err(serde::de::Error::custom(format_args!(
+                "expected a number, found {text}"
+            )))
         }
     }
 }
@@ -130,6 +138,20 @@ pub struct Request<'a> {
     pub(crate) pattern: Option<&'a str>,
     pub(crate) arena: &'a Bump,
     pub(crate) lambda: LambdaContext<'a>,
+    pub(crate) scratch: &'a RefCell<JsonScratch>,
+}
+
+/// simd-json's buffers and tape for request bodies, kept in the workspace and reused.
+#[derive(Default)]
+pub(crate) struct JsonScratch {
+    buffers: Option<Buffers>,
+    tape: Option<Tape<'static>>,
+}
+
+impl std::fmt::Debug for JsonScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonScratch").finish_non_exhaustive()
+    }
 }
 
 impl<'a> Request<'a> {
@@ -224,12 +246,16 @@ impl<'a> Request<'a> {
 
     /// The body's bytes, base64-decoded when the event says so (into the arena).
     pub fn body_bytes(&self) -> Result<&'a [u8], BodyError> {
-        let Some(body) = self.event.body else { return Ok(b"") };
+        let Some(body) = self.event.body else {
+            return Ok(b"");
+        };
         if !self.event.base64 {
             return Ok(body.as_bytes());
         }
         let base64 = base64_simd::STANDARD;
-        let len = base64.decoded_length(body.as_bytes()).map_err(|_| BodyError::InvalidBase64)?;
+        let len = base64
+            .decoded_length(body.as_bytes())
+            .map_err(|_| BodyError::InvalidBase64)?;
         let out = self.arena.alloc_slice_fill_copy(len, 0u8);
         match base64.decode(body.as_bytes(), base64_simd::Out::from_slice(out)) {
             Ok(decoded) => Ok(decoded),
@@ -243,9 +269,40 @@ impl<'a> Request<'a> {
     }
 
     /// The JSON body deserialized into `T`, borrowing from the body where `T` borrows.
+    ///
+    /// Parsed by simd-json from a copy of the body in the arena, with buffers reused across
+    /// invocations: no heap allocation, escaped strings included (unescaped in place).
+    /// [`ExactNumber`] and `serde_json::value::RawValue` need
+    /// [`json_exact`](Self::json_exact).
     pub fn json<T: Deserialize<'a>>(&self) -> Result<T, BodyError> {
-        serde_json::from_str(self.body_str()?)
-            .map_err(|e| BodyError::InvalidJson { line: e.line(), column: e.column() })
+        let text = self.body_str()?;
+        let len = text.len();
+        let buffer = self.arena.alloc_slice_fill_copy(len + INPUT_PADDING, 0u8);
+        buffer[..len].copy_from_slice(text.as_bytes());
+        // A handler cannot re-enter here while a body is being deserialized; should a
+        // `Deserialize` impl try, it gets an error rather than a panic.
+        let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
+            return Err(BodyError::InvalidJson { offset: 0 });
+        };
+        let JsonScratch { buffers, tape } = &mut *scratch;
+        let buffers = buffers.get_or_insert_with(|| Buffers::new(len.max(1024)));
+        let mut parsed: Tape<'a> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
+        let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
+            Err(err) => Err(BodyError::InvalidJson {
+                offset: err.index(),
+            }),
+            Ok(()) => {
+                let mut deserializer = simd_json::Deserializer::from_tape(parsed);
+                let value =
+                    T::deserialize(&mut deserializer).map_err(|err| BodyError::InvalidJson {
+                        offset: err.index(),
+                    });
+                parsed = deserializer.into_tape();
+                value
+            }
+        };
+        *tape = Some(parsed.reset());
+        result
     }
 
     /// As [`json`](Self::json), but an absent or empty body is `None` (the reference's
@@ -257,19 +314,49 @@ impl<'a> Request<'a> {
         self.json().map(Some)
     }
 
+    /// The JSON body deserialized with serde_json, which keeps numbers as their exact text
+    /// ([`ExactNumber`]) and can borrow raw JSON (`&RawValue`). serde_json allocates only to
+    /// skip nested values it ignores and to report an error.
+    pub fn json_exact<T: Deserialize<'a>>(&self) -> Result<T, BodyError> {
+        let text = self.body_str()?;
+        serde_json::from_str(text).map_err(|err| {
+            // serde_json reports a line and column; the offset is where that lands.
+            let line_start: usize = text
+                .split_inclusive('\n')
+                .take(err.line().saturating_sub(1))
+                .map(str::len)
+                .sum();
+            BodyError::InvalidJson {
+                offset: line_start + err.column().saturating_sub(1),
+            }
+        })
+    }
+
+    /// The JSON body, validated, as its text (for a handler that passes JSON through).
+    pub fn json_text(&self) -> Result<&'a str, BodyError> {
+        self.json::<serde::de::IgnoredAny>()?;
+        self.body_str()
+    }
+
     /// Serializes `value` as compact JSON into the arena: a 200 `application/json` response.
     pub fn json_response<T: Serialize + ?Sized>(&self, value: &T) -> Result<Response<'a>, Error> {
-        Ok(Response::new(200).with_content_type(APPLICATION_JSON).with_body(Body::Text(self.to_json(value)?)))
+        Ok(Response::new(200)
+            .with_content_type(APPLICATION_JSON)
+            .with_body(Body::Text(self.to_json(value)?)))
     }
 
     /// Serializes `value` as compact JSON into the arena.
     pub fn to_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<&'a str, Error> {
         let mut out = bumpalo::collections::Vec::with_capacity_in(256, self.arena);
-        serde_json::to_writer(ArenaWriter(&mut out), value)
-            .map_err(|_| Error::from(ServiceError::internal("the response could not be serialized")))?;
+        serde_json::to_writer(ArenaWriter(&mut out), value).map_err(|_| {
+            Error::from(ServiceError::internal(
+                "the response could not be serialized",
+            ))
+        })?;
         let bytes = out.into_bump_slice();
         // serde_json writes UTF-8 only.
-        std::str::from_utf8(bytes).map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
+        std::str::from_utf8(bytes)
+            .map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
     }
 
     /// Copies `text` into the invocation's arena, for a response built from owned data.
@@ -288,7 +375,8 @@ impl<'a> Request<'a> {
     }
 
     fn context_path(&self, path: &[&str]) -> Option<JsonValue<'a>> {
-        path.iter().try_fold(self.request_context()?, |value, key| value.get(key))
+        path.iter()
+            .try_fold(self.request_context()?, |value, key| value.get(key))
     }
 
     /// The API Gateway request id (`requestContext.requestId`).
@@ -321,7 +409,9 @@ impl<'a> Request<'a> {
             Source::HttpV2 | Source::FunctionUrl => self.context_path(&["http", "userAgent"]),
             _ => None,
         };
-        from_context.and_then(|v| v.as_str()).or_else(|| self.header("user-agent"))
+        from_context
+            .and_then(|v| v.as_str())
+            .or_else(|| self.header("user-agent"))
     }
 
     /// The authorizer's output (`requestContext.authorizer`): Cognito or JWT claims, a Lambda

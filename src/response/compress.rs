@@ -65,7 +65,9 @@ pub(crate) struct Gzip {
 
 impl std::fmt::Debug for Gzip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gzip").field("capacity", &self.out.capacity()).finish_non_exhaustive()
+        f.debug_struct("Gzip")
+            .field("capacity", &self.out.capacity())
+            .finish_non_exhaustive()
     }
 }
 
@@ -73,7 +75,10 @@ impl Gzip {
     /// No state yet: libdeflate's (~200 KB at level 1) is made on the first compression, so
     /// a function that never compresses never pays for it.
     pub(crate) const fn new() -> Gzip {
-        Gzip { compressor: None, out: Vec::new() }
+        Gzip {
+            compressor: None,
+            out: Vec::new(),
+        }
     }
 
     /// Compresses `input` into the reused buffer and returns the gzip member.

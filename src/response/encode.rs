@@ -43,13 +43,26 @@ fn shape(source: Source) -> Shape {
 }
 
 /// Writes the Lambda response for `source` into `out` (cleared first).
-pub(crate) fn encode(out: &mut Vec<u8>, source: Source, response: &Response<'_>, extra: &Extra<'_>, body: WireBody<'_>) {
+pub(crate) fn encode(
+    out: &mut Vec<u8>,
+    source: Source,
+    response: &Response<'_>,
+    extra: &Extra<'_>,
+    body: WireBody<'_>,
+) {
     out.clear();
     out.extend_from_slice(b"{\"statusCode\":");
     write_u16(out, response.status());
     let content_type = response.content_type().map(|ct| ("Content-Type", ct));
     // All headers in order: the handler's, its content type, then the app's.
-    let all = || response.headers().iter().copied().chain(content_type).chain(extra.iter().copied());
+    let all = || {
+        response
+            .headers()
+            .iter()
+            .copied()
+            .chain(content_type)
+            .chain(extra.iter().copied())
+    };
     let cookies = response.cookies();
     match shape(source) {
         Shape::MultiValue => {
@@ -219,7 +232,14 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
         out.extend_from_slice(&bytes[start..i]);
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(byte >> 4) as usize],
+                HEX[(byte & 15) as usize],
+            ]);
         } else {
             out.extend_from_slice(escape);
         }

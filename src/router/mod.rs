@@ -68,7 +68,11 @@ macro_rules! method_constructors {
 
 impl Route<crate::app::Handler> {
     /// A route that answers `methods` on `pattern` with an app handler.
-    pub const fn new(methods: MethodSet, pattern: &'static str, handler: crate::app::Handler) -> Route {
+    pub const fn new(
+        methods: MethodSet,
+        pattern: &'static str,
+        handler: crate::app::Handler,
+    ) -> Route {
         Route::with(methods, pattern, handler)
     }
 
@@ -199,7 +203,6 @@ impl<H: 'static> Router<H> {
             table: Cow::Borrowed(table),
         }
     }
-
 
     /// Finds the route for a request. `path` is the routing path (see
     /// [`PathOptions::routing_path`](crate::PathOptions::routing_path)).

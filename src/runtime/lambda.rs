@@ -46,7 +46,10 @@ impl<S> Layer<S> for RawLayer {
     type Service = RawService<S>;
 
     fn layer(&self, inner: S) -> RawService<S> {
-        RawService { shared: self.0.clone(), inner }
+        RawService {
+            shared: self.0.clone(),
+            inner,
+        }
     }
 }
 
@@ -66,12 +69,13 @@ impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for RawService<S> {
     }
 
     fn call(&mut self, mut invocation: LambdaInvocation) -> Self::Future {
-        let outcome = catch_unwind(AssertUnwindSafe(|| handle(&self.shared, &invocation))).unwrap_or_else(|_| {
-            Err(Diagnostic {
-                error_type: "LambdaRouter.Panic".into(),
-                error_message: "the invocation panicked".into(),
-            })
-        });
+        let outcome = catch_unwind(AssertUnwindSafe(|| handle(&self.shared, &invocation)))
+            .unwrap_or_else(|_| {
+                Err(Diagnostic {
+                    error_type: "LambdaRouter.Panic".into(),
+                    error_message: "the invocation panicked".into(),
+                })
+            });
         // The inner handler gets a trivial event and posts the outcome.
         invocation.body = bytes::Bytes::from_static(b"null");
         OUTCOME.scope(RefCell::new(Some(outcome)), self.inner.call(invocation))
@@ -79,20 +83,31 @@ impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for RawService<S> {
 }
 
 fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
-    let mut workspace = shared.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+    let mut workspace = shared
+        .pool
+        .lock()
+        .ok()
+        .and_then(|mut pool| pool.pop())
+        .unwrap_or_default();
     let context = LambdaContext {
         request_id: &invocation.context.request_id,
         deadline_ms: invocation.context.deadline,
         function_arn: &invocation.context.invoked_function_arn,
     };
-    let outcome = match shared.app.handle(&mut workspace, &invocation.body, &context) {
+    let outcome = match shared
+        .app
+        .handle(&mut workspace, &invocation.body, &context)
+    {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
             // SAFETY: `App::handle` writes exactly one JSON object, with no whitespace around
             // it (see `response::encode`), which is all `from_string_unchecked` requires.
             Ok(unsafe { RawValue::from_string_unchecked(text) })
         }
-        Err(error) => Err(Diagnostic { error_type: "LambdaRouter.InvalidEvent".into(), error_message: error.to_string() }),
+        Err(error) => Err(Diagnostic {
+            error_type: "LambdaRouter.InvalidEvent".into(),
+            error_message: error.to_string(),
+        }),
     };
     if let Ok(mut pool) = shared.pool.lock() {
         pool.push(workspace);
@@ -101,15 +116,29 @@ fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
 }
 
 async fn post_outcome(_: LambdaEvent<()>) -> Outcome {
-    OUTCOME.with(|outcome| outcome.borrow_mut().take()).unwrap_or_else(|| {
-        Err(Diagnostic { error_type: "LambdaRouter.Internal".into(), error_message: "no outcome".into() })
-    })
+    OUTCOME
+        .with(|outcome| outcome.borrow_mut().take())
+        .unwrap_or_else(|| {
+            Err(Diagnostic {
+                error_type: "LambdaRouter.Internal".into(),
+                error_message: "no outcome".into(),
+            })
+        })
 }
 
 /// Serves invocations until the runtime stops. A current-thread tokio runtime: it reaches
 /// the first `/next` sooner than a multi-thread one and opens one connection.
 pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
-    let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared)).run_concurrent())
+    let shared = Arc::new(Shared {
+        app,
+        pool: Mutex::new(Vec::new()),
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(
+        Runtime::new(service_fn(post_outcome))
+            .layer(RawLayer(shared))
+            .run_concurrent(),
+    )
 }

@@ -39,7 +39,12 @@ pub(super) fn run_events(app: &App, source: &str) -> i32 {
 
 /// A file holds one event (possibly pretty-printed over many lines) or JSON lines: a file
 /// that does not parse as one document is read line by line.
-fn run_file(app: &App, workspace: &mut Workspace, content: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+fn run_file(
+    app: &App,
+    workspace: &mut Workspace,
+    content: &[u8],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let trimmed = content.trim_ascii();
     match app.handle(workspace, trimmed, &LambdaContext::LOCAL) {
         Err(EventError::InvalidJson { .. }) => each_line(app, workspace, &mut &*content, out),
@@ -51,14 +56,23 @@ fn run_file(app: &App, workspace: &mut Workspace, content: &[u8], out: &mut impl
     }
 }
 
-fn write_error(workspace: &mut Workspace, error: &EventError, out: &mut impl Write) -> std::io::Result<()> {
+fn write_error(
+    workspace: &mut Workspace,
+    error: &EventError,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let buffer = workspace.out();
     App::error_line(buffer, error);
     out.write_all(buffer)?;
     out.write_all(b"\n")
 }
 
-fn each_line(app: &App, workspace: &mut Workspace, input: &mut impl BufRead, out: &mut impl Write) -> std::io::Result<()> {
+fn each_line(
+    app: &App,
+    workspace: &mut Workspace,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -74,7 +88,12 @@ fn each_line(app: &App, workspace: &mut Workspace, input: &mut impl BufRead, out
     }
 }
 
-fn write_outcome(app: &App, workspace: &mut Workspace, event: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+fn write_outcome(
+    app: &App,
+    workspace: &mut Workspace,
+    event: &[u8],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     match app.handle(workspace, event, &LambdaContext::LOCAL) {
         Ok(response) => {
             out.write_all(response)?;

@@ -32,7 +32,12 @@ pub fn run(app: App) -> i32 {
         };
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["--event", source] => local::run_events(&app, source),
         _ => {
             eprintln!("{USAGE}");
