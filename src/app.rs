@@ -43,7 +43,7 @@ type ErasedErrorHandler =
 
 enum RouterRef {
     Static(&'static Router<Handler>),
-    Owned(Router<Handler>),
+    Owned(Box<Router<Handler>>),
 }
 
 /// Routes and configuration: CORS, strip prefixes, error handlers, a not-found handler,
@@ -93,7 +93,7 @@ impl App {
 
     /// An app over a router built at run time.
     pub fn with_router(router: Router<Handler>) -> App {
-        App::from_ref(RouterRef::Owned(router))
+        App::from_ref(RouterRef::Owned(Box::new(router)))
     }
 
     fn from_ref(router: RouterRef) -> App {
@@ -307,10 +307,11 @@ impl App {
         gzip: &mut Gzip,
     ) {
         let mut extra: SmallVec<[(&str, &str); 8]> = SmallVec::new();
-        if cors_on && let Some(cors) = &self.cors {
-            if let Some(headers) = cors.for_origin(origin(request)) {
-                extra.extend(headers);
-            }
+        if cors_on
+            && let Some(cors) = &self.cors
+            && let Some(headers) = cors.for_origin(origin(request))
+        {
+            extra.extend(headers);
         }
         if let Some(cache) = route.and_then(Route::cache_control_value) {
             extra.push((

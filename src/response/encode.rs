@@ -129,7 +129,7 @@ pub(crate) fn encode(
                 if all().take(index).any(|(earlier, _)| earlier == name) {
                     continue;
                 }
-                if let Some((_, value)) = all().filter(|(n, _)| *n == name).last() {
+                if let Some((_, value)) = all().rfind(|(n, _)| *n == name) {
                     comma(out, &mut first);
                     write_str(out, name);
                     out.push(b':');

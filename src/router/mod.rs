@@ -340,6 +340,12 @@ impl<H: 'static> RouterBuilder<H> {
     }
 }
 
+impl<H: 'static> Default for RouterBuilder<H> {
+    fn default() -> RouterBuilder<H> {
+        RouterBuilder::new()
+    }
+}
+
 impl<H: 'static> fmt::Debug for RouterBuilder<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
