@@ -29,6 +29,11 @@ const TABLES: &[(&str, &str, &[Mount])] = &[
         &[("", "examples/conformance/routes.rs", "ROUTES")],
     ),
     (
+        "hello_routes.rs",
+        "ROUTER",
+        &[("", "examples/hello/routes.rs", "ROUTES")],
+    ),
+    (
         "router_tests.rs",
         "ROUTER",
         &[("", "tests/routes/conformance.rs", "ROUTES")],

@@ -7,7 +7,11 @@
 //! process: a bad event is an error value, a panicking handler answers 500.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use bumpalo::Bump;
 use serde::Serialize;
@@ -17,23 +21,12 @@ use smallvec::SmallVec;
 use crate::cors::{Cors, CorsHeaders};
 use crate::error::{Error, ErrorKind};
 use crate::event::{self, EventError, JsonScratch, LambdaContext, Request, Source};
+use crate::handler::Handler;
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, WireBody};
 use crate::response::{Body, Response};
 use crate::router::matcher::Params;
 use crate::router::{Method, MethodSet, PathOptions, Route, Router};
-
-/// A handler: a function from the request to a response or an error.
-///
-/// ```
-/// use lambda_router::{Error, Request, Response};
-/// fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-///     req.json_response(&serde_json::json!({"message": "hello universe"}))
-/// }
-/// let handler: lambda_router::Handler = hello;
-/// # let _ = handler;
-/// ```
-pub type Handler = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, Error>;
 
 /// A not-found handler: answers requests that match no route (pre-flights aside).
 pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
@@ -157,10 +150,45 @@ impl App {
         self
     }
 
+    /// The route table, one line per route: methods and full pattern.
+    pub fn route_table(&self) -> Vec<String> {
+        let router = self.router();
+        router
+            .routes()
+            .iter()
+            .enumerate()
+            .map(|(index, route)| {
+                let kind = if matches!(route.handler(), Handler::Async(_)) {
+                    " (async)"
+                } else {
+                    ""
+                };
+                format!(
+                    "{:<16} {}{kind}",
+                    route.methods().to_string(),
+                    router.full_pattern(index)
+                )
+            })
+            .collect()
+    }
+
     /// Handles one invocation: `input` is the payload as the Lambda Runtime API delivers it;
     /// the result is the Lambda response's bytes, valid until the next call with the same
     /// workspace. An input that is no supported event is an [`EventError`].
+    ///
+    /// Async handlers are awaited by a minimal executor on this thread; inside a tokio
+    /// runtime, await [`handle_async`](Self::handle_async) instead.
     pub fn handle<'w>(
+        &self,
+        workspace: &'w mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+    ) -> Result<&'w [u8], EventError> {
+        block_on(self.handle_async(workspace, input, lambda))
+    }
+
+    /// As [`handle`](Self::handle), awaiting async handlers on the caller's executor.
+    pub async fn handle_async<'w>(
         &self,
         workspace: &'w mut Workspace,
         input: &[u8],
@@ -190,7 +218,8 @@ impl App {
                 Err(err) => Err(err),
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
-                    self.dispatch(event, arena, &lambda, scratch, out, gzip);
+                    self.dispatch(event, arena, &lambda, scratch, out, gzip)
+                        .await;
                     Ok(())
                 }
             },
@@ -199,7 +228,7 @@ impl App {
         result.map(|()| &out[..])
     }
 
-    fn dispatch<'a>(
+    async fn dispatch<'a>(
         &'a self,
         event: event::Event<'a>,
         arena: &'a Bump,
@@ -229,7 +258,7 @@ impl App {
         };
         let cors_on = self.cors.is_some() && route.is_none_or(Route::has_cors);
         let response = match route {
-            Some(route) => self.call(*route.handler(), &request),
+            Some(route) => self.call(*route.handler(), &request).await,
             None if method == Some(Method::Options) && self.cors.is_some() => {
                 let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
                 Response::new(204)
@@ -245,8 +274,15 @@ impl App {
     }
 
     /// Calls a handler, turning its error or its panic into a response.
-    fn call<'a>(&self, handler: Handler, request: &Request<'a>) -> Response<'a> {
-        let error = match catch_unwind(AssertUnwindSafe(|| handler(request))) {
+    async fn call<'a>(&self, handler: Handler, request: &Request<'a>) -> Response<'a> {
+        let outcome = match handler {
+            Handler::Sync(handler) => catch_unwind(AssertUnwindSafe(|| handler(request))),
+            Handler::Async(handler) => match catch_unwind(AssertUnwindSafe(|| handler(request))) {
+                Ok(future) => CatchUnwind(future).await,
+                Err(panic) => Err(panic),
+            },
+        };
+        let error = match outcome {
             Ok(Ok(response)) => return response,
             Ok(Err(error)) => error,
             Err(panic) => {
@@ -359,6 +395,50 @@ impl App {
         let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{error}"));
         encode::write_str(out, text.as_str());
         out.push(b'}');
+    }
+}
+
+/// Polls a future, turning a panic during a poll into an error (the handler's future is not
+/// polled again).
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = &mut self.0;
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *future).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// Runs a future to completion on this thread: polled with a no-op waker first (sync
+/// handlers finish in one poll, with no allocation); a future that waits parks the thread
+/// until woken.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    if let Poll::Ready(output) = future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        return output;
+    }
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::thread::park();
     }
 }
 

@@ -17,16 +17,18 @@ mod app;
 mod cors;
 mod error;
 mod event;
+mod handler;
 mod response;
 mod router;
 mod runtime;
 
-pub use app::{App, Handler, NotFoundHandler, Workspace};
+pub use app::{App, NotFoundHandler, Workspace};
 pub use cors::Cors;
 pub use error::{BodyError, Error, ServiceError};
 pub use event::{
     EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source,
 };
+pub use handler::{AsyncHandler, Handler, HandlerFuture, SyncHandler};
 pub use response::compress::gzip_acceptable;
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
 pub use runtime::run;

@@ -451,8 +451,13 @@ fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
                 .unwrap_or_default();
             let args: Vec<&Expr> = call.args.iter().collect();
             let (methods, pattern) = match (constructor.as_str(), args.as_slice()) {
-                ("new" | "with", [methods, pattern, _]) => (read_methods(methods)?, *pattern),
-                (name, [pattern, _]) => (MethodSet::one(method_named(name)?), *pattern),
+                ("new" | "new_async" | "with", [methods, pattern, _]) => {
+                    (read_methods(methods)?, *pattern)
+                }
+                (name, [pattern, _]) => (
+                    MethodSet::one(method_named(name.strip_suffix("_async").unwrap_or(name))?),
+                    *pattern,
+                ),
                 _ => return Err(format!("cannot read `Route::{constructor}(...)`")),
             };
             Ok((methods, string_literal(pattern)?))

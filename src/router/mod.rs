@@ -16,6 +16,7 @@ pub(crate) mod codegen;
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::handler::{AsyncHandler, Handler, SyncHandler};
 use compile::{RouteError, RouteSpec};
 use matcher::Match;
 use table::Table;
@@ -48,7 +49,7 @@ pub(crate) use path::PathOptions;
 /// assert_eq!(*IDS[0].handler(), 7);
 /// ```
 #[derive(Clone, Copy)]
-pub struct Route<H = crate::app::Handler> {
+pub struct Route<H = crate::handler::Handler> {
     methods: MethodSet,
     pattern: &'static str,
     handler: H,
@@ -58,27 +59,38 @@ pub struct Route<H = crate::app::Handler> {
 }
 
 macro_rules! method_constructors {
-    ($($name:ident => $method:ident),* $(,)?) => {$(
+    ($($name:ident, $name_async:ident => $method:ident),* $(,)?) => {$(
         #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern`.")]
-        pub const fn $name(pattern: &'static str, handler: crate::app::Handler) -> Route {
-            Route::with(MethodSet::one(Method::$method), pattern, handler)
+        pub const fn $name(pattern: &'static str, handler: SyncHandler) -> Route {
+            Route::with(MethodSet::one(Method::$method), pattern, Handler::Sync(handler))
+        }
+
+        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` with an async handler.")]
+        pub const fn $name_async(pattern: &'static str, handler: AsyncHandler) -> Route {
+            Route::with(MethodSet::one(Method::$method), pattern, Handler::Async(handler))
         }
     )*};
 }
 
-impl Route<crate::app::Handler> {
-    /// A route that answers `methods` on `pattern` with an app handler.
-    pub const fn new(
+impl Route {
+    /// A route that answers `methods` on `pattern` with a handler.
+    pub const fn new(methods: MethodSet, pattern: &'static str, handler: SyncHandler) -> Route {
+        Route::with(methods, pattern, Handler::Sync(handler))
+    }
+
+    /// A route that answers `methods` on `pattern` with an async handler.
+    pub const fn new_async(
         methods: MethodSet,
         pattern: &'static str,
-        handler: crate::app::Handler,
+        handler: AsyncHandler,
     ) -> Route {
-        Route::with(methods, pattern, handler)
+        Route::with(methods, pattern, Handler::Async(handler))
     }
 
     method_constructors! {
-        get => Get, post => Post, put => Put, patch => Patch, delete => Delete,
-        head => Head, options => Options,
+        get, get_async => Get, post, post_async => Post, put, put_async => Put,
+        patch, patch_async => Patch, delete, delete_async => Delete,
+        head, head_async => Head, options, options_async => Options,
     }
 }
 
@@ -180,7 +192,7 @@ enum Routes<H: 'static> {
 /// assert_eq!(*router.route(found.route).handler(), 2);
 /// assert_eq!(found.params.get("name"), Some("world"));
 /// ```
-pub struct Router<H: 'static = crate::app::Handler> {
+pub struct Router<H: 'static = crate::handler::Handler> {
     routes: Routes<H>,
     table: Cow<'static, Table>,
 }
@@ -265,7 +277,7 @@ impl<H: 'static> fmt::Debug for Router<H> {
 /// assert_eq!(*router.route(found.route).handler(), "list");
 /// assert_eq!(router.full_pattern(2), "/users/<id>");
 /// ```
-pub struct RouterBuilder<H: 'static = crate::app::Handler> {
+pub struct RouterBuilder<H: 'static = crate::handler::Handler> {
     routes: Vec<(String, Route<H>)>,
 }
 

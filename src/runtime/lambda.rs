@@ -10,17 +10,22 @@
 //!
 //! lambda_runtime catches panics only below this layer, in the (trivial) inner handler, so
 //! the layer catches its own: a panic answers that invocation with an error and the process
-//! keeps serving.
+//! keeps serving. (Handler panics never get that far: `App` answers them with a 500.)
+//!
+//! With `AWS_LAMBDA_MAX_CONCURRENCY` above 1, lambda_runtime runs that many invocations at
+//! once; each takes a workspace (arena, buffers) from a pool and returns it, so no two
+//! invocations ever share an arena.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::{Diagnostic, LambdaEvent, LambdaInvocation, Runtime, service_fn};
 use serde_json::value::RawValue;
-use tokio::task::futures::TaskLocalFuture;
 
 use crate::event::LambdaContext;
 use crate::{App, Workspace};
@@ -59,30 +64,80 @@ struct RawService<S> {
     inner: S,
 }
 
-impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for RawService<S> {
+impl<S> Service<LambdaInvocation> for RawService<S>
+where
+    S: Service<LambdaInvocation> + Clone + 'static,
+    S::Future: 'static,
+{
     type Response = S::Response;
     type Error = S::Error;
-    type Future = TaskLocalFuture<RefCell<Option<Outcome>>, S::Future>;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut invocation: LambdaInvocation) -> Self::Future {
-        let outcome = catch_unwind(AssertUnwindSafe(|| handle(&self.shared, &invocation)))
-            .unwrap_or_else(|_| {
-                Err(Diagnostic {
-                    error_type: "LambdaRouter.Panic".into(),
-                    error_message: "the invocation panicked".into(),
-                })
-            });
-        // The inner handler gets a trivial event and posts the outcome.
-        invocation.body = bytes::Bytes::from_static(b"null");
-        OUTCOME.scope(RefCell::new(Some(outcome)), self.inner.call(invocation))
+        // The service that was polled ready is the one that posts (tower's clone-and-swap).
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let shared = self.shared.clone();
+        let work = async move {
+            let outcome = CatchUnwind(std::pin::pin!(handle(&shared, &invocation)))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Diagnostic {
+                        error_type: "LambdaRouter.Panic".into(),
+                        error_message: "the invocation panicked".into(),
+                    })
+                });
+            // The inner handler gets a trivial event and posts the outcome.
+            invocation.body = bytes::Bytes::from_static(b"null");
+            OUTCOME
+                .scope(RefCell::new(Some(outcome)), inner.call(invocation))
+                .await
+        };
+        Box::pin(CurrentThread(work))
     }
 }
 
-fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
+/// A future that is polled on one thread only: the one running the current-thread runtime
+/// `serve` builds (tokio's current-thread scheduler never moves a task to another thread).
+/// The pipeline's future borrows the workspace's arena, which is not `Sync`, so it is not
+/// `Send`; lambda_runtime asks for `Send` because other runtimes could move it.
+struct CurrentThread<F>(F);
+
+// SAFETY: `serve` drives every invocation on a current-thread tokio runtime, which polls all
+// its tasks on the thread that called `block_on`; no value of this type is created elsewhere
+// (it is private to this module), so the inner future never crosses threads.
+unsafe impl<F> Send for CurrentThread<F> {}
+
+impl<F: Future> Future for CurrentThread<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: structural pinning of the only field: it is never moved out of `self`.
+        unsafe { self.map_unchecked_mut(|wrapper| &mut wrapper.0) }.poll(cx)
+    }
+}
+
+/// Polls a future, turning a panic during a poll into an error.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = &mut self.0;
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *future).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
     let mut workspace = shared
         .pool
         .lock()
@@ -96,7 +151,8 @@ fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
     };
     let outcome = match shared
         .app
-        .handle(&mut workspace, &invocation.body, &context)
+        .handle_async(&mut workspace, &invocation.body, &context)
+        .await
     {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(bytes).into_owned();

@@ -11,15 +11,31 @@ use crate::{App, Workspace};
 
 /// Handles every event of `source` (`-` for stdin); returns the exit code.
 pub(super) fn run_events(app: &App, source: &str) -> i32 {
+    // Async handlers may need tokio (timers, sockets): the events run inside a current-thread
+    // runtime, entered for the whole loop.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("lambda-router: cannot start a tokio runtime: {err}");
+            return 1;
+        }
+    };
+    let local = Local {
+        app,
+        runtime: &runtime,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut workspace = Workspace::new();
     let result = if source == "-" {
         let stdin = std::io::stdin();
-        each_line(app, &mut workspace, &mut stdin.lock(), &mut out)
+        each_line(&local, &mut workspace, &mut stdin.lock(), &mut out)
     } else {
         match std::fs::read(source) {
-            Ok(content) => run_file(app, &mut workspace, &content, &mut out),
+            Ok(content) => run_file(&local, &mut workspace, &content, &mut out),
             Err(err) => {
                 eprintln!("lambda-router: cannot read {source}: {err}");
                 return 1;
@@ -37,10 +53,28 @@ pub(super) fn run_events(app: &App, source: &str) -> i32 {
     }
 }
 
+/// The app and the runtime its events run on.
+struct Local<'a> {
+    app: &'a App,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+impl Local<'_> {
+    fn handle<'w>(
+        &self,
+        workspace: &'w mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+    ) -> Result<&'w [u8], EventError> {
+        self.runtime
+            .block_on(self.app.handle_async(workspace, input, lambda))
+    }
+}
+
 /// A file holds one event (possibly pretty-printed over many lines) or JSON lines: a file
 /// that does not parse as one document is read line by line.
 fn run_file(
-    app: &App,
+    app: &Local<'_>,
     workspace: &mut Workspace,
     content: &[u8],
     out: &mut impl Write,
@@ -68,7 +102,7 @@ fn write_error(
 }
 
 fn each_line(
-    app: &App,
+    app: &Local<'_>,
     workspace: &mut Workspace,
     input: &mut impl BufRead,
     out: &mut impl Write,
@@ -89,7 +123,7 @@ fn each_line(
 }
 
 fn write_outcome(
-    app: &App,
+    app: &Local<'_>,
     workspace: &mut Workspace,
     event: &[u8],
     out: &mut impl Write,

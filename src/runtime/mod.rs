@@ -3,6 +3,8 @@
 
 mod lambda;
 mod local;
+#[cfg(feature = "dev-server")]
+pub(crate) mod serve;
 
 use crate::App;
 
@@ -11,7 +13,9 @@ use crate::App;
 ///
 /// - `--event FILE`: one JSON event, or JSON lines; one compact response line per event on
 ///   stdout (`{"error":"..."}` for a line that is no supported event);
-/// - `--event -`: JSON lines on stdin, likewise.
+/// - `--event -`: JSON lines on stdin, likewise;
+/// - `--serve [ADDR] [--source SOURCE]`: a local HTTP server (feature `dev-server`) that turns
+///   each request into an event of SOURCE (`rest-v1`, `http-v2`, `alb`, `function-url`).
 ///
 /// Logs go to stderr. Returns the process exit code.
 ///
@@ -32,13 +36,22 @@ pub fn run(app: App) -> i32 {
         };
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["--event", source] => local::run_events(&app, source),
+    match args.first().map(String::as_str) {
+        Some("--event") if args.len() == 2 => local::run_events(&app, &args[1]),
+        #[cfg(feature = "dev-server")]
+        Some("--serve" | "--source") => match serve::ServeOptions::parse(&args) {
+            Ok(options) => match serve::serve(app, options) {
+                Ok(()) => 0,
+                Err(err) => {
+                    eprintln!("lambda-router: the dev server stopped: {err}");
+                    1
+                }
+            },
+            Err(err) => {
+                eprintln!("lambda-router: {err}\n{USAGE}");
+                2
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             2
@@ -46,6 +59,9 @@ pub fn run(app: App) -> i32 {
     }
 }
 
-const USAGE: &str = "usage: <app> --event FILE   one JSON event, or JSON lines
-       <app> --event -      JSON lines on stdin
+const USAGE: &str =
+    "usage: <app> --event FILE    one JSON event, or JSON lines; one response line each
+       <app> --event -       JSON lines on stdin
+       <app> --serve [ADDR] [--source rest-v1|http-v2|alb|function-url]
+                             a local HTTP server (default 127.0.0.1:3000, rest-v1 events)
 (inside Lambda, with AWS_LAMBDA_RUNTIME_API set, it serves the Runtime API)";
