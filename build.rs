@@ -23,33 +23,14 @@ type Mount = (&'static str, &'static str, &'static str);
 /// `(generated file, router name, tables mounted into it)`.
 #[cfg(feature = "build")]
 const TABLES: &[(&str, &str, &[Mount])] = &[
-    (
-        "conformance_routes.rs",
-        "ROUTER",
-        &[("", "examples/conformance/routes.rs", "ROUTES")],
-    ),
-    (
-        "hello_routes.rs",
-        "ROUTER",
-        &[("", "examples/hello/routes.rs", "ROUTES")],
-    ),
-    (
-        "router_tests.rs",
-        "ROUTER",
-        &[("", "tests/routes/conformance.rs", "ROUTES")],
-    ),
-    (
-        "github_routes.rs",
-        "ROUTER",
-        &[("", "tests/routes/github.rs", "ROUTES")],
-    ),
+    ("conformance_routes.rs", "ROUTER", &[("", "examples/conformance/routes.rs", "ROUTES")]),
+    ("hello_routes.rs", "ROUTER", &[("", "examples/hello/routes.rs", "ROUTES")]),
+    ("router_tests.rs", "ROUTER", &[("", "tests/routes/conformance.rs", "ROUTES")]),
+    ("github_routes.rs", "ROUTER", &[("", "tests/routes/github.rs", "ROUTES")]),
     (
         "mounted_routes.rs",
         "ROUTER",
-        &[
-            ("/users", "tests/routes/users.rs", "users::ROUTES"),
-            ("", "tests/routes/health.rs", "health::ROUTES"),
-        ],
+        &[("/users", "tests/routes/users.rs", "users::ROUTES"), ("", "tests/routes/health.rs", "health::ROUTES")],
     ),
 ];
 
@@ -61,10 +42,7 @@ fn main() {
     }
     #[cfg(feature = "build")]
     for (out, name, mounts) in TABLES {
-        if mounts
-            .iter()
-            .any(|(_, file, _)| !std::path::Path::new(file).exists())
-        {
+        if mounts.iter().any(|(_, file, _)| !std::path::Path::new(file).exists()) {
             continue;
         }
         let mut build = router::codegen::Build::new(out).router_name(name);
@@ -115,11 +93,8 @@ mod random_tables {
             match rng.below(10) {
                 0..=4 => pattern.push_str(STATICS[rng.below(4) as usize]),
                 5..=7 => {
-                    let _ = if rng.below(2) == 0 {
-                        write!(pattern, "<p{index}>")
-                    } else {
-                        write!(pattern, "{{p{index}}}")
-                    };
+                    let _ =
+                        if rng.below(2) == 0 { write!(pattern, "<p{index}>") } else { write!(pattern, "{{p{index}}}") };
                 }
                 _ if last => pattern.push_str(if rng.below(2) == 0 { ".+" } else { "{rest+}" }),
                 _ => pattern.push_str(STATICS[0]),
@@ -139,30 +114,18 @@ mod random_tables {
         let mut made = 0;
         while made < TABLES {
             let count = 1 + rng.below(12) as usize;
-            let routes: Vec<(String, u16)> = (0..count)
-                .map(|_| (pattern(&mut rng), 1 + rng.below(7) as u16))
-                .collect();
+            let routes: Vec<(String, u16)> = (0..count).map(|_| (pattern(&mut rng), 1 + rng.below(7) as u16)).collect();
             let specs: Vec<compile::RouteSpec> = routes
                 .iter()
-                .map(|(p, m)| compile::RouteSpec {
-                    pattern: p.clone(),
-                    methods: MethodSet::from_bits(*m),
-                })
+                .map(|(p, m)| compile::RouteSpec { pattern: p.clone(), methods: MethodSet::from_bits(*m) })
                 .collect();
             if compile::compile(&specs).is_err() {
                 continue; // a conflict: draw another table
             }
             let mut source = String::from("pub const ROUTES: &[Route<u16>] = &[\n");
             for (i, (p, m)) in routes.iter().enumerate() {
-                let methods: Vec<String> = MethodSet::from_bits(*m)
-                    .iter()
-                    .map(|m| format!("Method::{m:?}"))
-                    .collect();
-                let _ = writeln!(
-                    source,
-                    "    Route::with(MethodSet::of(&[{}]), {p:?}, {i}),",
-                    methods.join(", ")
-                );
+                let methods: Vec<String> = MethodSet::from_bits(*m).iter().map(|m| format!("Method::{m:?}")).collect();
+                let _ = writeln!(source, "    Route::with(MethodSet::of(&[{}]), {p:?}, {i}),", methods.join(", "));
             }
             source.push_str("];\n");
             let file = out.join(format!("random_{made}.rs"));

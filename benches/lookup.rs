@@ -50,9 +50,7 @@ static PHF_STATICS: phf::Map<&'static str, u32> = phf::phf_map! {
 };
 
 fn lines(text: &'static str) -> Vec<&'static str> {
-    text.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -61,9 +59,7 @@ fn bench(c: &mut Criterion) {
     let realistic = lines(include_str!("data/github-paths-realistic.txt"));
     let mut matchit = matchit::Router::new();
     for (index, route) in routes.iter().enumerate() {
-        matchit
-            .insert(*route, index)
-            .expect("matchit accepts the GitHub set");
+        matchit.insert(*route, index).expect("matchit accepts the GitHub set");
     }
     for paths in [&all, &realistic] {
         for path in paths.iter() {
@@ -93,11 +89,7 @@ fn bench(c: &mut Criterion) {
         group.finish();
     }
 
-    let statics: Vec<&str> = routes
-        .iter()
-        .copied()
-        .filter(|r| !r.contains('{'))
-        .collect();
+    let statics: Vec<&str> = routes.iter().copied().filter(|r| !r.contains('{')).collect();
     let mut group = c.benchmark_group("static");
     group.throughput(Throughput::Elements(statics.len() as u64));
     group.bench_function("lambda-router", |b| {

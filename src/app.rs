@@ -31,8 +31,7 @@ use crate::router::{Method, MethodSet, PathOptions, Route, Router};
 /// A not-found handler: answers requests that match no route (pre-flights aside).
 pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
 
-type ErasedErrorHandler =
-    Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
+type ErasedErrorHandler = Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
 
 enum RouterRef {
     Static(&'static Router<Handler>),
@@ -131,9 +130,7 @@ impl App {
         mut self,
         handler: for<'r, 'a> fn(&E, &'r Request<'a>) -> Response<'a>,
     ) -> App {
-        self.error_handlers.push(Box::new(move |err, req| {
-            err.downcast_ref::<E>().map(|e| handler(e, req))
-        }));
+        self.error_handlers.push(Box::new(move |err, req| err.downcast_ref::<E>().map(|e| handler(e, req))));
         self
     }
 
@@ -158,16 +155,8 @@ impl App {
             .iter()
             .enumerate()
             .map(|(index, route)| {
-                let kind = if matches!(route.handler(), Handler::Async(_)) {
-                    " (async)"
-                } else {
-                    ""
-                };
-                format!(
-                    "{:<16} {}{kind}",
-                    route.methods().to_string(),
-                    router.full_pattern(index)
-                )
+                let kind = if matches!(route.handler(), Handler::Async(_)) { " (async)" } else { "" };
+                format!("{:<16} {}{kind}", route.methods().to_string(), router.full_pattern(index))
             })
             .collect()
     }
@@ -194,15 +183,9 @@ impl App {
         input: &[u8],
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
+        let started = std::time::Instant::now();
         workspace.arena.reset();
-        let Workspace {
-            arena,
-            buffers,
-            tape,
-            out,
-            gzip,
-            scratch,
-        } = workspace;
+        let Workspace { arena, buffers, tape, out, gzip, scratch } = workspace;
         let arena: &Bump = arena;
         let len = input.len();
         // The one copy of the payload: simd-json parses (and unescapes) in place, past the end
@@ -211,15 +194,12 @@ impl App {
         buffer[..len].copy_from_slice(input);
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
-            Err(err) => Err(EventError::InvalidJson {
-                offset: err.index(),
-            }),
+            Err(err) => Err(EventError::InvalidJson { offset: err.index() }),
             Ok(()) => match event::parse(parsed.as_value()) {
                 Err(err) => Err(err),
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
-                    self.dispatch(event, arena, &lambda, scratch, out, gzip)
-                        .await;
+                    self.dispatch(event, arena, &lambda, scratch, Output { out, gzip }, started).await;
                     Ok(())
                 }
             },
@@ -234,14 +214,12 @@ impl App {
         arena: &'a Bump,
         lambda: &LambdaContext<'a>,
         scratch: &'a RefCell<JsonScratch>,
-        out: &mut Vec<u8>,
-        gzip: &mut Gzip,
+        output: Output<'_>,
+        started: std::time::Instant,
     ) {
         let router = self.router();
         let method = Method::parse(event.method);
-        let routing_path = self
-            .paths
-            .routing_path_with(event.path, event.source.ignores_trailing_slash());
+        let routing_path = self.paths.routing_path_with(event.path, event.source.ignores_trailing_slash());
         let found = method.and_then(|m| router.find(m, routing_path));
         let (route, params) = match found {
             Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
@@ -261,16 +239,24 @@ impl App {
             Some(route) => self.call(*route.handler(), &request).await,
             None if method == Some(Method::Options) && self.cors.is_some() => {
                 let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
-                Response::new(204)
-                    .with_body(Body::Text(""))
-                    .header("Access-Control-Allow-Methods", methods)
+                Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
             }
             None => match self.not_found {
-                Some(handler) => handler(&request),
+                Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(&request)))
+                    .unwrap_or_else(|panic| self.panic_response(&request, panic)),
                 None => error_response(&request, 404, "Not found"),
             },
         };
+        let Output { out, gzip } = output;
         self.finish(&request, route, cors_on, &response, out, gzip);
+        log_invocation(&request, response.status(), started);
+        if self.debug {
+            tracing::debug!(
+                request_id = request.lambda.request_id,
+                response = std::str::from_utf8(out).unwrap_or(""),
+                "lambda-router response"
+            );
+        }
     }
 
     /// Calls a handler, turning its error or its panic into a response.
@@ -285,32 +271,18 @@ impl App {
         let error = match outcome {
             Ok(Ok(response)) => return response,
             Ok(Err(error)) => error,
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .copied()
-                    .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-                    .unwrap_or("a handler panicked");
-                let detail = if self.debug {
-                    request.alloc_str(message)
-                } else {
-                    "Internal Server Error"
-                };
-                return error_response(request, 500, detail);
-            }
+            Err(panic) => return self.panic_response(request, panic),
         };
         for handler in &self.error_handlers {
-            if let Some(response) = handler(&error, request) {
-                return response;
+            match catch_unwind(AssertUnwindSafe(|| handler(&error, request))) {
+                Ok(Some(response)) => return response,
+                Ok(None) => {}
+                Err(panic) => return self.panic_response(request, panic),
             }
         }
         match &error.kind {
-            ErrorKind::Service(service) => {
-                error_response(request, service.status(), service.message())
-            }
-            ErrorKind::Body(body) => {
-                error_response(request, 400, request.format(format_args!("{body}")))
-            }
+            ErrorKind::Service(service) => error_response(request, service.status(), service.message()),
+            ErrorKind::Body(body) => error_response(request, 400, request.format(format_args!("{body}"))),
             ErrorKind::Other(other) => {
                 if self.debug {
                     let mut chain = bumpalo::collections::String::new_in(request.arena());
@@ -329,6 +301,18 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The 500 that answers a panic: generic, or with the panic's message in debug mode.
+    fn panic_response<'a>(&self, request: &Request<'a>, panic: Box<dyn std::any::Any + Send>) -> Response<'a> {
+        let message = panic
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a handler panicked");
+        let detail = if self.debug { request.alloc_str(message) } else { "Internal Server Error" };
+        tracing::error!(request_id = request.lambda.request_id, panic = message, "a handler panicked");
+        error_response(request, 500, detail)
     }
 
     /// Adds the app's headers (CORS, `Vary`, `Cache-Control`, `Content-Encoding`), compresses
@@ -350,32 +334,19 @@ impl App {
             extra.extend(headers);
         }
         if let Some(cache) = route.and_then(Route::cache_control_value) {
-            extra.push((
-                "Cache-Control",
-                if response.status() == 200 {
-                    cache
-                } else {
-                    "no-cache"
-                },
-            ));
+            extra.push(("Cache-Control", if response.status() == 200 { cache } else { "no-cache" }));
         }
         let compress_route = route.is_some_and(Route::compresses);
         let wants_gzip = response.compression().unwrap_or(compress_route);
         let mut body = encode::wire_body(&response.body());
-        if wants_gzip
-            && !matches!(response.body(), Body::Empty)
-            && gzip_acceptable_values(accept_encoding(request))
-        {
+        if wants_gzip && !matches!(response.body(), Body::Empty) && gzip_acceptable_values(accept_encoding(request)) {
             let compressed = gzip.compress(response.body().as_bytes());
             if !compressed.is_empty() {
                 extra.push(("Content-Encoding", "gzip"));
                 body = WireBody::Base64(compressed);
             }
         }
-        let vary = match (
-            cors_on,
-            compress_route || response.compression() == Some(true),
-        ) {
+        let vary = match (cors_on, compress_route || response.compression() == Some(true)) {
             (true, true) => Some("Origin, Accept-Encoding"),
             (true, false) => Some("Origin"),
             (false, true) => Some("Accept-Encoding"),
@@ -420,10 +391,7 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
 /// until woken.
 fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
-    if let Poll::Ready(output) = future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
+    if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         return output;
     }
     struct Unpark(std::thread::Thread);
@@ -471,10 +439,7 @@ struct ErrorBody<'m> {
 /// `{"statusCode":N,"message":"..."}`, as the reference answers an HTTP error.
 fn error_response<'a>(request: &Request<'a>, status: u16, message: &str) -> Response<'a> {
     let body = request
-        .to_json(&ErrorBody {
-            status_code: status,
-            message,
-        })
+        .to_json(&ErrorBody { status_code: status, message })
         .unwrap_or(r#"{"statusCode":500,"message":"Internal Server Error"}"#);
     Response::json_text(status, body)
 }
@@ -495,17 +460,36 @@ fn accept_encoding<'a>(request: &Request<'a>) -> impl Iterator<Item = &'a str> +
     request.headers().get_all("accept-encoding")
 }
 
+/// Where a response goes: the output buffer and the gzip state.
+struct Output<'o> {
+    out: &'o mut Vec<u8>,
+    gzip: &'o mut Gzip,
+}
+
+/// Whether the next invocation is the process's first.
+static COLD_START: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// One structured line per invocation, at INFO. `tracing` checks the level before any field
+/// is formatted, so a filtered-out line costs a load and a branch.
+fn log_invocation(request: &Request<'_>, status: u16, started: std::time::Instant) {
+    let cold_start = COLD_START.swap(false, std::sync::atomic::Ordering::Relaxed);
+    tracing::info!(
+        request_id = request.lambda.request_id,
+        source = request.source().name(),
+        method = request.method(),
+        path = request.routing_path(),
+        route = request.route_pattern().unwrap_or(""),
+        status,
+        duration_us = started.elapsed().as_micros() as u64,
+        cold_start,
+        "request"
+    );
+}
+
 fn debug_from_env() -> bool {
-    ["POWERTOOLS_EVENT_HANDLER_DEBUG", "POWERTOOLS_DEV"]
-        .iter()
-        .any(|name| {
-            std::env::var(name).is_ok_and(|v| {
-                matches!(
-                    v.trim().to_ascii_lowercase().as_str(),
-                    "1" | "true" | "yes" | "on"
-                )
-            })
-        })
+    ["POWERTOOLS_EVENT_HANDLER_DEBUG", "POWERTOOLS_DEV"].iter().any(|name| {
+        std::env::var(name).is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    })
 }
 
 /// Memory one worker reuses across invocations: the arena, simd-json's buffers and tape, the

@@ -6,13 +6,8 @@
 //! `Vary: Origin`, since its headers depend on the request's `Origin`.
 
 /// The headers the reference always allows, before the configured ones.
-const REQUIRED_HEADERS: [&str; 5] = [
-    "Authorization",
-    "Content-Type",
-    "X-Amz-Date",
-    "X-Api-Key",
-    "X-Amz-Security-Token",
-];
+const REQUIRED_HEADERS: [&str; 5] =
+    ["Authorization", "Content-Type", "X-Amz-Date", "X-Api-Key", "X-Amz-Security-Token"];
 
 /// A CORS configuration for an app.
 ///
@@ -120,8 +115,7 @@ impl CorsHeaders {
         headers.extend(config.allow_headers.iter().map(String::as_str));
         headers.sort_unstable();
         headers.dedup();
-        let expose_headers =
-            (!config.expose_headers.is_empty()).then(|| config.expose_headers.join(","));
+        let expose_headers = (!config.expose_headers.is_empty()).then(|| config.expose_headers.join(","));
         CorsHeaders {
             allow_headers: headers.join(","),
             expose_headers,
@@ -143,12 +137,8 @@ impl CorsHeaders {
             [
                 Some(("Access-Control-Allow-Origin", allowed)),
                 Some(("Access-Control-Allow-Headers", self.allow_headers.as_str())),
-                self.expose_headers
-                    .as_deref()
-                    .map(|v| ("Access-Control-Expose-Headers", v)),
-                self.max_age
-                    .as_deref()
-                    .map(|v| ("Access-Control-Max-Age", v)),
+                self.expose_headers.as_deref().map(|v| ("Access-Control-Expose-Headers", v)),
+                self.max_age.as_deref().map(|v| ("Access-Control-Max-Age", v)),
                 credentials.map(|v| ("Access-Control-Allow-Credentials", v)),
             ]
             .into_iter()

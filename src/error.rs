@@ -26,10 +26,7 @@ pub struct ServiceError {
 impl ServiceError {
     /// An error with any status. A `&'static str` message costs no allocation.
     pub fn new(status: u16, message: impl Into<Cow<'static, str>>) -> ServiceError {
-        ServiceError {
-            status,
-            message: message.into(),
-        }
+        ServiceError { status, message: message.into() }
     }
 
     /// 400 Bad Request.
@@ -119,11 +116,14 @@ pub enum BodyError {
     InvalidBase64,
     /// The body is not UTF-8.
     InvalidUtf8,
-    /// The body is not JSON of the expected shape; where the problem was found.
+    /// The body is not valid JSON; where the problem was found.
     InvalidJson {
-        /// Byte offset into the body (for a shape error, where the reader stood).
+        /// Byte offset into the body.
         offset: usize,
     },
+    /// The body is valid JSON of another shape than the handler asked for (a missing field,
+    /// a string where a number was expected, ...).
+    UnexpectedShape,
 }
 
 impl fmt::Display for BodyError {
@@ -131,9 +131,8 @@ impl fmt::Display for BodyError {
         match self {
             BodyError::InvalidBase64 => f.write_str("the body is not valid base64"),
             BodyError::InvalidUtf8 => f.write_str("the body is not UTF-8"),
-            BodyError::InvalidJson { offset } => {
-                write!(f, "the body is not the expected JSON (at byte {offset})")
-            }
+            BodyError::InvalidJson { offset } => write!(f, "the body is not valid JSON (at byte {offset})"),
+            BodyError::UnexpectedShape => f.write_str("the body is JSON of another shape than expected"),
         }
     }
 }
@@ -198,30 +197,16 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
         // concrete type, with no allocation either way.
         let mut slot = Some(error);
         let any: &mut dyn Any = &mut slot;
-        if let Some(service) = any
-            .downcast_mut::<Option<ServiceError>>()
-            .and_then(Option::take)
-        {
-            return Error {
-                kind: ErrorKind::Service(service),
-            };
+        if let Some(service) = any.downcast_mut::<Option<ServiceError>>().and_then(Option::take) {
+            return Error { kind: ErrorKind::Service(service) };
         }
-        if let Some(body) = any
-            .downcast_mut::<Option<BodyError>>()
-            .and_then(Option::take)
-        {
-            return Error {
-                kind: ErrorKind::Body(body),
-            };
+        if let Some(body) = any.downcast_mut::<Option<BodyError>>().and_then(Option::take) {
+            return Error { kind: ErrorKind::Body(body) };
         }
         match slot {
-            Some(error) => Error {
-                kind: ErrorKind::Other(Box::new(error)),
-            },
+            Some(error) => Error { kind: ErrorKind::Other(Box::new(error)) },
             // Taken only by a branch that returned above.
-            None => Error {
-                kind: ErrorKind::Service(ServiceError::internal("Internal Server Error")),
-            },
+            None => Error { kind: ErrorKind::Service(ServiceError::internal("Internal Server Error")) },
         }
     }
 }

@@ -85,9 +85,7 @@ impl Drop for HandlerFuture<'_, '_> {
         // SAFETY: the arena never runs destructors, so the future's runs here, once: this is
         // the only handle to it, and nothing reads it afterwards (the arena memory is reclaimed
         // at the next reset, untouched).
-        unsafe {
-            std::ptr::drop_in_place(self.future as *mut (dyn Future<Output = Outcome<'_>> + '_))
-        }
+        unsafe { std::ptr::drop_in_place(self.future as *mut (dyn Future<Output = Outcome<'_>> + '_)) }
     }
 }
 

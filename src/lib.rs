@@ -6,12 +6,7 @@
 //! nothing.
 //!
 //! This crate is being built issue by issue; see the README for what is there today.
-#![deny(
-    missing_docs,
-    missing_debug_implementations,
-    unsafe_op_in_unsafe_fn,
-    clippy::undocumented_unsafe_blocks
-)]
+#![deny(missing_docs, missing_debug_implementations, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod app;
 mod cors;
@@ -25,9 +20,7 @@ mod runtime;
 pub use app::{App, NotFoundHandler, Workspace};
 pub use cors::Cors;
 pub use error::{BodyError, Error, ServiceError};
-pub use event::{
-    EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source,
-};
+pub use event::{EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source};
 pub use handler::{AsyncHandler, Handler, HandlerFuture, SyncHandler};
 pub use response::compress::gzip_acceptable;
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};

@@ -48,36 +48,18 @@ fn lookups_allocate_nothing() {
         .lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
-    let options = PathOptions::new()
-        .strip_prefix("/api")
-        .ignore_trailing_slash(true);
-    let conformance_paths = [
-        "/hello",
-        "/hello/world",
-        "/errors/other",
-        "/files/a/b/c",
-        "/nope/x/y",
-        "/api/hello//",
-    ];
+    let options = PathOptions::new().strip_prefix("/api").ignore_trailing_slash(true);
+    let conformance_paths = ["/hello", "/hello/world", "/errors/other", "/files/a/b/c", "/nope/x/y", "/api/hello//"];
     let mut found = 0;
     let count = allocations_during(|| {
         for path in &paths {
-            found += github::ROUTER
-                .find(Method::Get, path)
-                .map_or(0, |m| m.params.len() + 1);
+            found += github::ROUTER.find(Method::Get, path).map_or(0, |m| m.params.len() + 1);
         }
         for path in conformance_paths {
             let routing = options.routing_path(path);
-            found += conformance::ROUTER
-                .find(Method::Get, routing)
-                .map_or(0, |m| m.params.len() + 1);
+            found += conformance::ROUTER.find(Method::Get, routing).map_or(0, |m| m.params.len() + 1);
         }
     });
-    assert_eq!(
-        count,
-        0,
-        "allocations during {} lookups",
-        paths.len() + conformance_paths.len()
-    );
+    assert_eq!(count, 0, "allocations during {} lookups", paths.len() + conformance_paths.len());
     assert!(found > paths.len(), "the lookups found their routes");
 }

@@ -13,8 +13,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use lambda_router::{
-    App, Cors, Error, ExactNumber, LambdaContext, Request, Response, Route, Router, ServiceError,
-    TEXT_PLAIN, Workspace,
+    App, Cors, Error, ExactNumber, LambdaContext, Request, Response, Route, Router, ServiceError, TEXT_PLAIN, Workspace,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -79,16 +78,12 @@ struct Message<'m> {
 }
 
 fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    req.json_response(&Message {
-        message: "hello universe",
-    })
+    req.json_response(&Message { message: "hello universe" })
 }
 
 fn hello_name<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     let name = req.param("name").unwrap_or_default();
-    req.json_response(&Message {
-        message: req.format(format_args!("hello {name}")),
-    })
+    req.json_response(&Message { message: req.format(format_args!("hello {name}")) })
 }
 
 /// A body deserialized into borrowed fields: strings point into the event buffer.
@@ -154,7 +149,9 @@ fn unauthorized<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
 
 /// ~10 KB of JSON, built once.
 static ITEMS: std::sync::LazyLock<Vec<Value>> = std::sync::LazyLock::new(|| {
-    (0..100).map(|i| json!({"id": i, "name": format!("item number {i}"), "price": "12.50", "tags": ["a", "b"]})).collect()
+    (0..100)
+        .map(|i| json!({"id": i, "name": format!("item number {i}"), "price": "12.50", "tags": ["a", "b"]}))
+        .collect()
 });
 
 fn compressed<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
@@ -175,15 +172,12 @@ fn app() -> App {
         .expect("routes compile");
     App::with_router(router)
         .cors(Cors::new("https://example.com").allow_credentials(true))
-        .error_handler::<BadValue>(|_, _| {
-            Response::text(400, "Invalid request").with_content_type(TEXT_PLAIN)
-        })
+        .error_handler::<BadValue>(|_, _| Response::text(400, "Invalid request").with_content_type(TEXT_PLAIN))
 }
 
 /// A REST API event from the fixtures, with another method, path, body and headers.
 fn rest_event(method: &str, path: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut event: Value =
-        serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
     event["httpMethod"] = json!(method);
     event["path"] = json!(path);
     event["body"] = json!(body);
@@ -196,8 +190,7 @@ fn rest_event(method: &str, path: &str, body: Option<&str>, headers: &[(&str, &s
 
 /// An HTTP API v2 event from the fixtures, with another path.
 fn http_event(path: &str) -> Vec<u8> {
-    let mut event: Value =
-        serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["method"] = json!("GET");
     serde_json::to_vec(&event).unwrap()
@@ -207,28 +200,16 @@ fn http_event(path: &str) -> Vec<u8> {
 /// response of the counted run.
 fn steady_state(app: &App, workspace: &mut Workspace, input: &[u8]) -> (usize, Value) {
     for _ in 0..3 {
-        app.handle(workspace, input, &LambdaContext::LOCAL)
-            .expect("a supported event");
+        app.handle(workspace, input, &LambdaContext::LOCAL).expect("a supported event");
     }
     let mut status = 0;
     let allocations = allocations_during(|| {
-        let response = app
-            .handle(workspace, input, &LambdaContext::LOCAL)
-            .expect("a supported event");
+        let response = app.handle(workspace, input, &LambdaContext::LOCAL).expect("a supported event");
         status = response.len();
     });
-    let response = app
-        .handle(workspace, input, &LambdaContext::LOCAL)
-        .expect("a supported event");
-    assert_eq!(
-        response.len(),
-        status,
-        "the same input gives the same response"
-    );
-    (
-        allocations,
-        serde_json::from_slice(response).expect("the response is JSON"),
-    )
+    let response = app.handle(workspace, input, &LambdaContext::LOCAL).expect("a supported event");
+    assert_eq!(response.len(), status, "the same input gives the same response");
+    (allocations, serde_json::from_slice(response).expect("the response is JSON"))
 }
 
 #[test]
@@ -239,71 +220,24 @@ fn every_kind_of_invocation_allocates_nothing_once_warm() {
     let origin = [("Origin", "https://example.com")];
     let gzip = [("Accept-Encoding", "gzip, deflate")];
     let cases: Vec<(&str, Vec<u8>, u64)> = vec![
-        (
-            "GET static route",
-            rest_event("GET", "/hello", None, &[]),
-            200,
-        ),
-        (
-            "GET with a path parameter",
-            rest_event("GET", "/hello/world", None, &[]),
-            200,
-        ),
-        (
-            "HTTP API v2 GET with a parameter",
-            http_event("/hello/world"),
-            200,
-        ),
-        (
-            "POST a JSON body into a borrowing struct",
-            rest_event("POST", "/signup", Some(signup), &[]),
-            200,
-        ),
-        (
-            "POST exact numbers into a borrowing struct",
-            rest_event("POST", "/orders", Some(order), &[]),
-            200,
-        ),
-        (
-            "binary response",
-            rest_event("GET", "/logo", None, &[]),
-            200,
-        ),
+        ("GET static route", rest_event("GET", "/hello", None, &[]), 200),
+        ("GET with a path parameter", rest_event("GET", "/hello/world", None, &[]), 200),
+        ("HTTP API v2 GET with a parameter", http_event("/hello/world"), 200),
+        ("POST a JSON body into a borrowing struct", rest_event("POST", "/signup", Some(signup), &[]), 200),
+        ("POST exact numbers into a borrowing struct", rest_event("POST", "/orders", Some(order), &[]), 200),
+        ("binary response", rest_event("GET", "/logo", None, &[]), 200),
         ("not found", rest_event("GET", "/nowhere", None, &[]), 404),
-        (
-            "error handler response",
-            rest_event("GET", "/fail", None, &[]),
-            400,
-        ),
-        (
-            "service error",
-            rest_event("GET", "/unauthorized", None, &[]),
-            401,
-        ),
-        (
-            "compressed 10 KB response",
-            rest_event("GET", "/compressed", None, &gzip),
-            200,
-        ),
-        (
-            "CORS pre-flight",
-            rest_event("OPTIONS", "/hello", None, &origin),
-            204,
-        ),
-        (
-            "CORS response",
-            rest_event("GET", "/hello/x", None, &origin),
-            200,
-        ),
+        ("error handler response", rest_event("GET", "/fail", None, &[]), 400),
+        ("service error", rest_event("GET", "/unauthorized", None, &[]), 401),
+        ("compressed 10 KB response", rest_event("GET", "/compressed", None, &gzip), 200),
+        ("CORS pre-flight", rest_event("OPTIONS", "/hello", None, &origin), 204),
+        ("CORS response", rest_event("GET", "/hello/x", None, &origin), 200),
     ];
     let mut workspace = Workspace::new();
     for (name, input, status) in &cases {
         let (allocations, response) = steady_state(&app, &mut workspace, input);
         assert_eq!(response["statusCode"], json!(status), "{name}: {response}");
-        assert_eq!(
-            allocations, 0,
-            "{name}: {allocations} allocations per invocation"
-        );
+        assert_eq!(allocations, 0, "{name}: {allocations} allocations per invocation");
     }
     // The cases really did what they say.
     let (_, signup_response) = steady_state(&app, &mut workspace, &cases[3].1);
@@ -312,15 +246,9 @@ fn every_kind_of_invocation_allocates_nothing_once_warm() {
     assert_eq!(echoed["address"]["city"], json!("London"));
     let (_, order_response) = steady_state(&app, &mut workspace, &cases[4].1);
     let echoed: Value = serde_json::from_str(order_response["body"].as_str().unwrap()).unwrap();
-    assert_eq!(
-        echoed,
-        json!({"customer": "Ada", "amount": "1234.50", "note": "ring twice", "express": true})
-    );
+    assert_eq!(echoed, json!({"customer": "Ada", "amount": "1234.50", "note": "ring twice", "express": true}));
     let (_, gzip_response) = steady_state(&app, &mut workspace, &cases[9].1);
-    assert_eq!(
-        gzip_response["multiValueHeaders"]["Content-Encoding"],
-        json!(["gzip"])
-    );
+    assert_eq!(gzip_response["multiValueHeaders"]["Content-Encoding"], json!(["gzip"]));
     assert_eq!(gzip_response["isBase64Encoded"], json!(true));
 }
 
@@ -358,8 +286,5 @@ fn the_whole_conformance_suite_allocates_nothing_once_warm() {
             offenders.push((line + 1, allocations));
         }
     }
-    assert!(
-        offenders.is_empty(),
-        "(line of events.jsonl, allocations): {offenders:?}"
-    );
+    assert!(offenders.is_empty(), "(line of events.jsonl, allocations): {offenders:?}");
 }

@@ -2,8 +2,7 @@
 //! through the whole pipeline, on REST API v1 and HTTP API v2 events from the fixtures.
 
 use lambda_router::{
-    App, Body, Cors, Error, LambdaContext, Request, Response, Route, Router, ServiceError,
-    Workspace, gzip_acceptable,
+    App, Body, Cors, Error, LambdaContext, Request, Response, Route, Router, ServiceError, Workspace, gzip_acceptable,
 };
 use serde_json::{Value, json};
 
@@ -68,8 +67,7 @@ fn cors_app() -> App {
 
 /// A REST API v1 event (from the fixtures) for `method path` with these headers only.
 fn rest(method: &str, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut event: Value =
-        serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
     event["httpMethod"] = json!(method);
     event["path"] = json!(path);
     event["headers"] = json!({});
@@ -83,22 +81,16 @@ fn rest(method: &str, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
 
 /// An HTTP API v2 event (from the fixtures) for `GET path` with these headers only.
 fn http(path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut event: Value =
-        serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["method"] = json!("GET");
-    event["headers"] = headers
-        .iter()
-        .map(|(n, v)| (n.to_string(), json!(v)))
-        .collect();
+    event["headers"] = headers.iter().map(|(n, v)| (n.to_string(), json!(v))).collect();
     serde_json::to_vec(&event).unwrap()
 }
 
 fn call(app: &App, input: &[u8]) -> Value {
     let mut workspace = Workspace::new();
-    let bytes = app
-        .handle(&mut workspace, input, &LambdaContext::LOCAL)
-        .expect("a supported event");
+    let bytes = app.handle(&mut workspace, input, &LambdaContext::LOCAL).expect("a supported event");
     serde_json::from_slice(bytes).unwrap()
 }
 
@@ -107,12 +99,7 @@ fn headers(response: &Value) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     if let Some(map) = response["multiValueHeaders"].as_object() {
         for (name, values) in map {
-            let values: Vec<&str> = values
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap())
-                .collect();
+            let values: Vec<&str> = values.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
             out.insert(name.clone(), values.join("|"));
         }
     }
@@ -125,10 +112,7 @@ fn headers(response: &Value) -> std::collections::BTreeMap<String, String> {
 }
 
 fn cors_headers(response: &Value) -> Vec<(String, String)> {
-    headers(response)
-        .into_iter()
-        .filter(|(name, _)| name.starts_with("Access-Control-"))
-        .collect()
+    headers(response).into_iter().filter(|(name, _)| name.starts_with("Access-Control-")).collect()
 }
 
 const FULL_CORS: &[(&str, &str)] = &[
@@ -143,32 +127,20 @@ const FULL_CORS: &[(&str, &str)] = &[
 ];
 
 fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
 }
 
 #[test]
 fn allowed_origin_is_echoed_with_every_cors_header() {
-    let response = call(
-        &cors_app(),
-        &rest("GET", "/hello", &[("Origin", "https://example.com")]),
-    );
+    let response = call(&cors_app(), &rest("GET", "/hello", &[("Origin", "https://example.com")]));
     assert_eq!(cors_headers(&response), owned(FULL_CORS));
     assert_eq!(headers(&response)["Vary"], "Origin");
 }
 
 #[test]
 fn extra_origin_is_echoed() {
-    let response = call(
-        &cors_app(),
-        &rest("GET", "/hello", &[("Origin", "https://app.example.com")]),
-    );
-    assert_eq!(
-        headers(&response)["Access-Control-Allow-Origin"],
-        "https://app.example.com"
-    );
+    let response = call(&cors_app(), &rest("GET", "/hello", &[("Origin", "https://app.example.com")]));
+    assert_eq!(headers(&response)["Access-Control-Allow-Origin"], "https://app.example.com");
 }
 
 #[test]
@@ -195,15 +167,8 @@ fn disallowed_absent_and_inexact_origins_get_no_cors_headers() {
 #[test]
 fn origin_header_name_is_case_insensitive() {
     for name in ["origin", "ORIGIN", "Origin"] {
-        let response = call(
-            &cors_app(),
-            &rest("GET", "/hello", &[(name, "https://example.com")]),
-        );
-        assert_eq!(
-            headers(&response)["Access-Control-Allow-Origin"],
-            "https://example.com",
-            "{name}"
-        );
+        let response = call(&cors_app(), &rest("GET", "/hello", &[(name, "https://example.com")]));
+        assert_eq!(headers(&response)["Access-Control-Allow-Origin"], "https://example.com", "{name}");
     }
 }
 
@@ -237,31 +202,19 @@ fn every_unmatched_options_request_gets_the_preflight() {
         assert_eq!(response["isBase64Encoded"], false);
         let got = headers(&response);
         // The methods of the CORS routes (DELETE is only on a cors(false) route) and OPTIONS.
-        assert_eq!(
-            got["Access-Control-Allow-Methods"], "GET,OPTIONS,POST,PUT",
-            "{path}"
-        );
+        assert_eq!(got["Access-Control-Allow-Methods"], "GET,OPTIONS,POST,PUT", "{path}");
         assert!(!got.contains_key("Content-Type"), "{path}: {response}");
-        assert_eq!(
-            got.contains_key("Access-Control-Allow-Origin"),
-            origin.is_some_and(|o| !o.contains("evil"))
-        );
+        assert_eq!(got.contains_key("Access-Control-Allow-Origin"), origin.is_some_and(|o| !o.contains("evil")));
     }
     // Without CORS there is no pre-flight: an unmatched OPTIONS is a 404.
-    let response = call(
-        &App::with_router(router()),
-        &rest("OPTIONS", "/hello", &[("Origin", "https://example.com")]),
-    );
+    let response = call(&App::with_router(router()), &rest("OPTIONS", "/hello", &[("Origin", "https://example.com")]));
     assert_eq!(response["statusCode"], 404);
 }
 
 #[test]
 fn star_origin_answers_star_and_never_credentials() {
     let app = App::with_router(router()).cors(Cors::default().allow_credentials(true));
-    let response = call(
-        &app,
-        &rest("GET", "/hello", &[("Origin", "https://anything.example")]),
-    );
+    let response = call(&app, &rest("GET", "/hello", &[("Origin", "https://anything.example")]));
     let got = headers(&response);
     assert_eq!(got["Access-Control-Allow-Origin"], "*");
     assert!(!got.contains_key("Access-Control-Allow-Credentials"));
@@ -275,17 +228,8 @@ fn star_origin_answers_star_and_never_credentials() {
 
 #[test]
 fn http_api_v2_uses_the_first_of_comma_joined_origins() {
-    let response = call(
-        &cors_app(),
-        &http(
-            "/hello",
-            &[("origin", "https://example.com,https://evil.example")],
-        ),
-    );
-    assert_eq!(
-        headers(&response)["Access-Control-Allow-Origin"],
-        "https://example.com"
-    );
+    let response = call(&cors_app(), &http("/hello", &[("origin", "https://example.com,https://evil.example")]));
+    assert_eq!(headers(&response)["Access-Control-Allow-Origin"], "https://example.com");
 }
 
 #[test]
@@ -310,14 +254,8 @@ fn accept_encoding_follows_rfc_9110() {
     ];
     for (value, expected) in cases {
         assert_eq!(gzip_acceptable(value), expected, "{value:?}");
-        let response = call(
-            &cors_app(),
-            &rest("GET", "/big", &[("Accept-Encoding", value)]),
-        );
-        let compressed = headers(&response)
-            .get("Content-Encoding")
-            .map(String::as_str)
-            == Some("gzip");
+        let response = call(&cors_app(), &rest("GET", "/big", &[("Accept-Encoding", value)]));
+        let compressed = headers(&response).get("Content-Encoding").map(String::as_str) == Some("gzip");
         assert_eq!(compressed, expected, "{value:?}: {response}");
         assert_eq!(response["isBase64Encoded"], expected, "{value:?}");
     }
@@ -328,36 +266,23 @@ fn accept_encoding_follows_rfc_9110() {
 }
 
 fn gunzip(response: &Value) -> Vec<u8> {
-    let compressed = base64_simd::STANDARD
-        .decode_to_vec(response["body"].as_str().unwrap())
-        .unwrap();
+    let compressed = base64_simd::STANDARD.decode_to_vec(response["body"].as_str().unwrap()).unwrap();
     let mut out = vec![0u8; 1 << 20];
-    let n = libdeflater::Decompressor::new()
-        .gzip_decompress(&compressed, &mut out)
-        .unwrap();
+    let n = libdeflater::Decompressor::new().gzip_decompress(&compressed, &mut out).unwrap();
     out.truncate(n);
     out
 }
 
 #[test]
 fn compressed_bodies_decompress_to_the_original() {
-    let response = call(
-        &cors_app(),
-        &rest("GET", "/big", &[("Accept-Encoding", "gzip")]),
-    );
+    let response = call(&cors_app(), &rest("GET", "/big", &[("Accept-Encoding", "gzip")]));
     assert_eq!(gunzip(&response), BIG.as_bytes());
-    assert!(
-        response["body"].as_str().unwrap().len() < BIG.len() / 4,
-        "3,000 repetitive bytes compress well"
-    );
+    assert!(response["body"].as_str().unwrap().len() < BIG.len() / 4, "3,000 repetitive bytes compress well");
     let got = headers(&response);
     assert_eq!(got["Content-Encoding"], "gzip");
     assert_eq!(got["Vary"], "Origin, Accept-Encoding");
     // Binary with gzip: still base64, of the gzip member.
-    let response = call(
-        &cors_app(),
-        &rest("GET", "/binary", &[("Accept-Encoding", "gzip")]),
-    );
+    let response = call(&cors_app(), &rest("GET", "/binary", &[("Accept-Encoding", "gzip")]));
     assert_eq!(gunzip(&response), BYTES);
     // Without gzip: base64 of the bytes themselves.
     let response = call(&cors_app(), &rest("GET", "/binary", &[]));
@@ -368,26 +293,15 @@ fn compressed_bodies_decompress_to_the_original() {
 #[test]
 fn vary_accept_encoding_on_every_response_of_a_compress_route() {
     for accept in [None, Some("gzip"), Some("identity")] {
-        let request_headers: Vec<(&str, &str)> =
-            accept.iter().map(|a| ("Accept-Encoding", *a)).collect();
-        let response = call(
-            &App::with_router(router()),
-            &rest("GET", "/big", &request_headers),
-        );
+        let request_headers: Vec<(&str, &str)> = accept.iter().map(|a| ("Accept-Encoding", *a)).collect();
+        let response = call(&App::with_router(router()), &rest("GET", "/big", &request_headers));
         assert_eq!(headers(&response)["Vary"], "Accept-Encoding", "{accept:?}");
         // With CORS on too, both.
         let response = call(&cors_app(), &rest("GET", "/big", &request_headers));
-        assert_eq!(
-            headers(&response)["Vary"],
-            "Origin, Accept-Encoding",
-            "{accept:?}"
-        );
+        assert_eq!(headers(&response)["Vary"], "Origin, Accept-Encoding", "{accept:?}");
     }
     // A plain route of an app without CORS: no Vary at all.
-    let response = call(
-        &App::with_router(router()),
-        &rest("GET", "/hello", &[("Accept-Encoding", "gzip")]),
-    );
+    let response = call(&App::with_router(router()), &rest("GET", "/hello", &[("Accept-Encoding", "gzip")]));
     assert!(!headers(&response).contains_key("Vary"));
 }
 
@@ -403,16 +317,10 @@ fn the_response_overrides_its_route() {
 
 #[test]
 fn not_found_preflight_and_empty_bodies_are_never_compressed() {
-    let gzip = [
-        ("Accept-Encoding", "gzip"),
-        ("Origin", "https://example.com"),
-    ];
+    let gzip = [("Accept-Encoding", "gzip"), ("Origin", "https://example.com")];
     for (method, path) in [("GET", "/nowhere"), ("OPTIONS", "/big"), ("GET", "/empty")] {
         let response = call(&cors_app(), &rest(method, path, &gzip));
-        assert!(
-            !headers(&response).contains_key("Content-Encoding"),
-            "{method} {path}: {response}"
-        );
+        assert!(!headers(&response).contains_key("Content-Encoding"), "{method} {path}: {response}");
         assert_eq!(response["isBase64Encoded"], false, "{method} {path}");
     }
 }

@@ -12,35 +12,22 @@ use lambda_router::{Method, PathOptions, Route, RouteError, Router, RouterBuilde
 
 /// The same routes compiled while the program runs.
 fn runtime<H: Copy>(routes: &'static [Route<H>]) -> Router<H> {
-    RouterBuilder::new()
-        .extend(routes.iter().copied())
-        .build()
-        .expect("routes compile")
+    RouterBuilder::new().extend(routes.iter().copied()).build().expect("routes compile")
 }
 
 /// Route number (the handler) for a request, through both tables, which must agree.
 fn route(method: &str, path: &str) -> Option<u32> {
     let method = Method::parse(method)?;
-    let built = conformance::ROUTER
-        .find(method, path)
-        .map(|m| *conformance::ROUTER.route(m.route).handler());
+    let built = conformance::ROUTER.find(method, path).map(|m| *conformance::ROUTER.route(m.route).handler());
     let dynamic = runtime(conformance::ROUTES);
-    let ran = dynamic
-        .find(method, path)
-        .map(|m| *dynamic.route(m.route).handler());
-    assert_eq!(
-        built, ran,
-        "build-time and run-time tables disagree on {method} {path}"
-    );
+    let ran = dynamic.find(method, path).map(|m| *dynamic.route(m.route).handler());
+    assert_eq!(built, ran, "build-time and run-time tables disagree on {method} {path}");
     built
 }
 
 #[test]
 fn build_time_and_run_time_tables_are_identical() {
-    assert_eq!(
-        conformance::ROUTER.table(),
-        runtime(conformance::ROUTES).table()
-    );
+    assert_eq!(conformance::ROUTER.table(), runtime(conformance::ROUTES).table());
     assert_eq!(github::ROUTER.table(), runtime(github::ROUTES).table());
 }
 
@@ -107,27 +94,17 @@ fn parameter_character_set_is_the_references() {
         "123",
     ];
     for value in allowed {
-        assert_eq!(
-            route("GET", &format!("/hello/{value}")),
-            Some(2),
-            "{value:?} is a parameter"
-        );
+        assert_eq!(route("GET", &format!("/hello/{value}")), Some(2), "{value:?} is a parameter");
     }
     let refused = ["a\"b", "a?b", "a#b", "a\\b", "a`b", "€", "a\tb"];
     for value in refused {
-        assert_eq!(
-            route("GET", &format!("/hello/{value}")),
-            None,
-            "{value:?} is not a parameter"
-        );
+        assert_eq!(route("GET", &format!("/hello/{value}")), None, "{value:?} is not a parameter");
     }
 }
 
 #[test]
 fn parameters_are_borrowed_as_written() {
-    let found = conformance::ROUTER
-        .find(Method::Get, "/Hello%20there/x=y")
-        .unwrap();
+    let found = conformance::ROUTER.find(Method::Get, "/Hello%20there/x=y").unwrap();
     assert_eq!(found.route, 2);
     assert_eq!(found.params.get("message"), Some("Hello%20there"));
     assert_eq!(found.params.get("name"), Some("x=y"));
@@ -160,11 +137,7 @@ fn tails_capture_the_rest_of_the_path() {
     assert_eq!(*router.route(found.route).handler(), "regex");
     assert!(found.params.is_empty());
 
-    let everything = RouterBuilder::new()
-        .get("/hello", "hello")
-        .get(".+", "all")
-        .build()
-        .unwrap();
+    let everything = RouterBuilder::new().get("/hello", "hello").get(".+", "all").build().unwrap();
     for path in ["/", "/x", "/x/y/", "//", "no-slash"] {
         let found = everything.find(Method::Get, path).unwrap();
         assert_eq!(*everything.route(found.route).handler(), "all", "{path}");
@@ -180,18 +153,8 @@ fn equally_specific_routes_go_to_the_first_declared() {
         .route(&[Method::Get, Method::Post], "/a/<y>", "second")
         .build()
         .unwrap();
-    assert_eq!(
-        *router
-            .route(router.find(Method::Get, "/a/1").unwrap().route)
-            .handler(),
-        "first"
-    );
-    assert_eq!(
-        *router
-            .route(router.find(Method::Post, "/a/1").unwrap().route)
-            .handler(),
-        "second"
-    );
+    assert_eq!(*router.route(router.find(Method::Get, "/a/1").unwrap().route).handler(), "first");
+    assert_eq!(*router.route(router.find(Method::Post, "/a/1").unwrap().route).handler(), "second");
 }
 
 #[test]
@@ -211,14 +174,7 @@ fn methods() {
         let found = router.find(Method::parse(method).unwrap(), "/r").unwrap();
         assert_eq!(router.route(found.route).handler().to_uppercase(), method);
         assert_eq!(
-            *router
-                .route(
-                    router
-                        .find(Method::parse(method).unwrap(), "/any/1")
-                        .unwrap()
-                        .route
-                )
-                .handler(),
+            *router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route).handler(),
             "any"
         );
     }
@@ -241,16 +197,8 @@ fn trailing_slashes_are_ignored_only_when_asked() {
         ("//", None, None),
     ];
     for (path, for_rest, for_http) in cases {
-        assert_eq!(
-            route("GET", rest.routing_path(path)),
-            for_rest,
-            "REST {path}"
-        );
-        assert_eq!(
-            route("GET", http.routing_path(path)),
-            for_http,
-            "HTTP {path}"
-        );
+        assert_eq!(route("GET", rest.routing_path(path)), for_rest, "REST {path}");
+        assert_eq!(route("GET", http.routing_path(path)), for_http, "HTTP {path}");
     }
     assert_eq!(rest.routing_path("///"), "/");
 }
@@ -273,23 +221,14 @@ fn strip_prefixes_cut_once_and_exactly() {
     for (path, routing) in cases {
         assert_eq!(options.routing_path(path), routing, "{path}");
     }
-    assert_eq!(
-        route("GET", options.routing_path("/api/api/hello")),
-        Some(3)
-    );
+    assert_eq!(route("GET", options.routing_path("/api/api/hello")), Some(3));
 }
 
 #[test]
 fn mounting_under_a_prefix_at_build_time_and_run_time() {
     let run_time = RouterBuilder::new()
-        .include(
-            "/users",
-            RouterBuilder::new().extend(mounted::users::ROUTES.iter().copied()),
-        )
-        .include(
-            "",
-            RouterBuilder::new().extend(mounted::health::ROUTES.iter().copied()),
-        )
+        .include("/users", RouterBuilder::new().extend(mounted::users::ROUTES.iter().copied()))
+        .include("", RouterBuilder::new().extend(mounted::health::ROUTES.iter().copied()))
         .build()
         .unwrap();
     assert_eq!(mounted::ROUTER.table(), run_time.table());
@@ -304,11 +243,7 @@ fn mounting_under_a_prefix_at_build_time_and_run_time() {
     ];
     for (method, path, expected) in cases {
         let found = mounted::ROUTER.find(Method::parse(method).unwrap(), path);
-        assert_eq!(
-            found.map(|m| *mounted::ROUTER.route(m.route).handler()),
-            expected,
-            "{method} {path}"
-        );
+        assert_eq!(found.map(|m| *mounted::ROUTER.route(m.route).handler()), expected, "{method} {path}");
     }
     assert_eq!(mounted::ROUTER.full_pattern(1), "/users/<user_id>");
 }
@@ -321,23 +256,9 @@ mod regressions {
     /// matches was hidden by it.
     #[test]
     fn static_route_declared_after_a_dynamic_one_still_wins() {
-        let router = RouterBuilder::new()
-            .get("/users/<id>", "dynamic")
-            .get("/users/me", "static")
-            .build()
-            .unwrap();
-        assert_eq!(
-            *router
-                .route(router.find(Method::Get, "/users/me").unwrap().route)
-                .handler(),
-            "static"
-        );
-        assert_eq!(
-            *router
-                .route(router.find(Method::Get, "/users/5").unwrap().route)
-                .handler(),
-            "dynamic"
-        );
+        let router = RouterBuilder::new().get("/users/<id>", "dynamic").get("/users/me", "static").build().unwrap();
+        assert_eq!(*router.route(router.find(Method::Get, "/users/me").unwrap().route).handler(), "static");
+        assert_eq!(*router.route(router.find(Method::Get, "/users/5").unwrap().route).handler(), "dynamic");
     }
 
     /// `=`, spaces and `.` in a path parameter (the reference widened its character class).
@@ -351,10 +272,7 @@ mod regressions {
     /// A greedy tail must take the rest of the path, slashes included.
     #[test]
     fn greedy_tail_takes_slashes() {
-        let router = RouterBuilder::new()
-            .get("/proxy/{proxy+}", ())
-            .build()
-            .unwrap();
+        let router = RouterBuilder::new().get("/proxy/{proxy+}", ()).build().unwrap();
         let found = router.find(Method::Get, "/proxy/a/b/c").unwrap();
         assert_eq!(found.params.get("proxy"), Some("a/b/c"));
     }
@@ -364,10 +282,7 @@ mod regressions {
     #[test]
     fn prefix_never_produces_a_double_slash() {
         let inner = || RouterBuilder::new().get("/", "root").get("/x", "x");
-        let router = RouterBuilder::new()
-            .include("/users/", inner())
-            .build()
-            .unwrap();
+        let router = RouterBuilder::new().include("/users/", inner()).build().unwrap();
         assert_eq!(router.full_pattern(0), "/users");
         assert_eq!(router.full_pattern(1), "/users/x");
         let root = RouterBuilder::new().include("/", inner()).build().unwrap();
@@ -398,32 +313,16 @@ fn malformed_patterns_name_the_route_and_the_byte() {
         ("/x.+", Kind::Regex, 2),
     ];
     for (pattern, kind, offset) in cases {
-        let err = RouterBuilder::new()
-            .get("/ok", ())
-            .get(pattern, ())
-            .build()
-            .unwrap_err();
-        let RouteError::Pattern { route, error } = &err else {
-            panic!("{pattern}: {err}")
-        };
-        assert_eq!(
-            (*route, error.kind(), error.offset()),
-            (1, kind, offset),
-            "{pattern}: {err}"
-        );
-        assert!(err.to_string().starts_with(&format!(
-            "route #1: invalid route pattern `{pattern}` at byte {offset}"
-        )));
+        let err = RouterBuilder::new().get("/ok", ()).get(pattern, ()).build().unwrap_err();
+        let RouteError::Pattern { route, error } = &err else { panic!("{pattern}: {err}") };
+        assert_eq!((*route, error.kind(), error.offset()), (1, kind, offset), "{pattern}: {err}");
+        assert!(err.to_string().starts_with(&format!("route #1: invalid route pattern `{pattern}` at byte {offset}")));
     }
 }
 
 #[test]
 fn conflicts_name_both_routes() {
-    let err = RouterBuilder::new()
-        .get("/a/<x>", ())
-        .route(&[Method::Get], "/a/{y}", ())
-        .build()
-        .unwrap_err();
+    let err = RouterBuilder::new().get("/a/<x>", ()).route(&[Method::Get], "/a/{y}", ()).build().unwrap_err();
     assert_eq!(
         err.to_string(),
         "route #1 `GET /a/{y}` can never match: route #0 `GET /a/<x>` has the same shape and \
@@ -436,17 +335,7 @@ fn conflicts_name_both_routes() {
         .route(&[Method::Get, Method::Post], "/a/.+", ())
         .build()
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            RouteError::Conflict {
-                route: 2,
-                earlier: 0,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, RouteError::Conflict { route: 2, earlier: 0, .. }), "{err}");
     // Overlapping methods but one still reachable: not a conflict.
     assert!(
         RouterBuilder::new()
@@ -455,18 +344,9 @@ fn conflicts_name_both_routes() {
             .build()
             .is_ok()
     );
-    assert!(
-        RouterBuilder::new()
-            .get("/a", ())
-            .get("/a", ())
-            .build()
-            .is_err()
-    );
+    assert!(RouterBuilder::new().get("/a", ()).get("/a", ()).build().is_err());
     assert!(matches!(
-        RouterBuilder::new()
-            .route(&[], "/a", ())
-            .build()
-            .unwrap_err(),
+        RouterBuilder::new().route(&[], "/a", ()).build().unwrap_err(),
         RouteError::NoMethod { route: 0, .. }
     ));
 }
@@ -484,13 +364,7 @@ fn github_set_every_path_finds_its_route() {
     assert_eq!(routes.len(), 130);
     assert_eq!(paths.len(), 130);
     for (index, path) in paths.iter().enumerate() {
-        let found = github::ROUTER
-            .find(Method::Get, path)
-            .unwrap_or_else(|| panic!("{path}"));
-        assert_eq!(
-            github::ROUTER.full_pattern(found.route),
-            routes[index],
-            "{path}"
-        );
+        let found = github::ROUTER.find(Method::Get, path).unwrap_or_else(|| panic!("{path}"));
+        assert_eq!(github::ROUTER.full_pattern(found.route), routes[index], "{path}");
     }
 }

@@ -60,11 +60,7 @@ fn naive_match(pattern: &str, path: &str) -> Option<(Vec<u8>, Vec<String>)> {
         return (!path.is_empty()).then(|| (vec![2], vec![]));
     }
     let rest = path.strip_prefix('/')?;
-    let parts: Vec<&str> = if rest.is_empty() {
-        vec![]
-    } else {
-        rest.split('/').collect()
-    };
+    let parts: Vec<&str> = if rest.is_empty() { vec![] } else { rest.split('/').collect() };
     let mut rank = Vec::new();
     let mut values = Vec::new();
     for (i, seg) in segs.iter().enumerate() {
@@ -104,20 +100,14 @@ fn naive_match(pattern: &str, path: &str) -> Option<(Vec<u8>, Vec<String>)> {
 
 /// The spec as a linear scan: among the routes that match (method included), the one whose
 /// segments are most specific from the left; among equals, the first declared.
-fn naive_find(
-    routes: &[(String, MethodSet)],
-    method: Method,
-    path: &str,
-) -> Option<(usize, Vec<String>)> {
+fn naive_find(routes: &[(String, MethodSet)], method: Method, path: &str) -> Option<(usize, Vec<String>)> {
     let mut best: Option<(Vec<u8>, usize, Vec<String>)> = None;
     for (index, (pattern, methods)) in routes.iter().enumerate() {
         if !methods.contains(method) {
             continue;
         }
         if let Some((rank, values)) = naive_match(pattern, path)
-            && best
-                .as_ref()
-                .is_none_or(|(best_rank, _, _)| rank < *best_rank)
+            && best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank)
         {
             best = Some((rank, index, values));
         }
@@ -126,12 +116,7 @@ fn naive_find(
 }
 
 fn lookup<H>(router: &Router<H>, method: Method, path: &str) -> Option<(usize, Vec<String>)> {
-    router.find(method, path).map(|m| {
-        (
-            m.route,
-            m.params.iter().map(|(_, value)| value.to_owned()).collect(),
-        )
-    })
+    router.find(method, path).map(|m| (m.route, m.params.iter().map(|(_, value)| value.to_owned()).collect()))
 }
 
 /// Whether two patterns match exactly the same paths.
@@ -148,9 +133,7 @@ fn naive_same_shape(a: &str, b: &str) -> bool {
 }
 
 fn path_strategy() -> impl Strategy<Value = String> {
-    let segment = prop::sample::select(vec![
-        "a", "b", "c", "ab", "x", "", "a b", "é", "%2F", "a\"b", "€",
-    ]);
+    let segment = prop::sample::select(vec!["a", "b", "c", "ab", "x", "", "a b", "é", "%2F", "a\"b", "€"]);
     (prop::collection::vec(segment, 0..5), 0..10u8).prop_map(|(segments, form)| {
         let mut path = String::new();
         for s in &segments {
@@ -209,10 +192,7 @@ fn pattern_strategy() -> impl Strategy<Value = String> {
 }
 
 fn routes_strategy() -> impl Strategy<Value = Vec<(String, MethodSet)>> {
-    prop::collection::vec(
-        (pattern_strategy(), 1..8u16).prop_map(|(p, m)| (p, MethodSet::from_bits(m))),
-        1..14,
-    )
+    prop::collection::vec((pattern_strategy(), 1..8u16).prop_map(|(p, m)| (p, MethodSet::from_bits(m))), 1..14)
 }
 
 proptest! {

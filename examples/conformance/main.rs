@@ -20,9 +20,7 @@ fn app() -> App {
                 .allow_credentials(true),
         )
         .strip_prefix("/api")
-        .error_handler::<routes::BadValue>(|_, _| {
-            Response::text(400, "Invalid request").with_content_type(TEXT_PLAIN)
-        })
+        .error_handler::<routes::BadValue>(|_, _| Response::text(400, "Invalid request").with_content_type(TEXT_PLAIN))
 }
 
 fn main() {

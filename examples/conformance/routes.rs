@@ -12,11 +12,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/<message>/<name>", message_name),
     Route::get("/files/.+", files),
     Route::post("/echo", echo),
-    Route::new(
-        MethodSet::of(&[Method::Put, Method::Post]),
-        "/items/<id>",
-        items,
-    ),
+    Route::new(MethodSet::of(&[Method::Put, Method::Post]), "/items/<id>", items),
     Route::get("/query", query),
     Route::get("/errors/bad-request", bad_request),
     Route::get("/errors/unauthorized", unauthorized),
@@ -52,26 +48,17 @@ struct Message<'m> {
 }
 
 fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    req.json_response(&Message {
-        message: "hello universe",
-    })
+    req.json_response(&Message { message: "hello universe" })
 }
 
 fn hello_name<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     let name = req.param("name").unwrap_or_default();
-    req.json_response(&Message {
-        message: req.format(format_args!("hello {name}")),
-    })
+    req.json_response(&Message { message: req.format(format_args!("hello {name}")) })
 }
 
 fn message_name<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    let (message, name) = (
-        req.param("message").unwrap_or_default(),
-        req.param("name").unwrap_or_default(),
-    );
-    req.json_response(&Message {
-        message: req.format(format_args!("{message}, {name}")),
-    })
+    let (message, name) = (req.param("message").unwrap_or_default(), req.param("name").unwrap_or_default());
+    req.json_response(&Message { message: req.format(format_args!("{message}, {name}")) })
 }
 
 fn files<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
@@ -89,10 +76,7 @@ fn echo<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     }
     // Validated, then passed through as it came: no trip through a value tree.
     let json = req.json_text().map_err(|_| BadValue)?;
-    Ok(Response::json_text(
-        200,
-        req.format(format_args!(r#"{{"received":{json}}}"#)),
-    ))
+    Ok(Response::json_text(200, req.format(format_args!(r#"{{"received":{json}}}"#))))
 }
 
 fn items<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
@@ -101,10 +85,7 @@ fn items<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
         id: &'i str,
         method: &'i str,
     }
-    req.json_response(&Item {
-        id: req.param("id").unwrap_or_default(),
-        method: req.method(),
-    })
+    req.json_response(&Item { id: req.param("id").unwrap_or_default(), method: req.method() })
 }
 
 fn query<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
@@ -145,9 +126,7 @@ fn teapot<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
 static COMPRESSED_MESSAGE: LazyLock<String> = LazyLock::new(|| "hello universe ".repeat(200));
 
 fn compressed<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    req.json_response(&Message {
-        message: &COMPRESSED_MESSAGE,
-    })
+    req.json_response(&Message { message: &COMPRESSED_MESSAGE })
 }
 
 /// The 256 bytes 0x00..=0xFF.
@@ -182,9 +161,7 @@ fn validate<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
         Some(text) => python_int(text).ok_or(BadValue)?,
         None => 0,
     };
-    req.json_response(&Doubled {
-        n: n.checked_mul(2).ok_or(BadValue)?,
-    })
+    req.json_response(&Doubled { n: n.checked_mul(2).ok_or(BadValue)? })
 }
 
 /// An integer as Python's `int(text)` reads one: surrounding whitespace, a sign, digits with
@@ -196,11 +173,7 @@ fn python_int(text: &str) -> Option<i128> {
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-    {
+    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
         return None;
     }
     let mut value: i128 = 0;

@@ -19,17 +19,13 @@ struct Message<'m> {
 
 /// `GET /hello` → `{"message":"hello universe"}`
 fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    req.json_response(&Message {
-        message: "hello universe",
-    })
+    req.json_response(&Message { message: "hello universe" })
 }
 
 /// `GET /hello/<name>` → `{"message":"hello <name>"}`
 fn hello_name<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     let name = req.param("name").unwrap_or("world");
-    req.json_response(&Message {
-        message: req.format(format_args!("hello {name}")),
-    })
+    req.json_response(&Message { message: req.format(format_args!("hello {name}")) })
 }
 
 /// `POST /greetings` with `{"name": "...", "greeting": "..."}`: a borrowing body.
@@ -49,7 +45,5 @@ fn greet<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
 async fn later<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     tokio::task::yield_now().await;
     let name = req.param("name").unwrap_or("world");
-    req.json_response(&Message {
-        message: req.format(format_args!("hello later, {name}")),
-    })
+    req.json_response(&Message { message: req.format(format_args!("hello later, {name}")) })
 }

@@ -113,14 +113,8 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
     let context = object_or_null(keys.request_context, "requestContext")?;
     let version_2 = keys.version.and_then(string) == Some("2.0");
     let source = if version_2 && keys.raw_path.is_some() {
-        let domain = context
-            .and_then(|c| member(c, "domainName"))
-            .and_then(string);
-        if domain.is_some_and(|d| d.contains(".lambda-url.")) {
-            Source::FunctionUrl
-        } else {
-            Source::HttpV2
-        }
+        let domain = context.and_then(|c| member(c, "domainName")).and_then(string);
+        if domain.is_some_and(|d| d.contains(".lambda-url.")) { Source::FunctionUrl } else { Source::HttpV2 }
     } else if version_2 && keys.method.is_some() && keys.path.is_some() {
         Source::VpcLatticeV2
     } else if keys.lattice_raw_path.is_some() && keys.method.is_some() {
@@ -130,11 +124,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
             let multi = object_or_null(keys.multi_headers, "multiValueHeaders")?;
             // The reference switches on a non-empty `multiValueHeaders`.
             let non_empty = multi.and_then(object).is_some_and(|m| !m.is_empty());
-            if non_empty {
-                Source::AlbMultiValue
-            } else {
-                Source::Alb
-            }
+            if non_empty { Source::AlbMultiValue } else { Source::Alb }
         } else {
             Source::RestV1
         }
@@ -144,9 +134,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
 
     let (method, path) = match source {
         Source::HttpV2 | Source::FunctionUrl => {
-            let method = context
-                .and_then(|c| member(c, "http"))
-                .and_then(|h| member(h, "method"));
+            let method = context.and_then(|c| member(c, "http")).and_then(|h| member(h, "method"));
             let method = required_str(method, source, "requestContext.http.method")?;
             let raw_path = required_str(keys.raw_path, source, "rawPath")?;
             let stage = context.and_then(|c| member(c, "stage")).and_then(string);
@@ -188,19 +176,13 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
         Some(value) if value.is_null() => None,
         Some(value) if value.is_array() => Some(value),
         Some(_) => {
-            return Err(EventError::WrongType {
-                field: "cookies",
-                expected: "an array",
-            });
+            return Err(EventError::WrongType { field: "cookies", expected: "an array" });
         }
         None => None,
     };
     let body = match keys.body {
         Some(value) if value.is_null() => None,
-        Some(value) => Some(string(value).ok_or(EventError::WrongType {
-            field: "body",
-            expected: "a string",
-        })?),
+        Some(value) => Some(string(value).ok_or(EventError::WrongType { field: "body", expected: "a string" })?),
         None => None,
     };
     let (base64_value, base64_field) = match source {
@@ -209,10 +191,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
     };
     let base64 = match base64_value {
         Some(value) if value.is_null() => false,
-        Some(value) => value.as_bool().ok_or(EventError::WrongType {
-            field: base64_field,
-            expected: "a boolean",
-        })?,
+        Some(value) => value.as_bool().ok_or(EventError::WrongType { field: base64_field, expected: "a boolean" })?,
         None => false,
     };
     Ok(Event {
@@ -231,33 +210,20 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
 }
 
 /// An object, or `None` for an absent or null field.
-fn object_or_null<'a>(
-    value: Option<Json<'a>>,
-    field: &'static str,
-) -> Result<Option<Json<'a>>, EventError> {
+fn object_or_null<'a>(value: Option<Json<'a>>, field: &'static str) -> Result<Option<Json<'a>>, EventError> {
     match value {
         None => Ok(None),
         Some(value) if value.is_null() => Ok(None),
         Some(value) if value.is_object() => Ok(Some(value)),
-        Some(_) => Err(EventError::WrongType {
-            field,
-            expected: "an object",
-        }),
+        Some(_) => Err(EventError::WrongType { field, expected: "an object" }),
     }
 }
 
-fn required_str<'a>(
-    value: Option<Value<'a, 'a>>,
-    source: Source,
-    field: &'static str,
-) -> Result<&'a str, EventError> {
+fn required_str<'a>(value: Option<Value<'a, 'a>>, source: Source, field: &'static str) -> Result<&'a str, EventError> {
     match value {
         None => Err(EventError::Missing { source, field }),
         Some(value) if value.is_null() => Err(EventError::Missing { source, field }),
-        Some(value) => string(value).ok_or(EventError::WrongType {
-            field,
-            expected: "a string",
-        }),
+        Some(value) => string(value).ok_or(EventError::WrongType { field, expected: "a string" }),
     }
 }
 
@@ -268,10 +234,7 @@ fn strip_stage<'a>(raw_path: &'a str, stage: Option<&str>) -> &'a str {
     let Some(stage) = stage.filter(|s| *s != "$default" && !s.is_empty()) else {
         return raw_path;
     };
-    match raw_path
-        .strip_prefix('/')
-        .and_then(|p| p.strip_prefix(stage))
-    {
+    match raw_path.strip_prefix('/').and_then(|p| p.strip_prefix(stage)) {
         Some("") => "/",
         Some(rest) if rest.starts_with('/') => rest,
         _ => raw_path,

@@ -20,15 +20,11 @@ pub struct Headers<'a> {
 }
 
 fn find_ci<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
-    members(map?)
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value)
+    members(map?).find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value)
 }
 
 fn find_exact<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
-    members(map?)
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+    members(map?).find(|(key, _)| *key == name).map(|(_, value)| value)
 }
 
 /// A string, or the last string of a list.
@@ -38,17 +34,13 @@ fn one(value: Json<'_>) -> Option<&str> {
 
 /// A string alone, or every string of a list.
 fn all(value: Option<Json<'_>>) -> impl Iterator<Item = &str> {
-    value
-        .into_iter()
-        .flat_map(|v| string(v).into_iter().chain(elements(v).filter_map(string)))
+    value.into_iter().flat_map(|v| string(v).into_iter().chain(elements(v).filter_map(string)))
 }
 
 impl<'a> Headers<'a> {
     /// One value of the header `name` (any case), or `None`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
-        find_ci(self.single, name)
-            .and_then(one)
-            .or_else(|| find_ci(self.multi, name).and_then(last_string))
+        find_ci(self.single, name).and_then(one).or_else(|| find_ci(self.multi, name).and_then(last_string))
     }
 
     /// Every value of the header `name` (any case), in order.
@@ -60,9 +52,7 @@ impl<'a> Headers<'a> {
     /// Every `(name, value)` pair, names as the event spells them.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
-        map.into_iter()
-            .flat_map(members)
-            .flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
     }
 }
 
@@ -92,16 +82,15 @@ impl<'a> Query<'a> {
     /// repeated values with `,`, the joined value is split again.
     pub fn get_all(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
         let found = find_exact(self.multi, name).or_else(|| find_exact(self.single, name));
-        let separator = if self.comma_joined { ',' } else { '\0' };
-        all(found).flat_map(move |value| value.split(separator))
+        // `splitn(1, ..)` yields the value whole: only HTTP API v2 values are split again.
+        let parts = if self.comma_joined { usize::MAX } else { 1 };
+        all(found).flat_map(move |value| value.splitn(parts, ','))
     }
 
     /// Every `(name, value)` pair.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
-        map.into_iter()
-            .flat_map(members)
-            .flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
     }
 
     /// Whether the request has no query parameter.

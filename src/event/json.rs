@@ -22,10 +22,7 @@ pub(crate) fn object(value: Json<'_>) -> Option<Object<'_, '_>> {
 /// The member `key` of an object value.
 #[inline]
 pub(crate) fn member<'a>(value: Json<'a>, key: &str) -> Option<Json<'a>> {
-    object(value)?
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v)
+    object(value)?.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// The members of an object value, in order.

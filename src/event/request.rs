@@ -109,15 +109,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for ExactNumber<'a> {
         let raw = <&'a serde_json::value::RawValue>::deserialize(deserializer)?;
         let text = raw.get();
         let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+            && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
         if is_number {
             Ok(ExactNumber(text))
         } else {
-            Err(serde::de::Error::custom(format_args!(
-                "expected a number, found {text}"
-            )))
+            Err(serde::de::Error::custom(format_args!("expected a number, found {text}")))
         }
     }
 }
@@ -218,11 +214,8 @@ impl<'a> Request<'a> {
         let listed = self.event.cookies;
         let from_list = listed.into_iter().flat_map(elements).filter_map(string);
         let headers = self.event.headers;
-        let from_headers = listed
-            .is_none()
-            .then(move || headers.get_all("cookie").flat_map(|h| h.split(';')))
-            .into_iter()
-            .flatten();
+        let from_headers =
+            listed.is_none().then(move || headers.get_all("cookie").flat_map(|h| h.split(';'))).into_iter().flatten();
         from_list.chain(from_headers).filter_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
             Some((name.trim(), value.trim()))
@@ -253,9 +246,7 @@ impl<'a> Request<'a> {
             return Ok(body.as_bytes());
         }
         let base64 = base64_simd::STANDARD;
-        let len = base64
-            .decoded_length(body.as_bytes())
-            .map_err(|_| BodyError::InvalidBase64)?;
+        let len = base64.decoded_length(body.as_bytes()).map_err(|_| BodyError::InvalidBase64)?;
         let out = self.arena.alloc_slice_fill_copy(len, 0u8);
         match base64.decode(body.as_bytes(), base64_simd::Out::from_slice(out)) {
             Ok(decoded) => Ok(decoded),
@@ -288,15 +279,11 @@ impl<'a> Request<'a> {
         let buffers = buffers.get_or_insert_with(|| Buffers::new(len.max(1024)));
         let mut parsed: Tape<'a> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
-            Err(err) => Err(BodyError::InvalidJson {
-                offset: err.index(),
-            }),
+            Err(err) => Err(BodyError::InvalidJson { offset: err.index() }),
             Ok(()) => {
                 let mut deserializer = simd_json::Deserializer::from_tape(parsed);
-                let value =
-                    T::deserialize(&mut deserializer).map_err(|err| BodyError::InvalidJson {
-                        offset: err.index(),
-                    });
+                // The tape keeps no positions: a shape error cannot say where it stood.
+                let value = T::deserialize(&mut deserializer).map_err(|_| BodyError::UnexpectedShape);
                 parsed = deserializer.into_tape();
                 value
             }
@@ -320,15 +307,12 @@ impl<'a> Request<'a> {
     pub fn json_exact<T: Deserialize<'a>>(&self) -> Result<T, BodyError> {
         let text = self.body_str()?;
         serde_json::from_str(text).map_err(|err| {
-            // serde_json reports a line and column; the offset is where that lands.
-            let line_start: usize = text
-                .split_inclusive('\n')
-                .take(err.line().saturating_sub(1))
-                .map(str::len)
-                .sum();
-            BodyError::InvalidJson {
-                offset: line_start + err.column().saturating_sub(1),
+            if err.classify() == serde_json::error::Category::Data {
+                return BodyError::UnexpectedShape;
             }
+            // serde_json reports a line and column; the offset is where that lands.
+            let line_start: usize = text.split_inclusive('\n').take(err.line().saturating_sub(1)).map(str::len).sum();
+            BodyError::InvalidJson { offset: line_start + err.column().saturating_sub(1) }
         })
     }
 
@@ -340,23 +324,17 @@ impl<'a> Request<'a> {
 
     /// Serializes `value` as compact JSON into the arena: a 200 `application/json` response.
     pub fn json_response<T: Serialize + ?Sized>(&self, value: &T) -> Result<Response<'a>, Error> {
-        Ok(Response::new(200)
-            .with_content_type(APPLICATION_JSON)
-            .with_body(Body::Text(self.to_json(value)?)))
+        Ok(Response::new(200).with_content_type(APPLICATION_JSON).with_body(Body::Text(self.to_json(value)?)))
     }
 
     /// Serializes `value` as compact JSON into the arena.
     pub fn to_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<&'a str, Error> {
         let mut out = bumpalo::collections::Vec::with_capacity_in(256, self.arena);
-        serde_json::to_writer(ArenaWriter(&mut out), value).map_err(|_| {
-            Error::from(ServiceError::internal(
-                "the response could not be serialized",
-            ))
-        })?;
+        serde_json::to_writer(ArenaWriter(&mut out), value)
+            .map_err(|_| Error::from(ServiceError::internal("the response could not be serialized")))?;
         let bytes = out.into_bump_slice();
         // serde_json writes UTF-8 only.
-        std::str::from_utf8(bytes)
-            .map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
+        std::str::from_utf8(bytes).map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
     }
 
     /// Copies `text` into the invocation's arena, for a response built from owned data.
@@ -375,8 +353,7 @@ impl<'a> Request<'a> {
     }
 
     fn context_path(&self, path: &[&str]) -> Option<JsonValue<'a>> {
-        path.iter()
-            .try_fold(self.request_context()?, |value, key| value.get(key))
+        path.iter().try_fold(self.request_context()?, |value, key| value.get(key))
     }
 
     /// The API Gateway request id (`requestContext.requestId`).
@@ -409,9 +386,7 @@ impl<'a> Request<'a> {
             Source::HttpV2 | Source::FunctionUrl => self.context_path(&["http", "userAgent"]),
             _ => None,
         };
-        from_context
-            .and_then(|v| v.as_str())
-            .or_else(|| self.header("user-agent"))
+        from_context.and_then(|v| v.as_str()).or_else(|| self.header("user-agent"))
     }
 
     /// The authorizer's output (`requestContext.authorizer`): Cognito or JWT claims, a Lambda
@@ -424,11 +399,7 @@ impl<'a> Request<'a> {
     /// (`authorizer.claims`) or HTTP API JWT claims (`authorizer.jwt.claims`).
     pub fn claim(&self, name: &str) -> Option<&'a str> {
         let authorizer = self.authorizer()?;
-        authorizer
-            .get("claims")
-            .or_else(|| authorizer.get("jwt")?.get("claims"))?
-            .get(name)?
-            .as_str()
+        authorizer.get("claims").or_else(|| authorizer.get("jwt")?.get("claims"))?.get(name)?.as_str()
     }
 
     /// The caller's IAM user ARN, for IAM-authorized requests.

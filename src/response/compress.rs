@@ -66,9 +66,7 @@ pub(crate) struct Gzip {
 
 impl std::fmt::Debug for Gzip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gzip")
-            .field("capacity", &self.out.capacity())
-            .finish_non_exhaustive()
+        f.debug_struct("Gzip").field("capacity", &self.out.capacity()).finish_non_exhaustive()
     }
 }
 
@@ -76,17 +74,13 @@ impl Gzip {
     /// No state yet: libdeflate's (~200 KB at level 1) is made on the first compression, so
     /// a function that never compresses never pays for it.
     pub(crate) const fn new() -> Gzip {
-        Gzip {
-            compressor: None,
-            out: Vec::new(),
-        }
+        Gzip { compressor: None, out: Vec::new() }
     }
 
     /// Compresses `input` into the reused buffer and returns the gzip member.
     pub(crate) fn compress(&mut self, input: &[u8]) -> &[u8] {
-        let compressor = self.compressor.get_or_insert_with(|| {
-            Compressor::new(CompressionLvl::new(GZIP_LEVEL).unwrap_or_default())
-        });
+        let compressor =
+            self.compressor.get_or_insert_with(|| Compressor::new(CompressionLvl::new(GZIP_LEVEL).unwrap_or_default()));
         let bound = compressor.gzip_compress_bound(input.len());
         if self.out.len() < bound {
             self.out.resize(bound, 0);

@@ -35,9 +35,7 @@ enum Shape {
 fn shape(source: Source) -> Shape {
     match source {
         Source::RestV1 | Source::AlbMultiValue => Shape::MultiValue,
-        Source::HttpV2 | Source::FunctionUrl | Source::VpcLatticeV1 | Source::VpcLatticeV2 => {
-            Shape::JoinedWithCookies
-        }
+        Source::HttpV2 | Source::FunctionUrl | Source::VpcLatticeV1 | Source::VpcLatticeV2 => Shape::JoinedWithCookies,
         Source::Alb => Shape::LastValue,
     }
 }
@@ -53,16 +51,12 @@ pub(crate) fn encode(
     out.clear();
     out.extend_from_slice(b"{\"statusCode\":");
     write_u16(out, response.status());
-    let content_type = response.content_type().map(|ct| ("Content-Type", ct));
+    // A handler's own `Content-Type` header wins over the response's content type, as in the
+    // reference (`setdefault`).
+    let own_content_type = response.headers().iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    let content_type = response.content_type().filter(|_| !own_content_type).map(|ct| ("Content-Type", ct));
     // All headers in order: the handler's, its content type, then the app's.
-    let all = || {
-        response
-            .headers()
-            .iter()
-            .copied()
-            .chain(content_type)
-            .chain(extra.iter().copied())
-    };
+    let all = || response.headers().iter().copied().chain(content_type).chain(extra.iter().copied());
     let cookies = response.cookies();
     match shape(source) {
         Shape::MultiValue => {
@@ -120,7 +114,9 @@ pub(crate) fn encode(
         Shape::LastValue => {
             out.extend_from_slice(b",\"headers\":{");
             let mut first = true;
-            if let Some(cookie) = cookies.last() {
+            // One `Set-Cookie` only: the reference writes the last cookie, then lets a
+            // `Set-Cookie` header overwrite it.
+            if let Some(cookie) = cookies.last().filter(|_| !all().any(|(n, _)| n == "Set-Cookie")) {
                 comma(out, &mut first);
                 out.extend_from_slice(b"\"Set-Cookie\":");
                 write_cookie(out, cookie);
@@ -232,14 +228,7 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
         out.extend_from_slice(&bytes[start..i]);
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(byte >> 4) as usize],
-                HEX[(byte & 15) as usize],
-            ]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
         } else {
             out.extend_from_slice(escape);
         }

@@ -202,24 +202,18 @@ impl<'a> Response<'a> {
 
     /// A `text/plain` response.
     pub fn text(status: u16, text: &'a str) -> Response<'a> {
-        Response::new(status)
-            .with_content_type(TEXT_PLAIN)
-            .with_body(Body::Text(text))
+        Response::new(status).with_content_type(TEXT_PLAIN).with_body(Body::Text(text))
     }
 
     /// A response whose body is JSON text already serialized (see
     /// [`Request::json_response`](crate::Request::json_response) to serialize a value).
     pub fn json_text(status: u16, json: &'a str) -> Response<'a> {
-        Response::new(status)
-            .with_content_type(APPLICATION_JSON)
-            .with_body(Body::Text(json))
+        Response::new(status).with_content_type(APPLICATION_JSON).with_body(Body::Text(json))
     }
 
     /// A binary response, sent base64-encoded.
     pub fn binary(status: u16, content_type: &'a str, bytes: &'a [u8]) -> Response<'a> {
-        Response::new(status)
-            .with_content_type(content_type)
-            .with_body(Body::Binary(bytes))
+        Response::new(status).with_content_type(content_type).with_body(Body::Binary(bytes))
     }
 
     /// Sets the status code.

@@ -10,8 +10,8 @@ use std::fmt;
 use super::method::MethodSet;
 use super::pattern::{self, Pattern, PatternError, Segment};
 use super::table::{
-    Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, SCAN_EDGES, Span, StaticPath, Table, edge_hash,
-    segment_key, static_hash, static_length_bit, static_slot,
+    Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, SCAN_EDGES, Span, StaticPath, Table, edge_hash, segment_key,
+    static_hash, static_length_bit, static_slot,
 };
 
 /// One route as the compiler sees it: the full pattern (mount prefix included) and methods.
@@ -79,12 +79,7 @@ impl fmt::Display for RouteError {
             RouteError::NoMethod { route, pattern } => {
                 write!(f, "route #{route} `{pattern}` answers no method")
             }
-            RouteError::Conflict {
-                route,
-                route_desc,
-                earlier,
-                earlier_desc,
-            } => write!(
+            RouteError::Conflict { route, route_desc, earlier, earlier_desc } => write!(
                 f,
                 "route #{route} `{route_desc}` can never match: route #{earlier} \
                  `{earlier_desc}` has the same shape and answers the same methods first"
@@ -101,21 +96,13 @@ impl std::error::Error for RouteError {}
 /// Compiles routes, in declaration order, into a table.
 pub(crate) fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
     if routes.len() > u16::MAX as usize {
-        return Err(RouteError::TooManyRoutes {
-            count: routes.len(),
-        });
+        return Err(RouteError::TooManyRoutes { count: routes.len() });
     }
     let mut patterns = Vec::with_capacity(routes.len());
     for (index, route) in routes.iter().enumerate() {
-        let parsed = pattern::parse(&route.pattern).map_err(|error| RouteError::Pattern {
-            route: index,
-            error,
-        })?;
+        let parsed = pattern::parse(&route.pattern).map_err(|error| RouteError::Pattern { route: index, error })?;
         if route.methods.is_empty() {
-            return Err(RouteError::NoMethod {
-                route: index,
-                pattern: route.pattern.clone(),
-            });
+            return Err(RouteError::NoMethod { route: index, pattern: route.pattern.clone() });
         }
         patterns.push(parsed);
     }
@@ -128,23 +115,13 @@ pub(crate) fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
         param_names.extend(parsed.param_names().map(|name| Cow::Owned(name.to_owned())));
         infos.push(RouteInfo {
             pattern: Cow::Owned(route.pattern.clone()),
-            params: Span {
-                start,
-                end: param_names.len() as u32,
-            },
-            whole_path_tail: matches!(
-                parsed.segments.last(),
-                Some(Segment::Tail {
-                    whole_path: true,
-                    ..
-                })
-            ),
+            params: Span { start, end: param_names.len() as u32 },
+            whole_path_tail: matches!(parsed.segments.last(), Some(Segment::Tail { whole_path: true, .. })),
         });
     }
 
     let mut entries = Vec::new();
-    let (static_lengths, seed, displacements, statics) =
-        build_statics(routes, &patterns, &mut entries);
+    let (static_lengths, seed, displacements, statics) = build_statics(routes, &patterns, &mut entries);
     let (nodes, edges, edge_index) = build_trie(routes, &patterns, &mut entries);
     Ok(Table {
         static_lengths,
@@ -170,8 +147,7 @@ fn check_conflicts(routes: &[RouteSpec], patterns: &[Pattern]) -> Result<(), Rou
     for (index, (route, parsed)) in routes.iter().zip(patterns).enumerate() {
         let mut covered = MethodSet::EMPTY;
         let mut first_overlap = None;
-        for (earlier, (other, other_parsed)) in routes.iter().zip(patterns).enumerate().take(index)
-        {
+        for (earlier, (other, other_parsed)) in routes.iter().zip(patterns).enumerate().take(index) {
             if !parsed.same_shape(other_parsed) {
                 continue;
             }
@@ -204,10 +180,7 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
             continue;
         }
         let path = parsed.static_path();
-        let entry = Entry {
-            methods: route.methods.bits(),
-            route: index as u16,
-        };
+        let entry = Entry { methods: route.methods.bits(), route: index as u16 };
         match paths.iter_mut().find(|(p, _)| *p == path) {
             Some((_, list)) => list.push(entry),
             None => paths.push((path, vec![entry])),
@@ -216,9 +189,7 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
     if paths.is_empty() {
         return (0, 0, Vec::new(), Vec::new());
     }
-    let lengths = paths
-        .iter()
-        .fold(0, |bits, (p, _)| bits | static_length_bit(p.len()));
+    let lengths = paths.iter().fold(0, |bits, (p, _)| bits | static_length_bit(p.len()));
     let slots = paths.len().next_power_of_two();
     let buckets = paths.len().div_ceil(4);
     let mut seed: u64 = 0x5EED;
@@ -230,23 +201,12 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
         seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
     };
     let (displacements, slot_of) = placement;
-    let mut statics = vec![
-        StaticPath {
-            path: Cow::Borrowed(""),
-            entries: Span::EMPTY
-        };
-        slots
-    ];
+    let mut statics = vec![StaticPath { path: Cow::Borrowed(""), entries: Span::EMPTY }; slots];
     for (key, (path, list)) in paths.into_iter().enumerate() {
         let start = entries.len() as u32;
         entries.extend(list);
-        statics[slot_of[key]] = StaticPath {
-            path: Cow::Owned(path),
-            entries: Span {
-                start,
-                end: entries.len() as u32,
-            },
-        };
+        statics[slot_of[key]] =
+            StaticPath { path: Cow::Owned(path), entries: Span { start, end: entries.len() as u32 } };
     }
     (lengths, seed, displacements, statics)
 }
@@ -255,16 +215,8 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
 type Placement = (Vec<(u32, u32)>, Vec<usize>);
 
 /// One try at placing every key with `seed`: the displacements and each key's slot.
-fn place(
-    paths: &[(String, Vec<Entry>)],
-    seed: u64,
-    buckets: usize,
-    slots: usize,
-) -> Option<Placement> {
-    let hashes: Vec<u64> = paths
-        .iter()
-        .map(|(p, _)| static_hash(p.as_bytes(), seed))
-        .collect();
+fn place(paths: &[(String, Vec<Entry>)], seed: u64, buckets: usize, slots: usize) -> Option<Placement> {
+    let hashes: Vec<u64> = paths.iter().map(|(p, _)| static_hash(p.as_bytes(), seed)).collect();
     let mut sorted = hashes.clone();
     sorted.sort_unstable();
     if sorted.windows(2).any(|w| w[0] == w[1]) {
@@ -336,10 +288,7 @@ fn build_trie(
         if parsed.is_static() {
             continue;
         }
-        let entry = Entry {
-            methods: route.methods.bits(),
-            route: index as u16,
-        };
+        let entry = Entry { methods: route.methods.bits(), route: index as u16 };
         let mut at = 0;
         for segment in &parsed.segments {
             at = match segment {
@@ -378,11 +327,7 @@ fn build_trie(
         // A deterministic order: key, length,
         // bytes (past the key, the bytes decide; before it, the key already did).
         node.statics.sort_by(|(a, _), (b, _)| {
-            (segment_key(a.as_bytes()), a.len(), a.as_bytes()).cmp(&(
-                segment_key(b.as_bytes()),
-                b.len(),
-                b.as_bytes(),
-            ))
+            (segment_key(a.as_bytes()), a.len(), a.as_bytes()).cmp(&(segment_key(b.as_bytes()), b.len(), b.as_bytes()))
         });
         let edge_start = edges.len() as u32;
         let parent = flat_nodes.len() as u32;
@@ -397,19 +342,10 @@ fn build_trie(
         let tails_start = entries.len() as u32;
         entries.extend(&node.tails);
         flat_nodes.push(Node {
-            edges: Span {
-                start: edge_start,
-                end: edges.len() as u32,
-            },
+            edges: Span { start: edge_start, end: edges.len() as u32 },
             param: node.param.map_or(NO_NODE, |child| child as u32),
-            ends: Span {
-                start: ends_start,
-                end: tails_start,
-            },
-            tails: Span {
-                start: tails_start,
-                end: entries.len() as u32,
-            },
+            ends: Span { start: ends_start, end: tails_start },
+            tails: Span { start: tails_start, end: entries.len() as u32 },
         });
     }
     let edge_index = index_edges(&flat_nodes, &edges);
@@ -419,11 +355,8 @@ fn build_trie(
 /// The open-addressing index of the edges of nodes with more than [`SCAN_EDGES`] children,
 /// at most half full so that probes stay short.
 fn index_edges(nodes: &[Node], edges: &[Edge]) -> Vec<u32> {
-    let indexed: Vec<usize> = nodes
-        .iter()
-        .filter(|n| n.edges.end - n.edges.start > SCAN_EDGES)
-        .flat_map(|n| n.edges.range())
-        .collect();
+    let indexed: Vec<usize> =
+        nodes.iter().filter(|n| n.edges.end - n.edges.start > SCAN_EDGES).flat_map(|n| n.edges.range()).collect();
     if indexed.is_empty() {
         return Vec::new();
     }

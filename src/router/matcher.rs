@@ -9,8 +9,8 @@ use std::borrow::Cow;
 
 use super::method::{Method, MethodSet};
 use super::table::{
-    Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, SCAN_EDGES, Span, StaticPath, Table, edge_hash,
-    segment_key, static_hash, static_length_bit, static_slot,
+    Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, SCAN_EDGES, Span, StaticPath, Table, edge_hash, segment_key,
+    static_hash, static_length_bit, static_slot,
 };
 
 /// Parameters captured inline before the vector spills to the heap. Four covers every route
@@ -37,26 +37,17 @@ impl<'t, 'p> Params<'t, 'p> {
     /// No parameters.
     #[inline]
     pub fn empty() -> Params<'t, 'p> {
-        Params {
-            names: &[],
-            values: SmallVec::new(),
-        }
+        Params { names: &[], values: SmallVec::new() }
     }
 
     /// The value of the parameter `name`, as it appears in the path (not percent-decoded).
     pub fn get(&self, name: &str) -> Option<&'p str> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .and_then(|i| self.values.get(i).copied())
+        self.names.iter().position(|n| n == name).and_then(|i| self.values.get(i).copied())
     }
 
     /// The parameters, as `(name, value)`, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&'t str, &'p str)> + '_ {
-        self.names
-            .iter()
-            .map(|n| &**n)
-            .zip(self.values.iter().copied())
+        self.names.iter().map(|n| &**n).zip(self.values.iter().copied())
     }
 
     /// How many named parameters were captured.
@@ -103,13 +94,7 @@ static PARAM_BYTE: [bool; 256] = {
 fn is_param_value(segment: &str) -> bool {
     !segment.is_empty()
         && (segment.bytes().all(|b| PARAM_BYTE[b as usize])
-            || segment.chars().all(|c| {
-                if c.is_ascii() {
-                    PARAM_BYTE[c as usize]
-                } else {
-                    c.is_alphanumeric()
-                }
-            }))
+            || segment.chars().all(|c| if c.is_ascii() { PARAM_BYTE[c as usize] } else { c.is_alphanumeric() }))
 }
 
 /// The index of the first `/`, eight bytes at a time: segments are a few bytes long, where a
@@ -129,10 +114,7 @@ fn find_slash(bytes: &[u8]) -> Option<usize> {
         }
         offset += 8;
     }
-    bytes[offset..]
-        .iter()
-        .position(|&b| b == b'/')
-        .map(|i| offset + i)
+    bytes[offset..].iter().position(|&b| b == b'/').map(|i| offset + i)
 }
 
 /// Splits `rest` at its first `/`: the segment, and what follows the `/` (`None` when
@@ -143,12 +125,7 @@ fn split_segment(rest: &str) -> (&str, Option<&str>) {
         // SAFETY: `slash` indexes a `/` byte of `rest`. `/` is ASCII, so both `slash` and
         // `slash + 1` are char boundaries of the UTF-8 string `rest`, and `slash < rest.len()`.
         // (Checked slicing re-validates the boundaries on every segment of every lookup.)
-        Some(slash) => unsafe {
-            (
-                rest.get_unchecked(..slash),
-                Some(rest.get_unchecked(slash + 1..)),
-            )
-        },
+        Some(slash) => unsafe { (rest.get_unchecked(..slash), Some(rest.get_unchecked(slash + 1..))) },
         None => (rest, None),
     }
 }
@@ -172,10 +149,7 @@ impl Table {
     #[inline]
     pub fn find<'t, 'p>(&'t self, method: Method, path: &'p str) -> Option<Match<'t, 'p>> {
         if let Some(route) = self.find_static(method, path) {
-            return Some(Match {
-                route,
-                params: Params::empty(),
-            });
+            return Some(Match { route, params: Params::empty() });
         }
         let view = View {
             nodes: &self.nodes,
@@ -192,13 +166,7 @@ impl Table {
             None => view.tails(0, None, path, method, &mut values)?,
         };
         let info = &view.routes[route];
-        Some(Match {
-            route,
-            params: Params {
-                names: &self.param_names[info.params.range()],
-                values,
-            },
-        })
+        Some(Match { route, params: Params { names: &self.param_names[info.params.range()], values } })
     }
 
     #[inline]
@@ -220,10 +188,7 @@ impl Table {
 /// The first route of `entries` (declaration order) that answers `method`.
 #[inline]
 fn first(entries: &[Entry], method: Method) -> Option<usize> {
-    entries
-        .iter()
-        .find(|entry| MethodSet::from_bits(entry.methods).contains(method))
-        .map(|entry| entry.route as usize)
+    entries.iter().find(|entry| MethodSet::from_bits(entry.methods).contains(method)).map(|entry| entry.route as usize)
 }
 
 impl<'t> View<'t> {
@@ -264,8 +229,7 @@ impl<'t> View<'t> {
                     Some(_) => {}
                 }
             }
-            let param =
-                (here.param != NO_NODE && is_param_value(segment)).then_some(here.param as usize);
+            let param = (here.param != NO_NODE && is_param_value(segment)).then_some(here.param as usize);
             let saved = values.len();
             if let Some(child) = child {
                 if let Some(route) = self.search(child, next, path, method, values) {
@@ -297,11 +261,7 @@ impl<'t> View<'t> {
             if !MethodSet::from_bits(entry.methods).contains(method) {
                 continue;
             }
-            let captured = if self.routes[entry.route as usize].whole_path_tail {
-                Some(path)
-            } else {
-                rest
-            };
+            let captured = if self.routes[entry.route as usize].whole_path_tail { Some(path) } else { rest };
             if let Some(captured) = captured.filter(|c| !c.is_empty()) {
                 values.push(captured);
                 return Some(entry.route as usize);
@@ -326,10 +286,7 @@ impl<'t> View<'t> {
                 && (segment.len() <= 8 || edge.segment.as_bytes()[8..] == segment.as_bytes()[8..])
         };
         if count <= SCAN_EDGES {
-            return self.edges[edges.range()]
-                .iter()
-                .find(|e| same(e))
-                .map(|e| e.node as usize);
+            return self.edges[edges.range()].iter().find(|e| same(e)).map(|e| e.node as usize);
         }
         let mask = self.edge_index.len() - 1;
         let mut slot = edge_hash(node as u32, key, segment.len()) as usize & mask;

@@ -79,11 +79,7 @@ impl Route {
     }
 
     /// A route that answers `methods` on `pattern` with an async handler.
-    pub const fn new_async(
-        methods: MethodSet,
-        pattern: &'static str,
-        handler: AsyncHandler,
-    ) -> Route {
+    pub const fn new_async(methods: MethodSet, pattern: &'static str, handler: AsyncHandler) -> Route {
         Route::with(methods, pattern, Handler::Async(handler))
     }
 
@@ -98,14 +94,7 @@ impl<H> Route<H> {
     /// A route that answers `methods` on `pattern` with any value as its handler (the router
     /// alone, like matchit's `insert(route, value)`).
     pub const fn with(methods: MethodSet, pattern: &'static str, handler: H) -> Route<H> {
-        Route {
-            methods,
-            pattern,
-            handler,
-            compress: false,
-            cors: true,
-            cache_control: None,
-        }
+        Route { methods, pattern, handler, compress: false, cors: true, cache_control: None }
     }
 
     /// Asks for gzip on this route's responses when the client accepts it.
@@ -210,10 +199,7 @@ impl<H: 'static> Router<H> {
     /// code calls this; the generated code also checks, at compile time, that `table` was
     /// compiled from these very routes.
     pub const fn from_static(routes: &'static [Route<H>], table: &'static Table) -> Router<H> {
-        Router {
-            routes: Routes::Static(routes),
-            table: Cow::Borrowed(table),
-        }
+        Router { routes: Routes::Static(routes), table: Cow::Borrowed(table) }
     }
 
     /// Finds the route for a request. `path` is the routing path (see
@@ -255,11 +241,7 @@ impl<H: 'static> fmt::Debug for Router<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
         for (index, route) in self.routes().iter().enumerate() {
-            list.entry(&format_args!(
-                "{} {}",
-                route.methods,
-                self.full_pattern(index)
-            ));
+            list.entry(&format_args!("{} {}", route.methods, self.full_pattern(index)));
         }
         list.finish()
     }
@@ -312,8 +294,7 @@ impl<H: 'static> RouterBuilder<H> {
     /// its own root (`/users` + `/` = `/users`).
     pub fn include(mut self, prefix: &str, other: RouterBuilder<H>) -> RouterBuilder<H> {
         for (pattern, route) in other.routes {
-            self.routes
-                .push((pattern::join_prefix(prefix, &pattern), route));
+            self.routes.push((pattern::join_prefix(prefix, &pattern), route));
         }
         self
     }
@@ -323,10 +304,7 @@ impl<H: 'static> RouterBuilder<H> {
         let specs: Vec<RouteSpec> = self
             .routes
             .iter()
-            .map(|(pattern, route)| RouteSpec {
-                pattern: pattern.clone(),
-                methods: route.methods,
-            })
+            .map(|(pattern, route)| RouteSpec { pattern: pattern.clone(), methods: route.methods })
             .collect();
         let table = compile::compile(&specs)?;
         Ok(Router {
@@ -360,9 +338,7 @@ impl<H: 'static> Default for RouterBuilder<H> {
 
 impl<H: 'static> fmt::Debug for RouterBuilder<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.routes.iter().map(|(pattern, _)| pattern))
-            .finish()
+        f.debug_list().entries(self.routes.iter().map(|(pattern, _)| pattern)).finish()
     }
 }
 

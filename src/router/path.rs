@@ -76,11 +76,7 @@ impl PathOptions {
         }
         if ignore_trailing_slash {
             let trimmed = path.trim_end_matches('/');
-            path = if trimmed.is_empty() {
-                &path[..1]
-            } else {
-                trimmed
-            };
+            path = if trimmed.is_empty() { &path[..1] } else { trimmed };
         }
         path
     }

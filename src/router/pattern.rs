@@ -29,10 +29,7 @@ pub(crate) enum Segment {
     /// Matches the rest of the path. `name` is `None` for the reference's `.+`.
     /// `whole_path` is the bare `.+` pattern: it matches every non-empty path, `/` included,
     /// and captures it whole.
-    Tail {
-        name: Option<String>,
-        whole_path: bool,
-    },
+    Tail { name: Option<String>, whole_path: bool },
 }
 
 /// A parsed route pattern.
@@ -46,18 +43,14 @@ impl Pattern {
     pub(crate) fn param_names(&self) -> impl Iterator<Item = &str> {
         self.segments.iter().filter_map(|segment| match segment {
             Segment::Param(name) => Some(name.as_str()),
-            Segment::Tail {
-                name: Some(name), ..
-            } => Some(name.as_str()),
+            Segment::Tail { name: Some(name), .. } => Some(name.as_str()),
             _ => None,
         })
     }
 
     /// Whether the pattern has no parameter and no tail (it names one path).
     pub(crate) fn is_static(&self) -> bool {
-        self.segments
-            .iter()
-            .all(|s| matches!(s, Segment::Static(_)))
+        self.segments.iter().all(|s| matches!(s, Segment::Static(_)))
     }
 
     /// The one path a static pattern matches.
@@ -78,18 +71,12 @@ impl Pattern {
     /// Two patterns have the same shape when they match exactly the same paths.
     pub(crate) fn same_shape(&self, other: &Pattern) -> bool {
         self.segments.len() == other.segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(&other.segments)
-                .all(|pair| match pair {
-                    (Segment::Static(a), Segment::Static(b)) => a == b,
-                    (Segment::Param(_), Segment::Param(_)) => true,
-                    (Segment::Tail { whole_path: a, .. }, Segment::Tail { whole_path: b, .. }) => {
-                        a == b
-                    }
-                    _ => false,
-                })
+            && self.segments.iter().zip(&other.segments).all(|pair| match pair {
+                (Segment::Static(a), Segment::Static(b)) => a == b,
+                (Segment::Param(_), Segment::Param(_)) => true,
+                (Segment::Tail { whole_path: a, .. }, Segment::Tail { whole_path: b, .. }) => a == b,
+                _ => false,
+            })
     }
 }
 
@@ -127,9 +114,7 @@ impl PatternErrorKind {
             PatternErrorKind::NoLeadingSlash => "a pattern must start with `/`",
             PatternErrorKind::EmptySegment => "empty segment (`//`)",
             PatternErrorKind::Unclosed => "unclosed parameter (missing `>` or `}`)",
-            PatternErrorKind::BadParamName => {
-                "a parameter name must be an identifier ([A-Za-z_][A-Za-z0-9_]*)"
-            }
+            PatternErrorKind::BadParamName => "a parameter name must be an identifier ([A-Za-z_][A-Za-z0-9_]*)",
             PatternErrorKind::PartialSegment => {
                 "a parameter or tail must be a whole segment (`/<id>`, not `/file-<id>`)"
             }
@@ -138,9 +123,7 @@ impl PatternErrorKind {
             PatternErrorKind::BadChar => {
                 "character not allowed in a static segment (`< > { } ? # \\`, whitespace, control)"
             }
-            PatternErrorKind::Regex => {
-                "regular expressions are not supported, except a final `.+` segment"
-            }
+            PatternErrorKind::Regex => "regular expressions are not supported, except a final `.+` segment",
         }
     }
 }
@@ -166,11 +149,7 @@ pub struct PatternError {
 
 impl PatternError {
     fn new(pattern: &str, offset: usize, kind: PatternErrorKind) -> PatternError {
-        PatternError {
-            pattern: pattern.to_owned(),
-            offset,
-            kind,
-        }
+        PatternError { pattern: pattern.to_owned(), offset, kind }
     }
 
     /// The pattern as written.
@@ -191,13 +170,7 @@ impl PatternError {
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid route pattern `{}` at byte {}: {}",
-            self.pattern,
-            self.offset,
-            self.kind.message()
-        )
+        write!(f, "invalid route pattern `{}` at byte {}: {}", self.pattern, self.offset, self.kind.message())
     }
 }
 
@@ -210,12 +183,7 @@ pub(crate) fn parse(pattern: &str) -> Result<Pattern, PatternError> {
         return fail(0, PatternErrorKind::Empty);
     }
     if pattern == ".+" {
-        return Ok(Pattern {
-            segments: vec![Segment::Tail {
-                name: None,
-                whole_path: true,
-            }],
-        });
+        return Ok(Pattern { segments: vec![Segment::Tail { name: None, whole_path: true }] });
     }
     if !pattern.starts_with('/') {
         return fail(0, PatternErrorKind::NoLeadingSlash);
@@ -238,17 +206,11 @@ pub(crate) fn parse(pattern: &str) -> Result<Pattern, PatternError> {
             return fail(start, PatternErrorKind::TailNotLast);
         }
         if let Some(name) = match &segment {
-            Segment::Param(name)
-            | Segment::Tail {
-                name: Some(name), ..
-            } => Some(name),
+            Segment::Param(name) | Segment::Tail { name: Some(name), .. } => Some(name),
             _ => None,
         } {
             let taken = segments.iter().any(|s: &Segment| match s {
-                Segment::Param(other)
-                | Segment::Tail {
-                    name: Some(other), ..
-                } => other == name,
+                Segment::Param(other) | Segment::Tail { name: Some(other), .. } => other == name,
                 _ => false,
             });
             if taken {
@@ -267,10 +229,7 @@ fn parse_segment(pattern: &str, start: usize, text: &str) -> Result<Segment, Pat
         return fail(0, PatternErrorKind::EmptySegment);
     }
     if text == ".+" {
-        return Ok(Segment::Tail {
-            name: None,
-            whole_path: false,
-        });
+        return Ok(Segment::Tail { name: None, whole_path: false });
     }
     let bytes = text.as_bytes();
     let close = match bytes[0] {
@@ -294,10 +253,7 @@ fn parse_segment(pattern: &str, start: usize, text: &str) -> Result<Segment, Pat
             return fail(1, PatternErrorKind::BadParamName);
         }
         return Ok(if greedy {
-            Segment::Tail {
-                name: Some(name.to_owned()),
-                whole_path: false,
-            }
+            Segment::Tail { name: Some(name.to_owned()), whole_path: false }
         } else {
             Segment::Param(name.to_owned())
         });
@@ -338,9 +294,5 @@ pub(crate) fn join_prefix(prefix: &str, pattern: &str) -> String {
         // The bare catch-all under a prefix catches everything below the prefix.
         return format!("{prefix}/.+");
     }
-    if pattern.starts_with('/') {
-        format!("{prefix}{pattern}")
-    } else {
-        format!("{prefix}/{pattern}")
-    }
+    if pattern.starts_with('/') { format!("{prefix}{pattern}") } else { format!("{prefix}/{pattern}") }
 }

@@ -220,11 +220,7 @@ fn read_tail(rest: &[u8]) -> (u64, u64) {
         }
         word
     };
-    if rest.len() > 8 {
-        (word(&rest[..8]), word(&rest[8..]))
-    } else {
-        (word(rest), 0)
-    }
+    if rest.len() > 8 { (word(&rest[..8]), word(&rest[8..])) } else { (word(rest), 0) }
 }
 
 /// Where a key lands: displacement bucket, then slot, from one hash (CHD, as phf does it).

@@ -51,10 +51,7 @@ impl<S> Layer<S> for RawLayer {
     type Service = RawService<S>;
 
     fn layer(&self, inner: S) -> RawService<S> {
-        RawService {
-            shared: self.0.clone(),
-            inner,
-        }
+        RawService { shared: self.0.clone(), inner }
     }
 }
 
@@ -83,19 +80,15 @@ where
         let mut inner = std::mem::replace(&mut self.inner, ready);
         let shared = self.shared.clone();
         let work = async move {
-            let outcome = CatchUnwind(std::pin::pin!(handle(&shared, &invocation)))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Diagnostic {
-                        error_type: "LambdaRouter.Panic".into(),
-                        error_message: "the invocation panicked".into(),
-                    })
-                });
+            let outcome = CatchUnwind(std::pin::pin!(handle(&shared, &invocation))).await.unwrap_or_else(|_| {
+                Err(Diagnostic {
+                    error_type: "LambdaRouter.Panic".into(),
+                    error_message: "the invocation panicked".into(),
+                })
+            });
             // The inner handler gets a trivial event and posts the outcome.
             invocation.body = bytes::Bytes::from_static(b"null");
-            OUTCOME
-                .scope(RefCell::new(Some(outcome)), inner.call(invocation))
-                .await
+            OUTCOME.scope(RefCell::new(Some(outcome)), inner.call(invocation)).await
         };
         Box::pin(CurrentThread(work))
     }
@@ -138,32 +131,22 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
 }
 
 async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
-    let mut workspace = shared
-        .pool
-        .lock()
-        .ok()
-        .and_then(|mut pool| pool.pop())
-        .unwrap_or_default();
+    let mut workspace = shared.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
     let context = LambdaContext {
         request_id: &invocation.context.request_id,
         deadline_ms: invocation.context.deadline,
         function_arn: &invocation.context.invoked_function_arn,
     };
-    let outcome = match shared
-        .app
-        .handle_async(&mut workspace, &invocation.body, &context)
-        .await
-    {
+    let outcome = match shared.app.handle_async(&mut workspace, &invocation.body, &context).await {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
             // SAFETY: `App::handle` writes exactly one JSON object, with no whitespace around
             // it (see `response::encode`), which is all `from_string_unchecked` requires.
             Ok(unsafe { RawValue::from_string_unchecked(text) })
         }
-        Err(error) => Err(Diagnostic {
-            error_type: "LambdaRouter.InvalidEvent".into(),
-            error_message: error.to_string(),
-        }),
+        Err(error) => {
+            Err(Diagnostic { error_type: "LambdaRouter.InvalidEvent".into(), error_message: error.to_string() })
+        }
     };
     if let Ok(mut pool) = shared.pool.lock() {
         pool.push(workspace);
@@ -172,29 +155,15 @@ async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
 }
 
 async fn post_outcome(_: LambdaEvent<()>) -> Outcome {
-    OUTCOME
-        .with(|outcome| outcome.borrow_mut().take())
-        .unwrap_or_else(|| {
-            Err(Diagnostic {
-                error_type: "LambdaRouter.Internal".into(),
-                error_message: "no outcome".into(),
-            })
-        })
+    OUTCOME.with(|outcome| outcome.borrow_mut().take()).unwrap_or_else(|| {
+        Err(Diagnostic { error_type: "LambdaRouter.Internal".into(), error_message: "no outcome".into() })
+    })
 }
 
 /// Serves invocations until the runtime stops. A current-thread tokio runtime: it reaches
 /// the first `/next` sooner than a multi-thread one and opens one connection.
 pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
-    let shared = Arc::new(Shared {
-        app,
-        pool: Mutex::new(Vec::new()),
-    });
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(
-        Runtime::new(service_fn(post_outcome))
-            .layer(RawLayer(shared))
-            .run_concurrent(),
-    )
+    let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared)).run_concurrent())
 }

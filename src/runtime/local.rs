@@ -13,20 +13,14 @@ use crate::{App, Workspace};
 pub(super) fn run_events(app: &App, source: &str) -> i32 {
     // Async handlers may need tokio (timers, sockets): the events run inside a current-thread
     // runtime, entered for the whole loop.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("lambda-router: cannot start a tokio runtime: {err}");
             return 1;
         }
     };
-    let local = Local {
-        app,
-        runtime: &runtime,
-    };
+    let local = Local { app, runtime: &runtime };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut workspace = Workspace::new();
@@ -66,19 +60,13 @@ impl Local<'_> {
         input: &[u8],
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
-        self.runtime
-            .block_on(self.app.handle_async(workspace, input, lambda))
+        self.runtime.block_on(self.app.handle_async(workspace, input, lambda))
     }
 }
 
 /// A file holds one event (possibly pretty-printed over many lines) or JSON lines: a file
 /// that does not parse as one document is read line by line.
-fn run_file(
-    app: &Local<'_>,
-    workspace: &mut Workspace,
-    content: &[u8],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
+fn run_file(app: &Local<'_>, workspace: &mut Workspace, content: &[u8], out: &mut impl Write) -> std::io::Result<()> {
     let trimmed = content.trim_ascii();
     match app.handle(workspace, trimmed, &LambdaContext::LOCAL) {
         Err(EventError::InvalidJson { .. }) => each_line(app, workspace, &mut &*content, out),
@@ -90,11 +78,7 @@ fn run_file(
     }
 }
 
-fn write_error(
-    workspace: &mut Workspace,
-    error: &EventError,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
+fn write_error(workspace: &mut Workspace, error: &EventError, out: &mut impl Write) -> std::io::Result<()> {
     let buffer = workspace.out();
     App::error_line(buffer, error);
     out.write_all(buffer)?;

@@ -27,24 +27,19 @@ pub(crate) struct ServeOptions {
 impl ServeOptions {
     /// Reads `--serve [ADDR] [--source SOURCE]`.
     pub(crate) fn parse(args: &[String]) -> Result<ServeOptions, String> {
-        let mut options = ServeOptions {
-            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            source: Source::RestV1,
-        };
+        let mut options = ServeOptions { addr: SocketAddr::from(([127, 0, 0, 1], 3000)), source: Source::RestV1 };
         let mut args = args.iter().map(String::as_str).peekable();
         while let Some(arg) = args.next() {
             match arg {
                 "--serve" => {
                     if let Some(addr) = args.next_if(|a| !a.starts_with("--")) {
-                        options.addr = addr.parse().map_err(|_| {
-                            format!("--serve: `{addr}` is not an address like 127.0.0.1:3000")
-                        })?;
+                        options.addr = addr
+                            .parse()
+                            .map_err(|_| format!("--serve: `{addr}` is not an address like 127.0.0.1:3000"))?;
                     }
                 }
                 "--source" => {
-                    let name = args
-                        .next()
-                        .ok_or("--source needs one of rest-v1, http-v2, alb, function-url")?;
+                    let name = args.next().ok_or("--source needs one of rest-v1, http-v2, alb, function-url")?;
                     options.source = match name {
                         "rest-v1" => Source::RestV1,
                         "http-v2" => Source::HttpV2,
@@ -66,25 +61,16 @@ impl ServeOptions {
 
 /// Serves until Ctrl-C.
 pub(crate) fn serve(app: App, options: ServeOptions) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
         let listener = tokio::net::TcpListener::bind(options.addr).await?;
         let addr = listener.local_addr()?;
-        eprintln!(
-            "lambda-router dev server on http://{addr} ({} events); Ctrl-C stops it",
-            options.source.name()
-        );
+        eprintln!("lambda-router dev server on http://{addr} ({} events); Ctrl-C stops it", options.source.name());
         for line in app.route_table() {
             eprintln!("  {line}");
         }
-        let shared = Rc::new(Shared {
-            app,
-            source: options.source,
-            pool: RefCell::new(Vec::new()),
-        });
+        let shared = Rc::new(Shared { app, source: options.source, pool: RefCell::new(Vec::new()) });
         serve_until_interrupted(listener, shared, tokio::signal::ctrl_c()).await;
         eprintln!("lambda-router dev server stopped");
         Ok(())
@@ -124,11 +110,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    async fn respond(
-        &self,
-        request: hyper::Request<Incoming>,
-        peer: SocketAddr,
-    ) -> hyper::Response<Full<Bytes>> {
+    async fn respond(&self, request: hyper::Request<Incoming>, peer: SocketAddr) -> hyper::Response<Full<Bytes>> {
         let (parts, body) = request.into_parts();
         let body = match body.collect().await {
             Ok(collected) => collected.to_bytes(),
@@ -137,30 +119,19 @@ impl Shared {
         let event = to_event(self.source, &parts, &body, peer);
         let input = serde_json::to_vec(&event).unwrap_or_default();
         let mut workspace = self.pool.borrow_mut().pop().unwrap_or_default();
-        let result = self
-            .app
-            .handle_async(&mut workspace, &input, &LambdaContext::LOCAL)
-            .await
-            .map(<[u8]>::to_vec);
+        let result = self.app.handle_async(&mut workspace, &input, &LambdaContext::LOCAL).await.map(<[u8]>::to_vec);
         self.pool.borrow_mut().push(workspace);
         match result {
             Ok(bytes) => from_response(&bytes),
-            Err(err) => plain(
-                500,
-                &format!("the event made from this request was refused: {err}"),
-            ),
+            Err(err) => plain(500, &format!("the event made from this request was refused: {err}")),
         }
     }
 }
 
 fn plain(status: u16, text: &str) -> hyper::Response<Full<Bytes>> {
     let mut response = hyper::Response::new(Full::new(Bytes::from(text.to_owned())));
-    *response.status_mut() =
-        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        "content-type",
-        hyper::header::HeaderValue::from_static("text/plain"),
-    );
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("text/plain"));
     response
 }
 
@@ -174,10 +145,7 @@ fn decode(text: &str) -> String {
             b'+' => out.push(b' '),
             b'%' => {
                 let hex = |b: u8| (b as char).to_digit(16);
-                match (
-                    bytes.get(i + 1).and_then(|b| hex(*b)),
-                    bytes.get(i + 2).and_then(|b| hex(*b)),
-                ) {
+                match (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
                     (Some(hi), Some(lo)) => {
                         out.push((hi * 16 + lo) as u8);
                         i += 2;
@@ -199,22 +167,13 @@ fn query_pairs(query: &str, decoded: bool) -> Vec<(String, String)> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            if decoded {
-                (decode(name), decode(value))
-            } else {
-                (name.to_owned(), value.to_owned())
-            }
+            if decoded { (decode(name), decode(value)) } else { (name.to_owned(), value.to_owned()) }
         })
         .collect()
 }
 
 /// Builds the event `source` would send for this request.
-fn to_event(
-    source: Source,
-    parts: &hyper::http::request::Parts,
-    body: &[u8],
-    peer: SocketAddr,
-) -> Value {
+fn to_event(source: Source, parts: &hyper::http::request::Parts, body: &[u8], peer: SocketAddr) -> Value {
     let method = parts.method.as_str();
     let raw_path = parts.uri.path();
     let raw_query = parts.uri.query().unwrap_or("");
@@ -222,26 +181,13 @@ fn to_event(
         Ok(text) => (text.to_owned(), false),
         Err(_) => (base64_simd::STANDARD.encode_to_string(body), true),
     };
-    let body = if body.is_empty() {
-        Value::Null
-    } else {
-        Value::String(body_text)
-    };
+    let body = if body.is_empty() { Value::Null } else { Value::String(body_text) };
     let mut headers: Vec<(String, String)> = Vec::new();
     for (name, value) in &parts.headers {
-        headers.push((
-            name.as_str().to_owned(),
-            String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        ));
+        headers.push((name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()));
     }
-    let user_agent = parts
-        .headers
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
+    let user_agent = parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     let request_id = format!("local-{now_ms}");
     let source_ip = peer.ip().to_string();
 
@@ -271,11 +217,7 @@ fn to_event(
         map
     };
     let or_null = |map: Map<String, Value>| {
-        if map.is_empty() {
-            Value::Null
-        } else {
-            Value::Object(map)
-        }
+        if map.is_empty() { Value::Null } else { Value::Object(map) }
     };
 
     match source {
@@ -306,24 +248,11 @@ fn to_event(
             let cookies: Vec<String> = headers
                 .iter()
                 .filter(|(name, _)| name == "cookie")
-                .flat_map(|(_, value)| {
-                    value
-                        .split(';')
-                        .map(|c| c.trim().to_owned())
-                        .collect::<Vec<_>>()
-                })
+                .flat_map(|(_, value)| value.split(';').map(|c| c.trim().to_owned()).collect::<Vec<_>>())
                 .collect();
-            let others: Vec<(String, String)> = headers
-                .iter()
-                .filter(|(n, _)| n != "cookie")
-                .cloned()
-                .collect();
+            let others: Vec<(String, String)> = headers.iter().filter(|(n, _)| n != "cookie").cloned().collect();
             let query = query_pairs(raw_query, true);
-            let domain = if source == Source::FunctionUrl {
-                "local.lambda-url.localhost.on.aws"
-            } else {
-                "localhost"
-            };
+            let domain = if source == Source::FunctionUrl { "local.lambda-url.localhost.on.aws" } else { "localhost" };
             json!({
                 "version": "2.0",
                 "routeKey": "$default",
@@ -372,8 +301,7 @@ fn from_response(bytes: &[u8]) -> hyper::Response<Full<Bytes>> {
     } else {
         body.as_bytes().to_vec()
     };
-    let mut builder =
-        hyper::Response::builder().status(lambda["statusCode"].as_u64().unwrap_or(500) as u16);
+    let mut builder = hyper::Response::builder().status(lambda["statusCode"].as_u64().unwrap_or(500) as u16);
     if let Some(headers) = lambda["headers"].as_object() {
         for (name, value) in headers {
             builder = builder.header(name.as_str(), value.as_str().unwrap_or(""));
@@ -389,7 +317,5 @@ fn from_response(bytes: &[u8]) -> hyper::Response<Full<Bytes>> {
     for cookie in lambda["cookies"].as_array().into_iter().flatten() {
         builder = builder.header("set-cookie", cookie.as_str().unwrap_or(""));
     }
-    builder
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_else(|err| plain(500, &format!("bad response: {err}")))
+    builder.body(Full::new(Bytes::from(body))).unwrap_or_else(|err| plain(500, &format!("bad response: {err}")))
 }

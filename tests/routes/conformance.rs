@@ -9,11 +9,7 @@ pub const ROUTES: &[Route<u32>] = &[
     Route::with(MethodSet::one(Method::Get), "/<message>/<name>", 3),
     Route::with(MethodSet::one(Method::Get), "/files/.+", 4),
     Route::with(MethodSet::one(Method::Post), "/echo", 5),
-    Route::with(
-        MethodSet::of(&[Method::Put, Method::Post]),
-        "/items/<id>",
-        6,
-    ),
+    Route::with(MethodSet::of(&[Method::Put, Method::Post]), "/items/<id>", 6),
     Route::with(MethodSet::one(Method::Get), "/query", 7),
     Route::with(MethodSet::one(Method::Get), "/errors/bad-request", 8),
     Route::with(MethodSet::one(Method::Get), "/errors/unauthorized", 9),
