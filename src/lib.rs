@@ -16,6 +16,7 @@ mod handler;
 mod response;
 mod router;
 mod runtime;
+pub mod testing;
 
 pub use app::{App, NotFoundHandler, Workspace};
 pub use cors::Cors;

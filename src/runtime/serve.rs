@@ -12,9 +12,10 @@ use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::event::{LambdaContext, Source};
+use crate::testing::{TestRequest, build_event, query_pairs};
 use crate::{App, Workspace};
 
 /// What `--serve` was asked for.
@@ -135,156 +136,16 @@ fn plain(status: u16, text: &str) -> hyper::Response<Full<Bytes>> {
     response
 }
 
-/// Percent-decodes a query component (`+` is a space), as API Gateway does for its maps.
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
-                    (Some(hi), Some(lo)) => {
-                        out.push((hi * 16 + lo) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The query string as `(name, value)` pairs, decoded or not.
-fn query_pairs(query: &str, decoded: bool) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            if decoded { (decode(name), decode(value)) } else { (name.to_owned(), value.to_owned()) }
-        })
-        .collect()
-}
-
 /// Builds the event `source` would send for this request.
 fn to_event(source: Source, parts: &hyper::http::request::Parts, body: &[u8], peer: SocketAddr) -> Value {
-    let method = parts.method.as_str();
-    let raw_path = parts.uri.path();
-    let raw_query = parts.uri.query().unwrap_or("");
-    let (body_text, base64) = match std::str::from_utf8(body) {
-        Ok(text) => (text.to_owned(), false),
-        Err(_) => (base64_simd::STANDARD.encode_to_string(body), true),
-    };
-    let body = if body.is_empty() { Value::Null } else { Value::String(body_text) };
-    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut request = TestRequest::new(parts.method.as_str(), parts.uri.path()).source_ip(&peer.ip().to_string());
+    for (name, value) in query_pairs(parts.uri.query().unwrap_or(""), true) {
+        request = request.query(&name, &value);
+    }
     for (name, value) in &parts.headers {
-        headers.push((name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()));
+        request = request.header(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
     }
-    let user_agent = parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    let request_id = format!("local-{now_ms}");
-    let source_ip = peer.ip().to_string();
-
-    let single = |pairs: &[(String, String)], join: bool| -> Map<String, Value> {
-        let mut map = Map::new();
-        for (name, value) in pairs {
-            match map.get_mut(name) {
-                Some(Value::String(existing)) if join => {
-                    existing.push(',');
-                    existing.push_str(value);
-                }
-                _ => {
-                    map.insert(name.clone(), json!(value));
-                }
-            }
-        }
-        map
-    };
-    let multi = |pairs: &[(String, String)]| -> Map<String, Value> {
-        let mut map = Map::new();
-        for (name, value) in pairs {
-            let entry = map.entry(name.clone()).or_insert_with(|| json!([]));
-            if let Value::Array(values) = entry {
-                values.push(json!(value));
-            }
-        }
-        map
-    };
-    let or_null = |map: Map<String, Value>| {
-        if map.is_empty() { Value::Null } else { Value::Object(map) }
-    };
-
-    match source {
-        Source::RestV1 => {
-            let query = query_pairs(raw_query, true);
-            json!({
-                "version": "1.0",
-                "resource": "/{proxy+}",
-                "path": raw_path,
-                "httpMethod": method,
-                "headers": single(&headers, false),
-                "multiValueHeaders": multi(&headers),
-                "queryStringParameters": or_null(single(&query, false)),
-                "multiValueQueryStringParameters": or_null(multi(&query)),
-                "pathParameters": {"proxy": raw_path.trim_start_matches('/')},
-                "stageVariables": null,
-                "requestContext": {
-                    "accountId": "123456789012", "apiId": "local", "stage": "local",
-                    "requestId": request_id, "httpMethod": method, "path": raw_path,
-                    "protocol": "HTTP/1.1", "resourcePath": "/{proxy+}", "requestTimeEpoch": now_ms,
-                    "identity": {"sourceIp": source_ip, "userAgent": user_agent},
-                },
-                "body": body,
-                "isBase64Encoded": base64,
-            })
-        }
-        Source::HttpV2 | Source::FunctionUrl => {
-            let cookies: Vec<String> = headers
-                .iter()
-                .filter(|(name, _)| name == "cookie")
-                .flat_map(|(_, value)| value.split(';').map(|c| c.trim().to_owned()).collect::<Vec<_>>())
-                .collect();
-            let others: Vec<(String, String)> = headers.iter().filter(|(n, _)| n != "cookie").cloned().collect();
-            let query = query_pairs(raw_query, true);
-            let domain = if source == Source::FunctionUrl { "local.lambda-url.localhost.on.aws" } else { "localhost" };
-            json!({
-                "version": "2.0",
-                "routeKey": "$default",
-                // HTTP API delivers the path decoded.
-                "rawPath": decode(&raw_path.replace('+', "%2B")),
-                "rawQueryString": raw_query,
-                "cookies": cookies,
-                "headers": single(&others, true),
-                "queryStringParameters": or_null(single(&query, true)),
-                "requestContext": {
-                    "accountId": "123456789012", "apiId": "local", "domainName": domain,
-                    "requestId": request_id, "routeKey": "$default", "stage": "$default", "timeEpoch": now_ms,
-                    "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": source_ip, "userAgent": user_agent},
-                },
-                "body": body,
-                "isBase64Encoded": base64,
-            })
-        }
-        _ => {
-            // ALB, multi-value headers off: last value of each header, query not decoded.
-            let query = query_pairs(raw_query, false);
-            json!({
-                "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:local:123456789012:targetgroup/local/0"}},
-                "httpMethod": method,
-                "path": raw_path,
-                "queryStringParameters": single(&query, false),
-                "headers": single(&headers, false),
-                "body": body.as_str().unwrap_or(""),
-                "isBase64Encoded": base64,
-            })
-        }
-    }
+    build_event(source, &request.body(body.to_vec()))
 }
 
 /// Turns a Lambda response back into HTTP.
