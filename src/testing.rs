@@ -202,14 +202,11 @@ impl TestResponse {
     pub fn headers<'s, 'n>(&'s self, name: &'n str) -> impl Iterator<Item = &'s str> + use<'s, 'n> {
         let single = self.0["headers"].as_object().into_iter().flatten();
         let multi = self.0["multiValueHeaders"].as_object().into_iter().flatten();
-        single
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .filter_map(|(_, v)| v.as_str())
-            .chain(
-                multi
-                    .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-                    .flat_map(|(_, v)| v.as_array().into_iter().flatten().filter_map(Value::as_str)),
-            )
+        single.filter(move |(n, _)| n.eq_ignore_ascii_case(name)).filter_map(|(_, v)| v.as_str()).chain(
+            multi
+                .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+                .flat_map(|(_, v)| v.as_array().into_iter().flatten().filter_map(Value::as_str)),
+        )
     }
 
     /// The cookies set: HTTP API v2's `cookies`, or the `Set-Cookie` headers.
@@ -226,8 +223,11 @@ impl TestResponse {
     /// The body's bytes: base64-decoded, and gunzipped when `Content-Encoding: gzip`.
     pub fn body(&self) -> Vec<u8> {
         let text = self.0["body"].as_str().unwrap_or("");
-        let bytes =
-            if self.is_base64_encoded() { base64_simd::STANDARD.decode_to_vec(text).unwrap_or_default() } else { text.into() };
+        let bytes = if self.is_base64_encoded() {
+            base64_simd::STANDARD.decode_to_vec(text).unwrap_or_default()
+        } else {
+            text.into()
+        };
         if self.header("content-encoding") != Some("gzip") {
             return bytes;
         }
@@ -393,7 +393,11 @@ pub(crate) fn build_event(source: Source, request: &TestRequest) -> Value {
                 .flat_map(|(_, value)| value.split(';').map(|c| c.trim().to_owned()).collect::<Vec<_>>())
                 .collect();
             let others: Vec<(String, String)> = lower.iter().filter(|(n, _)| n != "cookie").cloned().collect();
-            let domain = if source == Source::FunctionUrl { "test.lambda-url.us-east-1.on.aws" } else { "test.execute-api.us-east-1.amazonaws.com" };
+            let domain = if source == Source::FunctionUrl {
+                "test.lambda-url.us-east-1.on.aws"
+            } else {
+                "test.execute-api.us-east-1.amazonaws.com"
+            };
             json!({
                 "version": "2.0",
                 "routeKey": "$default",

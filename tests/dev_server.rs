@@ -102,8 +102,12 @@ fn serves_every_kind_of_response_for_every_source() {
         let cookies = request(port, "GET", "/cookies", &[]);
         assert_eq!(cookies.header("set-cookie"), Some("session=abc; HttpOnly; Secure"), "{source}");
 
-        let preflight =
-            request(port, "OPTIONS", "/hello", &[("Origin", "https://example.com"), ("Access-Control-Request-Method", "GET")]);
+        let preflight = request(
+            port,
+            "OPTIONS",
+            "/hello",
+            &[("Origin", "https://example.com"), ("Access-Control-Request-Method", "GET")],
+        );
         assert_eq!(preflight.status, 204, "{source}");
         assert_eq!(preflight.header("access-control-allow-origin"), Some("https://example.com"));
         assert_eq!(preflight.header("access-control-allow-methods"), Some("GET,OPTIONS,POST,PUT"));

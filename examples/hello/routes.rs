@@ -8,6 +8,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/hello/<name>", hello_name),
     Route::post("/greetings", greet),
     Route::get_async("/later/<name>", |req| req.in_arena(later(req))),
+    Route::get("/boom", boom),
 ];
 
 lambda_router::include_router!("hello_routes.rs");
@@ -46,4 +47,9 @@ async fn later<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     tokio::task::yield_now().await;
     let name = req.param("name").unwrap_or("world");
     req.json_response(&Message { message: req.format(format_args!("hello later, {name}")) })
+}
+
+/// `GET /boom` panics: the invocation answers 500 and the function keeps serving.
+fn boom<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+    panic!("boom")
 }

@@ -9,11 +9,11 @@ use std::process::Command;
 /// before running tests, and `cargo test --test NAME` alone does not, so this asks cargo.
 pub fn example(name: &str) -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args(["build", "--quiet", "--example", name])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("cargo runs");
+    let mut args = vec!["build", "--quiet", "--example", name];
+    if !cfg!(debug_assertions) {
+        args.push("--release");
+    }
+    let status = Command::new(cargo).args(&args).current_dir(env!("CARGO_MANIFEST_DIR")).status().expect("cargo runs");
     assert!(status.success(), "cargo build --example {name} failed");
     let mut path = std::env::current_exe().expect("the test binary's path");
     path.pop(); // deps

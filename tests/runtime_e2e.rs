@@ -1,0 +1,252 @@
+//! End to end through `lambda_runtime`: the hello example binary is started with
+//! `AWS_LAMBDA_RUNTIME_API` pointing at a Runtime API emulator this test runs on 127.0.0.1
+//! (`/invocation/next`, `/response`, `/error`, hyper). It gets a normal event, one whose
+//! handler panics, a malformed one and more normal ones; every outcome is checked in order,
+//! with the process still serving at the end. A second test runs invocations concurrently
+//! (`AWS_LAMBDA_MAX_CONCURRENCY`) through an async handler that yields, so that they
+//! interleave: each answer must be its own request's.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use serde_json::{Value, json};
+
+/// What the function posted for one invocation.
+#[derive(Debug, Clone)]
+struct Outcome {
+    request_id: String,
+    kind: &'static str,
+    body: Value,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<(String, Vec<u8>)>,
+    outcomes: Vec<Outcome>,
+    polls: usize,
+}
+
+/// A minimal Lambda Runtime API: `/next` hands out queued events (and holds the request
+/// while the queue is empty), `/response` and `/error` record what the function posts.
+struct Emulator {
+    state: Arc<Mutex<State>>,
+    port: u16,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let state = Arc::new(Mutex::new(State::default()));
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let shared = state.clone();
+        runtime.spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let state = state.clone();
+                        async move { Ok::<_, std::convert::Infallible>(route(state, request).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Emulator { state, port, _runtime: runtime }
+    }
+
+    fn push(&self, request_id: &str, event: impl Into<Vec<u8>>) {
+        self.state.lock().unwrap().queue.push_back((request_id.to_owned(), event.into()));
+    }
+
+    /// Waits until `count` outcomes are in (or panics after 30 s).
+    fn outcomes(&self, count: usize) -> Vec<Outcome> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let outcomes = self.state.lock().unwrap().outcomes.clone();
+            if outcomes.len() >= count {
+                return outcomes;
+            }
+            assert!(Instant::now() < deadline, "only {} of {count} outcomes after 30 s: {outcomes:?}", outcomes.len());
+            std::thread::sleep(Duration::from_micros(100));
+        }
+    }
+
+    /// Starts the hello example against this emulator.
+    fn run_hello(&self, concurrency: Option<u32>) -> Function {
+        self.run(&common::example("hello"), concurrency)
+    }
+
+    /// Starts `binary` against this emulator.
+    fn run(&self, binary: &std::path::Path, concurrency: Option<u32>) -> Function {
+        let mut command = Command::new(binary);
+        command
+            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
+            .env("AWS_LAMBDA_FUNCTION_NAME", "hello")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_LEVEL", "ERROR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(concurrency) = concurrency {
+            command.env("AWS_LAMBDA_MAX_CONCURRENCY", concurrency.to_string());
+        }
+        Function(command.spawn().expect("the hello example starts"))
+    }
+}
+
+struct Function(Child);
+
+impl Function {
+    fn still_running(&mut self) -> bool {
+        matches!(self.0.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Function {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn route(
+    state: Arc<Mutex<State>>,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    let path = request.uri().path().to_owned();
+    if path.ends_with("/invocation/next") {
+        state.lock().unwrap().polls += 1;
+        loop {
+            let next = state.lock().unwrap().queue.pop_front();
+            if let Some((request_id, event)) = next {
+                let deadline =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() + 30_000;
+                return hyper::Response::builder()
+                    .header("lambda-runtime-aws-request-id", request_id)
+                    .header("lambda-runtime-deadline-ms", deadline.to_string())
+                    .header(
+                        "lambda-runtime-invoked-function-arn",
+                        "arn:aws:lambda:us-east-1:123456789012:function:hello",
+                    )
+                    .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000")
+                    .body(Full::new(Bytes::from(event)))
+                    .unwrap();
+            }
+            tokio::time::sleep(Duration::from_micros(100)).await;
+        }
+    }
+    let kind = if path.ends_with("/response") {
+        "response"
+    } else if path.ends_with("/error") {
+        "error"
+    } else {
+        "other"
+    };
+    let request_id = path.split('/').rev().nth(1).unwrap_or("").to_owned();
+    let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
+    state.lock().unwrap().outcomes.push(Outcome { request_id, kind, body });
+    hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{}"))).unwrap()
+}
+
+fn rest_event(path: &str) -> Vec<u8> {
+    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    event["path"] = json!(path);
+    serde_json::to_vec(&event).unwrap()
+}
+
+fn body_of(outcome: &Outcome) -> Value {
+    serde_json::from_str(outcome.body["body"].as_str().unwrap_or("null")).unwrap_or(Value::Null)
+}
+
+#[test]
+fn normal_panicking_and_malformed_invocations_in_order() {
+    let emulator = Emulator::start();
+    emulator.push("one", rest_event("/hello"));
+    emulator.push("two", rest_event("/boom"));
+    emulator.push("three", b"this is not JSON".to_vec());
+    emulator.push("four", br#"{"neither": "a REST nor an HTTP API event"}"#.to_vec());
+    emulator.push("five", rest_event("/hello/again"));
+    let mut function = emulator.run_hello(None);
+
+    let outcomes = emulator.outcomes(5);
+    let summary: Vec<(&str, &str)> = outcomes.iter().map(|o| (o.request_id.as_str(), o.kind)).collect();
+    assert_eq!(
+        summary,
+        [("one", "response"), ("two", "response"), ("three", "error"), ("four", "error"), ("five", "response")]
+    );
+    assert_eq!(outcomes[0].body["statusCode"], 200);
+    assert_eq!(body_of(&outcomes[0]), json!({"message": "hello universe"}));
+    // The panic answers 500 with a generic body.
+    assert_eq!(outcomes[1].body["statusCode"], 500);
+    assert_eq!(body_of(&outcomes[1]), json!({"statusCode": 500, "message": "Internal Server Error"}));
+    // Malformed events are reported to /error with what was wrong.
+    assert_eq!(outcomes[2].body["errorType"], "LambdaRouter.InvalidEvent");
+    assert_eq!(outcomes[2].body["errorMessage"], "invalid JSON at byte 0");
+    assert_eq!(outcomes[3].body["errorType"], "LambdaRouter.InvalidEvent");
+    assert!(outcomes[3].body["errorMessage"].as_str().unwrap().starts_with("unsupported event"));
+    assert_eq!(body_of(&outcomes[4]), json!({"message": "hello again"}));
+
+    // Still serving: polling for the next invocation, and answering it.
+    assert!(function.still_running());
+    emulator.push("six", rest_event("/hello/six"));
+    let outcomes = emulator.outcomes(6);
+    assert_eq!(body_of(&outcomes[5]), json!({"message": "hello six"}));
+    assert!(function.still_running());
+}
+
+#[test]
+fn concurrent_invocations_each_get_their_own_arena() {
+    let emulator = Emulator::start();
+    let names: Vec<String> = (0..24).map(|i| format!("name-{i}-{}", "x".repeat(i * 37))).collect();
+    for (i, name) in names.iter().enumerate() {
+        emulator.push(&format!("req-{i}"), rest_event(&format!("/later/{name}")));
+    }
+    let mut function = emulator.run_hello(Some(4));
+    let outcomes = emulator.outcomes(names.len());
+    for outcome in &outcomes {
+        let index: usize = outcome.request_id.trim_start_matches("req-").parse().unwrap();
+        assert_eq!(outcome.kind, "response");
+        assert_eq!(
+            body_of(outcome),
+            json!({"message": format!("hello later, {}", names[index])}),
+            "{}",
+            outcome.request_id
+        );
+    }
+    // Several /next polls were open at once: the runtime ran invocations concurrently.
+    assert!(emulator.state.lock().unwrap().polls >= 4);
+    assert!(function.still_running());
+}
+
+/// Cold start: time from spawning the hello example to its first response through this
+/// emulator, median of 10 runs. A measurement, not a pass/fail test:
+/// `cargo test --release --test runtime_e2e -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement; run it on purpose"]
+fn cold_start_to_first_response() {
+    let binary = common::example("hello");
+    let mut times = Vec::new();
+    for run in 0..10 {
+        let emulator = Emulator::start();
+        emulator.push("first", rest_event("/hello"));
+        let started = Instant::now();
+        let _function = emulator.run(&binary, None);
+        emulator.outcomes(1);
+        times.push(started.elapsed());
+        eprintln!("run {run}: {:?}", times.last().unwrap());
+    }
+    times.sort();
+    eprintln!("median time to the first response: {:?}", times[times.len() / 2]);
+}
