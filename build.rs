@@ -25,6 +25,14 @@ type Mount = (&'static str, &'static str, &'static str);
 const TABLES: &[(&str, &str, &[Mount])] = &[
     ("conformance_routes.rs", "ROUTER", &[("", "examples/conformance/routes.rs", "ROUTES")]),
     ("hello_routes.rs", "ROUTER", &[("", "examples/hello/routes.rs", "ROUTES")]),
+    (
+        "users_routes.rs",
+        "ROUTER",
+        &[
+            ("/users", "examples/users/users.rs", "crate::users::ROUTES"),
+            ("", "examples/users/health.rs", "crate::health::ROUTES"),
+        ],
+    ),
     ("router_tests.rs", "ROUTER", &[("", "tests/routes/conformance.rs", "ROUTES")]),
     ("github_routes.rs", "ROUTER", &[("", "tests/routes/github.rs", "ROUTES")]),
     (
