@@ -25,6 +25,7 @@ type Mount = (&'static str, &'static str, &'static str);
 const TABLES: &[(&str, &str, &[Mount])] = &[
     ("conformance_routes.rs", "ROUTER", &[("", "examples/conformance/routes.rs", "ROUTES")]),
     ("hello_routes.rs", "ROUTER", &[("", "examples/hello/routes.rs", "ROUTES")]),
+    ("pipeline_routes.rs", "ROUTER", &[("", "benches/routes/pipeline.rs", "ROUTES")]),
     (
         "users_routes.rs",
         "ROUTER",

@@ -137,11 +137,14 @@ pub struct Request<'a> {
     pub(crate) scratch: &'a RefCell<JsonScratch>,
 }
 
-/// simd-json's buffers and tape for request bodies, kept in the workspace and reused.
+/// simd-json's buffers and tape for request bodies, and the buffer responses are serialized
+/// into, kept in the workspace and reused.
 #[derive(Default)]
 pub(crate) struct JsonScratch {
     buffers: Option<Buffers>,
     tape: Option<Tape<'static>>,
+    /// Where responses are serialized before their one copy into the arena.
+    json: Vec<u8>,
 }
 
 impl std::fmt::Debug for JsonScratch {
@@ -275,7 +278,7 @@ impl<'a> Request<'a> {
         let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
             return Err(BodyError::InvalidJson { offset: 0 });
         };
-        let JsonScratch { buffers, tape } = &mut *scratch;
+        let JsonScratch { buffers, tape, .. } = &mut *scratch;
         let buffers = buffers.get_or_insert_with(|| Buffers::new(len.max(1024)));
         let mut parsed: Tape<'a> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
@@ -328,11 +331,17 @@ impl<'a> Request<'a> {
     }
 
     /// Serializes `value` as compact JSON into the arena.
+    ///
+    /// serde_json writes many small pieces; it writes them into a buffer of the workspace
+    /// (a `Vec`, which serde_json's writer is made for), copied into the arena in one go.
     pub fn to_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<&'a str, Error> {
-        let mut out = bumpalo::collections::Vec::with_capacity_in(256, self.arena);
-        serde_json::to_writer(ArenaWriter(&mut out), value)
+        let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
+            return Err(ServiceError::internal("a value serialized a response while being serialized").into());
+        };
+        scratch.json.clear();
+        serde_json::to_writer(&mut scratch.json, value)
             .map_err(|_| Error::from(ServiceError::internal("the response could not be serialized")))?;
-        let bytes = out.into_bump_slice();
+        let bytes: &'a [u8] = self.arena.alloc_slice_copy(&scratch.json);
         // serde_json writes UTF-8 only.
         std::str::from_utf8(bytes).map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
     }
@@ -429,24 +438,5 @@ impl<'a> Request<'a> {
     /// The invocation's arena, for handlers that build responses from data of their own.
     pub fn arena(&self) -> &'a Bump {
         self.arena
-    }
-}
-
-/// `std::io::Write` into an arena vector (bumpalo's vector does not implement it).
-struct ArenaWriter<'v, 'a>(&'v mut bumpalo::collections::Vec<'a, u8>);
-
-impl std::io::Write for ArenaWriter<'_, '_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.0.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }

@@ -1,0 +1,44 @@
+//! lambda-router's side of the pipeline benchmark: the 60 routes, compiled at build time.
+
+use lambda_router::{App, Error, Request, Response};
+
+use super::data::{Found, ITEMS, Message, Order, Receipt};
+
+#[path = "../routes/pipeline.rs"]
+pub mod routes;
+
+pub mod handlers {
+    use super::*;
+
+    pub fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+        req.json_response(&Message { message: "hello universe" })
+    }
+
+    pub fn hello_name<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+        let name = req.param("name").unwrap_or_default();
+        req.json_response(&Message { message: req.format(format_args!("hello {name}")) })
+    }
+
+    pub fn echo<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+        let order: Order<'a> = req.json()?;
+        req.json_response(&Receipt {
+            id: order.id,
+            customer: order.customer,
+            total_cents: order.total_cents,
+            items: order.items,
+            city: order.address.city,
+        })
+    }
+
+    pub fn compressed<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+        req.json_response(&*ITEMS)
+    }
+
+    pub fn filler<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+        req.json_response(&Found { id: req.param("id").unwrap_or_default() })
+    }
+}
+
+pub fn app() -> App {
+    App::new(&routes::ROUTER)
+}
