@@ -26,6 +26,7 @@ const TABLES: &[(&str, &str, &[Mount])] = &[
     ("conformance_routes.rs", "ROUTER", &[("", "examples/conformance/routes.rs", "ROUTES")]),
     ("hello_routes.rs", "ROUTER", &[("", "examples/hello/routes.rs", "ROUTES")]),
     ("pipeline_routes.rs", "ROUTER", &[("", "benches/routes/pipeline.rs", "ROUTES")]),
+    ("cold_start_10_routes.rs", "ROUTER", &[("", "examples/cold_start_10.rs", "ROUTES")]),
     (
         "users_routes.rs",
         "ROUTER",
@@ -50,6 +51,10 @@ fn main() {
         random_tables::write();
     }
     #[cfg(feature = "build")]
+    if std::path::Path::new("examples/cold_start_1000.rs").exists() {
+        thousand_routes();
+    }
+    #[cfg(feature = "build")]
     for (out, name, mounts) in TABLES {
         if mounts.iter().any(|(_, file, _)| !std::path::Path::new(file).exists()) {
             continue;
@@ -63,6 +68,25 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// The 1,000-route table of the cold-start example: written as source, then compiled through
+/// the build-time path like any hand-written table.
+#[cfg(feature = "build")]
+fn thousand_routes() {
+    use std::fmt::Write as _;
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let mut source = String::from("pub const ROUTES: &[Route] = &[\n    Route::get(\"/hello\", hello),\n");
+    for i in 1..1000 {
+        let _ = writeln!(source, "    Route::get(\"/r{}/<id>/x{i}\", hello),", i % 97);
+    }
+    source.push_str("];\n");
+    let file = out.join("cold_start_1000.rs");
+    std::fs::write(&file, source).expect("write the 1,000 routes");
+    router::codegen::Build::new("cold_start_1000_routes.rs")
+        .mount("", &file, "ROUTES")
+        .write()
+        .unwrap_or_else(|err| panic!("the 1,000 routes: {err}"));
 }
 
 /// Random route tables, compiled through the build-time path, for the differential property

@@ -230,23 +230,58 @@ fn concurrent_invocations_each_get_their_own_arena() {
     assert!(function.still_running());
 }
 
-/// Cold start: time from spawning the hello example to its first response through this
-/// emulator, median of 10 runs. A measurement, not a pass/fail test:
-/// `cargo test --release --test runtime_e2e -- --ignored --nocapture`.
+/// Cold start: time from spawning a function to its first response through this emulator,
+/// median of 20 runs, for lambda-router (10 and 1,000 routes compiled at build time, and the
+/// hello example) and lambda_http + axum (10 and 1,000 routes built at start-up). A
+/// measurement, not a pass/fail test: `benches/cold_start.sh` runs it in release mode.
 #[test]
-#[ignore = "a measurement; run it on purpose"]
+#[ignore = "a measurement; run it with benches/cold_start.sh"]
 fn cold_start_to_first_response() {
-    let binary = common::example("hello");
-    let mut times = Vec::new();
-    for run in 0..10 {
-        let emulator = Emulator::start();
-        emulator.push("first", rest_event("/hello"));
-        let started = Instant::now();
-        let _function = emulator.run(&binary, None);
-        emulator.outcomes(1);
-        times.push(started.elapsed());
-        eprintln!("run {run}: {:?}", times.last().unwrap());
+    let cases: [(&str, &str, Option<&str>); 5] = [
+        ("lambda-router, 10 routes", "cold_start_10", None),
+        ("lambda-router, 1,000 routes", "cold_start_1000", None),
+        ("lambda-router, hello example", "hello", None),
+        ("lambda_http + axum, 10 routes", "axum_cold_start", Some("10")),
+        ("lambda_http + axum, 1,000 routes", "axum_cold_start", Some("1000")),
+    ];
+    println!("| binary | median to first response | stripped size |");
+    println!("|---|---|---|");
+    for (name, example, routes) in cases {
+        let binary = common::example(example);
+        let stripped = std::env::temp_dir().join(format!("{example}.stripped"));
+        let size = Command::new("strip")
+            .arg("-o")
+            .arg(&stripped)
+            .arg(&binary)
+            .status()
+            .ok()
+            .filter(|s| s.success())
+            .and_then(|_| std::fs::metadata(&stripped).ok())
+            .map_or(0, |m| m.len());
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let emulator = Emulator::start();
+            emulator.push("first", rest_event("/hello"));
+            let mut command = Command::new(&binary);
+            command
+                .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", emulator.port))
+                .env("AWS_LAMBDA_FUNCTION_NAME", "cold")
+                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+                .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+                .env("AWS_LAMBDA_LOG_LEVEL", "ERROR")
+                .env("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            if let Some(routes) = routes {
+                command.env("ROUTES", routes);
+            }
+            let started = Instant::now();
+            let _function = Function(command.spawn().expect("the binary starts"));
+            let outcomes = emulator.outcomes(1);
+            times.push(started.elapsed());
+            assert_eq!(outcomes[0].kind, "response", "{name}");
+        }
+        times.sort();
+        println!("| {name} | {:.2} ms | {:.2} MB |", times[times.len() / 2].as_secs_f64() * 1e3, size as f64 / 1e6);
     }
-    times.sort();
-    eprintln!("median time to the first response: {:?}", times[times.len() / 2]);
 }

@@ -282,13 +282,13 @@ fn table_literal(table: &Table) -> String {
 fn read_table(file: &Path, source: &str, name: &str) -> Result<(TokenStream, Vec<ReadRoute>), BuildError> {
     let parsed = syn::parse_file(source)
         .map_err(|err| BuildError::new(file, err.span().start().line, format!("cannot parse: {err}")))?;
-    let found = parsed.items.iter().find_map(|item| match item {
-        Item::Const(c) if c.ident == name => Some((&*c.ty, &*c.expr)),
-        Item::Static(s) if s.ident == name => Some((&*s.ty, &*s.expr)),
-        _ => None,
-    });
+    let found = find_table(&parsed.items, name);
     let Some((ty, expr)) = found else {
-        return Err(BuildError::new(file, 0, format!("no top-level `const {name}` route table")));
+        return Err(BuildError::new(
+            file,
+            0,
+            format!("no `const {name}` route table (at the top level or in an inline module)"),
+        ));
     };
     let element = handler_type(ty).ok_or_else(|| {
         BuildError::new(
@@ -311,6 +311,16 @@ fn read_table(file: &Path, source: &str, name: &str) -> Result<(TokenStream, Vec
         routes.push(ReadRoute { line, methods, pattern });
     }
     Ok((element, routes))
+}
+
+/// The const (or static) `name` among `items`, or in their inline modules, depth first.
+fn find_table<'f>(items: &'f [Item], name: &str) -> Option<(&'f Type, &'f Expr)> {
+    items.iter().find_map(|item| match item {
+        Item::Const(c) if c.ident == name => Some((&*c.ty, &*c.expr)),
+        Item::Static(s) if s.ident == name => Some((&*s.ty, &*s.expr)),
+        Item::Mod(m) => m.content.as_ref().and_then(|(_, items)| find_table(items, name)),
+        _ => None,
+    })
 }
 
 /// `&[Route]` → empty; `&[Route<H>]` → `H`; anything else → `None`.
