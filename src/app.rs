@@ -20,7 +20,7 @@ use smallvec::SmallVec;
 
 use crate::cors::{Cors, CorsHeaders};
 use crate::error::{Error, ErrorKind};
-use crate::event::{self, EventError, JsonScratch, LambdaContext, Request, Source};
+use crate::event::{self, EventError, JsonScratch, JsonSerializer, LambdaContext, Request, Source};
 use crate::handler::Handler;
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, WireBody};
@@ -63,6 +63,7 @@ pub struct App {
     error_handlers: Vec<ErasedErrorHandler>,
     not_found: Option<NotFoundHandler>,
     debug: bool,
+    serializer: Option<JsonSerializer>,
 }
 
 impl std::fmt::Debug for App {
@@ -96,6 +97,7 @@ impl App {
             error_handlers: Vec::new(),
             not_found: None,
             debug: debug_from_env(),
+            serializer: None,
         }
     }
 
@@ -137,6 +139,14 @@ impl App {
     /// Replaces the default 404 (`{"statusCode":404,"message":"Not found"}`).
     pub fn not_found(mut self, handler: NotFoundHandler) -> App {
         self.not_found = Some(handler);
+        self
+    }
+
+    /// Replaces the JSON serializer of [`Request::json_response`] and
+    /// [`Request::to_json`] (the reference's `serializer`), for another formatting or another
+    /// encoder.
+    pub fn serializer(mut self, serializer: JsonSerializer) -> App {
+        self.serializer = Some(serializer);
         self
     }
 
@@ -184,6 +194,9 @@ impl App {
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
         let started = std::time::Instant::now();
+        if self.debug {
+            tracing::debug!(request_id = lambda.request_id, event = %String::from_utf8_lossy(input), "lambda-router event");
+        }
         workspace.arena.reset();
         let Workspace { arena, buffers, tape, out, gzip, scratch } = workspace;
         let arena: &Bump = arena;
@@ -233,6 +246,7 @@ impl App {
             arena,
             lambda: *lambda,
             scratch,
+            serializer: self.serializer,
         };
         let cors_on = self.cors.is_some() && route.is_none_or(Route::has_cors);
         let response = match route {

@@ -21,7 +21,26 @@ pub mod testing;
 pub use app::{App, NotFoundHandler, Workspace};
 pub use cors::Cors;
 pub use error::{BodyError, Error, ServiceError};
-pub use event::{EventError, ExactNumber, Headers, JsonValue, LambdaContext, Query, Request, Source};
+pub use event::{EventError, ExactNumber, Headers, JsonSerializer, JsonValue, LambdaContext, Query, Request, Source};
+
+/// Money as the reference writes a `Decimal`: a JSON string (feature `rust_decimal`).
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Price {
+///     #[serde(serialize_with = "lambda_router::decimal::serialize")]
+///     amount: rust_decimal::Decimal,
+/// }
+/// let price = Price { amount: rust_decimal::Decimal::new(1050, 2) };
+/// assert_eq!(serde_json::to_string(&price).unwrap(), r#"{"amount":"10.50"}"#);
+/// ```
+#[cfg(feature = "rust_decimal")]
+pub mod decimal {
+    /// Serializes a `Decimal` as its exact text, in a JSON string.
+    pub fn serialize<S: serde::Serializer>(value: &rust_decimal::Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+}
 pub use handler::{AsyncHandler, Handler, HandlerFuture, SyncHandler};
 pub use response::compress::gzip_acceptable;
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};

@@ -14,7 +14,7 @@ pub use detect::EventError;
 pub(crate) use detect::parse;
 pub use fields::{Headers, Query};
 pub(crate) use request::JsonScratch;
-pub use request::{ExactNumber, JsonValue, LambdaContext, Request};
+pub use request::{ExactNumber, JsonSerializer, JsonValue, LambdaContext, Request};
 
 use json::Json;
 

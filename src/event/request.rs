@@ -118,6 +118,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for ExactNumber<'a> {
     }
 }
 
+#[cfg(feature = "rust_decimal")]
+impl ExactNumber<'_> {
+    /// The number as a `rust_decimal::Decimal`, exactly (feature `rust_decimal`); an error
+    /// when it does not fit (more than 28 decimal digits, an exponent out of range).
+    pub fn to_decimal(&self) -> Result<rust_decimal::Decimal, rust_decimal::Error> {
+        use std::str::FromStr;
+        rust_decimal::Decimal::from_str(self.0).or_else(|_| rust_decimal::Decimal::from_scientific(self.0))
+    }
+}
+
 impl Serialize for ExactNumber<'_> {
     /// Serialized as the reference serializes a `Decimal`: a JSON string.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -135,7 +145,21 @@ pub struct Request<'a> {
     pub(crate) arena: &'a Bump,
     pub(crate) lambda: LambdaContext<'a>,
     pub(crate) scratch: &'a RefCell<JsonScratch>,
+    pub(crate) serializer: Option<JsonSerializer>,
 }
+
+/// A replacement for the default JSON serializer (compact `serde_json`): writes `value` as
+/// JSON into the buffer. Set it with [`App::serializer`](crate::App::serializer).
+///
+/// ```
+/// fn pretty(value: &dyn erased_serde::Serialize, out: &mut Vec<u8>) -> Result<(), String> {
+///     let mut serializer = serde_json::Serializer::pretty(out);
+///     value.erased_serialize(&mut <dyn erased_serde::Serializer>::erase(&mut serializer)).map_err(|e| e.to_string())
+/// }
+/// let serializer: lambda_router::JsonSerializer = pretty;
+/// # let _ = serializer;
+/// ```
+pub type JsonSerializer = fn(&dyn erased_serde::Serialize, &mut Vec<u8>) -> Result<(), String>;
 
 /// simd-json's buffers and tape for request bodies, and the buffer responses are serialized
 /// into, kept in the workspace and reused.
@@ -339,8 +363,13 @@ impl<'a> Request<'a> {
             return Err(ServiceError::internal("a value serialized a response while being serialized").into());
         };
         scratch.json.clear();
-        serde_json::to_writer(&mut scratch.json, value)
-            .map_err(|_| Error::from(ServiceError::internal("the response could not be serialized")))?;
+        let written = match self.serializer {
+            Some(serializer) => serializer(&value, &mut scratch.json).is_ok(),
+            None => serde_json::to_writer(&mut scratch.json, value).is_ok(),
+        };
+        if !written {
+            return Err(ServiceError::internal("the response could not be serialized").into());
+        }
         let bytes: &'a [u8] = self.arena.alloc_slice_copy(&scratch.json);
         // serde_json writes UTF-8 only.
         std::str::from_utf8(bytes).map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
