@@ -48,6 +48,16 @@ fn normalized(line: &[u8]) -> String {
     serde_json::to_string(&response).unwrap()
 }
 
+/// The parser's SIMD path on this machine: on aarch64 it must be NEON (so this leg tests it).
+#[test]
+fn simd_json_takes_its_simd_path() {
+    let algorithm = format!("{:?}", simd_json::Deserializer::algorithm());
+    println!("simd-json implementation on {}: {algorithm}", std::env::consts::ARCH);
+    if cfg!(target_arch = "aarch64") {
+        assert_eq!(algorithm, "NEON");
+    }
+}
+
 #[test]
 fn conformance_responses_are_the_golden_ones() {
     let app = app();
