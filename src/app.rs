@@ -22,6 +22,7 @@ use crate::cors::{Cors, CorsHeaders};
 use crate::error::{Error, ErrorKind};
 use crate::event::{self, EventError, JsonScratch, JsonSerializer, LambdaContext, Request, Source};
 use crate::handler::Handler;
+use crate::limits::Limits;
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, WireBody};
 use crate::response::{Body, Response};
@@ -64,6 +65,7 @@ pub struct App {
     not_found: Option<NotFoundHandler>,
     debug: bool,
     serializer: Option<JsonSerializer>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for App {
@@ -98,6 +100,7 @@ impl App {
             not_found: None,
             debug: debug_from_env(),
             serializer: None,
+            limits: Limits::default(),
         }
     }
 
@@ -139,6 +142,12 @@ impl App {
     /// Replaces the default 404 (`{"statusCode":404,"message":"Not found"}`).
     pub fn not_found(mut self, handler: NotFoundHandler) -> App {
         self.not_found = Some(handler);
+        self
+    }
+
+    /// Sets the limits on what an invocation may carry (see [`Limits`] for the defaults).
+    pub fn limits(mut self, limits: Limits) -> App {
+        self.limits = limits;
         self
     }
 
@@ -197,6 +206,9 @@ impl App {
         if self.debug {
             tracing::debug!(request_id = lambda.request_id, event = %String::from_utf8_lossy(input), "lambda-router event");
         }
+        if input.len() > self.limits.max_event_bytes {
+            return Err(EventError::TooLarge { limit: self.limits.max_event_bytes });
+        }
         workspace.arena.reset();
         let Workspace { arena, buffers, tape, out, gzip, scratch } = workspace;
         let arena: &Bump = arena;
@@ -247,15 +259,20 @@ impl App {
             lambda: *lambda,
             scratch,
             serializer: self.serializer,
+            max_json_depth: self.limits.max_json_depth,
         };
         let cors_on = self.cors.is_some() && route.is_none_or(Route::has_cors);
-        let response = match route {
-            Some(route) => self.call(*route.handler(), &request).await,
-            None if method == Some(Method::Options) && self.cors.is_some() => {
+        let over_limit = self.over_limit(&request);
+        // A request over a limit is answered before routing: no handler, no compression.
+        let route = route.filter(|_| over_limit.is_none());
+        let response = match (over_limit, route) {
+            (Some((status, message)), _) => error_response(&request, status, message),
+            (None, Some(route)) => self.call(*route.handler(), &request).await,
+            (None, None) if method == Some(Method::Options) && self.cors.is_some() => {
                 let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
                 Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
             }
-            None => match self.not_found {
+            (None, None) => match self.not_found {
                 Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(&request)))
                     .unwrap_or_else(|panic| self.panic_response(&request, panic)),
                 None => error_response(&request, 404, "Not found"),
@@ -271,6 +288,21 @@ impl App {
                 "lambda-router response"
             );
         }
+    }
+
+    /// The answer to a request over one of the limits, if it is.
+    fn over_limit(&self, request: &Request<'_>) -> Option<(u16, &'static str)> {
+        let limits = &self.limits;
+        if request.path().len() > limits.max_path_bytes {
+            return Some((414, "URI Too Long"));
+        }
+        if request.headers().iter().nth(limits.max_headers).is_some() {
+            return Some((431, "Request Header Fields Too Large"));
+        }
+        if request.raw_body().is_some_and(|body| body.len() > limits.max_body_bytes) {
+            return Some((413, "Content Too Large"));
+        }
+        None
     }
 
     /// Calls a handler, turning its error or its panic into a response.

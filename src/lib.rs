@@ -13,6 +13,7 @@ mod cors;
 mod error;
 mod event;
 mod handler;
+mod limits;
 mod response;
 mod router;
 mod runtime;
@@ -22,6 +23,7 @@ pub use app::{App, NotFoundHandler, Workspace};
 pub use cors::Cors;
 pub use error::{BodyError, Error, ServiceError};
 pub use event::{EventError, ExactNumber, Headers, JsonSerializer, JsonValue, LambdaContext, Query, Request, Source};
+pub use limits::Limits;
 
 /// Money as the reference writes a `Decimal`: a JSON string (feature `rust_decimal`).
 ///

@@ -20,6 +20,11 @@ pub enum EventError {
     },
     /// The payload is JSON but not an object.
     NotAnObject,
+    /// The payload is larger than the app's `Limits::max_event_bytes`.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// An object with none of the keys that tell the sources apart.
     UnknownSource,
     /// A field the detected source needs is absent or null.
@@ -43,6 +48,7 @@ impl fmt::Display for EventError {
         match self {
             EventError::InvalidJson { offset } => write!(f, "invalid JSON at byte {offset}"),
             EventError::NotAnObject => f.write_str("the event is not a JSON object"),
+            EventError::TooLarge { limit } => write!(f, "the event is larger than the limit of {limit} bytes"),
             EventError::UnknownSource => f.write_str(
                 "unsupported event: no httpMethod/path (REST API v1, ALB), no version 2.0 with \
                  rawPath and requestContext.http.method (HTTP API v2, Function URL), no \

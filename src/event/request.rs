@@ -146,6 +146,7 @@ pub struct Request<'a> {
     pub(crate) lambda: LambdaContext<'a>,
     pub(crate) scratch: &'a RefCell<JsonScratch>,
     pub(crate) serializer: Option<JsonSerializer>,
+    pub(crate) max_json_depth: usize,
 }
 
 /// A replacement for the default JSON serializer (compact `serde_json`): writes `value` as
@@ -303,7 +304,7 @@ impl<'a> Request<'a> {
             return Err(BodyError::InvalidJson { offset: 0 });
         };
         let JsonScratch { buffers, tape, .. } = &mut *scratch;
-        let buffers = buffers.get_or_insert_with(|| Buffers::new(len.max(1024)));
+        let buffers = buffers.get_or_insert_with(|| Buffers::with_max_depth(len.max(1024), self.max_json_depth));
         let mut parsed: Tape<'a> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
             Err(err) => Err(BodyError::InvalidJson { offset: err.index() }),

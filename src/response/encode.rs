@@ -67,12 +67,12 @@ pub(crate) fn encode(
                     continue;
                 }
                 comma(out, &mut first);
-                write_str(out, name);
+                write_header_text(out, name);
                 out.extend_from_slice(b":[");
                 let mut first_value = true;
                 for (_, value) in all().filter(|(n, _)| *n == name) {
                     comma(out, &mut first_value);
-                    write_str(out, value);
+                    write_header_text(out, value);
                 }
                 if name == "Set-Cookie" {
                     write_cookies(out, cookies, &mut first_value);
@@ -95,7 +95,7 @@ pub(crate) fn encode(
                     continue;
                 }
                 comma(out, &mut first);
-                write_str(out, name);
+                write_header_text(out, name);
                 out.extend_from_slice(b":\"");
                 let mut first_value = true;
                 for (_, value) in all().filter(|(n, _)| *n == name) {
@@ -103,7 +103,7 @@ pub(crate) fn encode(
                         out.extend_from_slice(b", ");
                     }
                     first_value = false;
-                    escape_into(out, value);
+                    escape_header_into(out, value);
                 }
                 out.push(b'"');
             }
@@ -127,9 +127,9 @@ pub(crate) fn encode(
                 }
                 if let Some((_, value)) = all().rfind(|(n, _)| *n == name) {
                     comma(out, &mut first);
-                    write_str(out, name);
+                    write_header_text(out, name);
                     out.push(b':');
-                    write_str(out, value);
+                    write_header_text(out, value);
                 }
             }
             out.push(b'}');
@@ -184,7 +184,7 @@ struct Escaping<'o>(&'o mut Vec<u8>);
 
 impl fmt::Write for Escaping<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        escape_into(self.0, s);
+        escape_header_into(self.0, s);
         Ok(())
     }
 }
@@ -202,6 +202,26 @@ fn write_u16(out: &mut Vec<u8>, value: u16) {
         }
     }
     out.extend_from_slice(&digits[i..]);
+}
+
+/// Writes a header name or value as a JSON string, with control characters (CR, LF, NUL...)
+/// turned into spaces: whatever a handler echoes from a request, no response header can be
+/// split or injected.
+fn write_header_text(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    escape_header_into(out, text);
+    out.push(b'"');
+}
+
+fn escape_header_into(out: &mut Vec<u8>, text: &str) {
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7F) {
+        return escape_into(out, text);
+    }
+    for part in text.split(|c: char| c.is_ascii_control()) {
+        escape_into(out, part);
+        out.push(b' ');
+    }
+    out.pop();
 }
 
 /// Writes `text` as a JSON string.

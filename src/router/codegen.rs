@@ -57,6 +57,8 @@ struct Mount {
     file: PathBuf,
     /// The Rust path of the const, as seen from where the generated file is included.
     path: String,
+    /// The file's text, when given rather than read.
+    source: Option<String>,
 }
 
 /// A route read from a table: where it is, what it answers.
@@ -103,7 +105,24 @@ impl Build {
     /// Mounts the `const` table `path` (its last segment is the const's name in `file`; the
     /// whole path is how the generated code reaches it) under `prefix` (`""` for none).
     pub fn mount(mut self, prefix: &str, file: impl AsRef<Path>, path: &str) -> Build {
-        self.mounts.push(Mount { prefix: prefix.to_owned(), file: file.as_ref().to_owned(), path: path.to_owned() });
+        self.mounts.push(Mount {
+            prefix: prefix.to_owned(),
+            file: file.as_ref().to_owned(),
+            path: path.to_owned(),
+            source: None,
+        });
+        self
+    }
+
+    /// As [`mount`](Build::mount), with the file's text given (`file` only names it in
+    /// messages): for tools and tests that hold tables in memory.
+    pub fn mount_source(mut self, prefix: &str, file: impl AsRef<Path>, source: &str, path: &str) -> Build {
+        self.mounts.push(Mount {
+            prefix: prefix.to_owned(),
+            file: file.as_ref().to_owned(),
+            path: path.to_owned(),
+            source: Some(source.to_owned()),
+        });
         self
     }
 
@@ -111,8 +130,11 @@ impl Build {
     pub fn generate(&self) -> Result<String, BuildError> {
         let mut tables = Vec::new();
         for mount in &self.mounts {
-            let source = std::fs::read_to_string(&mount.file)
-                .map_err(|err| BuildError::new(&mount.file, 0, format!("cannot read the route table: {err}")))?;
+            let source = match &mount.source {
+                Some(source) => source.clone(),
+                None => std::fs::read_to_string(&mount.file)
+                    .map_err(|err| BuildError::new(&mount.file, 0, format!("cannot read the route table: {err}")))?,
+            };
             let name = mount.path.rsplit("::").next().unwrap_or(&mount.path).trim();
             let (element, routes) = read_table(&mount.file, &source, name)?;
             tables.push((mount, element, routes));

@@ -1,0 +1,30 @@
+//! The matcher against the naive spec matcher of the tests: the input's first lines are a
+//! route table (`METHODS PATTERN`), the rest are paths; every lookup must agree.
+#![no_main]
+
+#[path = "../../tests/support/naive.rs"]
+mod naive;
+
+use lambda_router::{Method, MethodSet, RouterBuilder};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: &[u8]| {
+    let Ok(text) = std::str::from_utf8(input) else { return };
+    let (table, paths) = text.split_once("\n\n").unwrap_or((text, "/"));
+    let mut routes = Vec::new();
+    let mut builder = RouterBuilder::new();
+    for (index, line) in table.lines().take(32).enumerate() {
+        let (bits, pattern) = line.split_once(' ').unwrap_or(("1", line));
+        let methods = MethodSet::from_bits(bits.parse::<u16>().unwrap_or(1).max(1));
+        let list: Vec<Method> = methods.iter().collect();
+        routes.push((pattern.to_owned(), methods));
+        builder = builder.route(&list, pattern, index);
+    }
+    let Ok(router) = builder.build() else { return };
+    for path in paths.lines().take(16) {
+        for method in [Method::Get, Method::Post, Method::Put] {
+            let ours = router.find(method, path).map(|m| (m.route, m.params.iter().map(|(_, v)| v.to_owned()).collect::<Vec<_>>()));
+            assert_eq!(ours, naive::naive_find(&routes, method, path), "{routes:?} {method} {path:?}");
+        }
+    }
+});
