@@ -270,3 +270,64 @@ fn limits_are_configuration() {
     let long_path = rest(|e| e["path"] = json!("/hello/abcdef"));
     assert_eq!(outcome(&strict, &mut workspace, &long_path).0, answered(414, &error_body(414, "URI Too Long")));
 }
+
+/// An internal error, with a chain that names internals.
+#[derive(Debug)]
+struct DatabaseDown(std::io::Error);
+
+impl std::fmt::Display for DatabaseDown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cannot open /var/task/secret.db")
+    }
+}
+
+impl std::error::Error for DatabaseDown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+fn internal_error<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+    Err(DatabaseDown(std::io::Error::other("secret-host:5432 refused")).into())
+}
+
+fn panics<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+    panic!("secret token abc123 is invalid")
+}
+
+fn not_found_panics<'a>(_: &Request<'a>) -> Response<'a> {
+    panic!("secret not-found state")
+}
+
+#[test]
+fn error_bodies_leak_internals_only_in_debug_mode() {
+    let router = || {
+        Router::builder()
+            .push(Route::get("/internal", internal_error))
+            .push(Route::get("/panic", panics))
+            .build()
+            .unwrap()
+    };
+    let paths = ["/internal", "/panic", "/nowhere"];
+    for debug in [false, true] {
+        let app = App::with_router(router()).not_found(not_found_panics).debug(debug);
+        for path in paths {
+            let (outcome, _) = outcome(&app, &mut Workspace::new(), &rest(|e| e["path"] = json!(path)));
+            let Outcome::Answered(status, body) = outcome else { panic!("{path}: answered") };
+            assert_eq!(status, 500, "{path}");
+            if debug {
+                assert!(body.contains("secret"), "debug mode shows the cause of {path}: {body}");
+            } else {
+                assert_eq!(body, error_body(500, "Internal Server Error"), "{path}");
+            }
+        }
+        // The chain, in order, in debug mode.
+        if debug {
+            let (outcome, _) = outcome(&app, &mut Workspace::new(), &rest(|e| e["path"] = json!("/internal")));
+            assert_eq!(
+                outcome,
+                answered(500, &error_body(500, "cannot open /var/task/secret.db: secret-host:5432 refused"))
+            );
+        }
+    }
+}
