@@ -296,7 +296,7 @@ impl App {
         if request.path().len() > limits.max_path_bytes {
             return Some((414, "URI Too Long"));
         }
-        if request.headers().iter().nth(limits.max_headers).is_some() {
+        if request.headers().count() > limits.max_headers {
             return Some((431, "Request Header Fields Too Large"));
         }
         if request.raw_body().is_some_and(|body| body.len() > limits.max_body_bytes) {

@@ -9,7 +9,7 @@
 /// | `max_event_bytes` | 6 MiB + 64 KiB (Lambda's synchronous payload limit is 6 MiB) | `EventError::TooLarge` |
 /// | `max_body_bytes` | 6 MiB | 413 |
 /// | `max_path_bytes` | 8 KiB | 414 |
-/// | `max_headers` | 512 header values | 431 |
+/// | `max_headers` | 512 header names | 431 |
 /// | `max_json_depth` | 128 nested arrays/objects in a request body | `BodyError::InvalidJson` (400) |
 ///
 /// ```
@@ -25,7 +25,7 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// The request path, in bytes.
     pub max_path_bytes: usize,
-    /// Header values (a repeated header counts once per value).
+    /// Header names (the larger of the event's single- and multi-value maps).
     pub max_headers: usize,
     /// Nesting of arrays and objects in a JSON request body (`Request::json`).
     pub max_json_depth: usize,

@@ -49,6 +49,13 @@ impl<'a> Headers<'a> {
         all(found)
     }
 
+    /// How many header names the event carries (its larger map's; a look at the tape, no
+    /// scan).
+    pub fn count(&self) -> usize {
+        let names = |map: Option<Json<'a>>| map.and_then(super::json::object).map_or(0, |o| o.len());
+        names(self.single).max(names(self.multi))
+    }
+
     /// Every `(name, value)` pair, names as the event spells them.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
