@@ -9,7 +9,6 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -21,7 +20,7 @@ use smallvec::SmallVec;
 use crate::cors::{Cors, CorsHeaders};
 use crate::error::{Error, ErrorKind};
 use crate::event::{self, EventError, JsonScratch, JsonSerializer, LambdaContext, Request, Source};
-use crate::handler::Handler;
+use crate::handler::{CatchUnwind, Handler};
 use crate::limits::Limits;
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, WireBody};
@@ -412,23 +411,6 @@ impl App {
         let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{error}"));
         encode::write_str(out, text.as_str());
         out.push(b'}');
-    }
-}
-
-/// Polls a future, turning a panic during a poll into an error (the handler's future is not
-/// polled again).
-struct CatchUnwind<F>(F);
-
-impl<F: Future + Unpin> Future for CatchUnwind<F> {
-    type Output = std::thread::Result<F::Output>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let future = &mut self.0;
-        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *future).poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
     }
 }
 

@@ -296,17 +296,7 @@ fn every_kind_of_invocation_allocates_nothing_once_warm() {
 
 #[test]
 fn the_whole_conformance_suite_allocates_nothing_once_warm() {
-    let app = App::new(&conformance::ROUTER)
-        .cors(
-            Cors::new("https://example.com")
-                .extra_origin("https://app.example.com")
-                .allow_header("X-Custom-Header")
-                .expose_header("X-Expose-Me")
-                .max_age(300)
-                .allow_credentials(true),
-        )
-        .strip_prefix("/api")
-        .error_handler::<conformance::BadValue>(|_, _| Response::text(400, "Invalid request"));
+    let app = conformance::app();
     let events: Vec<String> = include_str!("fixtures/conformance/events.jsonl")
         .lines()
         .filter(|l| !l.trim().is_empty())

@@ -11,22 +11,8 @@
 #[allow(dead_code)]
 mod conformance;
 
-use lambda_router::{App, Cors, LambdaContext, Response, Workspace};
+use lambda_router::{LambdaContext, Workspace};
 use serde_json::Value;
-
-fn app() -> App {
-    App::new(&conformance::ROUTER)
-        .cors(
-            Cors::new("https://example.com")
-                .extra_origin("https://app.example.com")
-                .allow_header("X-Custom-Header")
-                .expose_header("X-Expose-Me")
-                .max_age(300)
-                .allow_credentials(true),
-        )
-        .strip_prefix("/api")
-        .error_handler::<conformance::BadValue>(|_, _| Response::text(400, "Invalid request"))
-}
 
 /// The response line, with a gzip body replaced by its decompressed text.
 fn normalized(line: &[u8]) -> String {
@@ -60,7 +46,7 @@ fn simd_json_takes_its_simd_path() {
 
 #[test]
 fn conformance_responses_are_the_golden_ones() {
-    let app = app();
+    let app = conformance::app();
     let mut workspace = Workspace::new();
     let mut lines = Vec::new();
     for event in include_str!("fixtures/conformance/events.jsonl").lines().filter(|l| !l.trim().is_empty()) {

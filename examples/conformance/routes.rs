@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use lambda_router::{Cookie, Error, Method, MethodSet, Request, Response, Route, ServiceError};
+use lambda_router::{App, Cookie, Cors, Error, Method, MethodSet, Request, Response, Route, ServiceError, TEXT_PLAIN};
 use serde::Serialize;
 
 pub const ROUTES: &[Route] = &[
@@ -29,6 +29,21 @@ pub const ROUTES: &[Route] = &[
 ];
 
 lambda_router::include_router!("conformance_routes.rs");
+
+/// The conformance app: these routes with the configuration of SPEC.md.
+pub fn app() -> App {
+    App::new(&ROUTER)
+        .cors(
+            Cors::new("https://example.com")
+                .extra_origin("https://app.example.com")
+                .allow_header("X-Custom-Header")
+                .expose_header("X-Expose-Me")
+                .max_age(300)
+                .allow_credentials(true),
+        )
+        .strip_prefix("/api")
+        .error_handler::<BadValue>(|_, _| Response::text(400, "Invalid request").with_content_type(TEXT_PLAIN))
+}
 
 /// The app's "bad value" error (the reference raises Python's `ValueError`).
 #[derive(Debug)]

@@ -18,7 +18,6 @@
 
 use std::cell::RefCell;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -28,6 +27,7 @@ use lambda_runtime::{Diagnostic, LambdaEvent, LambdaInvocation, Runtime, service
 use serde_json::value::RawValue;
 
 use crate::event::LambdaContext;
+use crate::handler::CatchUnwind;
 use crate::{App, Workspace};
 
 type Outcome = Result<Box<RawValue>, Diagnostic>;
@@ -111,22 +111,6 @@ impl<F: Future> Future for CurrentThread<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         // SAFETY: structural pinning of the only field: it is never moved out of `self`.
         unsafe { self.map_unchecked_mut(|wrapper| &mut wrapper.0) }.poll(cx)
-    }
-}
-
-/// Polls a future, turning a panic during a poll into an error.
-struct CatchUnwind<F>(F);
-
-impl<F: Future + Unpin> Future for CatchUnwind<F> {
-    type Output = std::thread::Result<F::Output>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let future = &mut self.0;
-        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *future).poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
     }
 }
 
