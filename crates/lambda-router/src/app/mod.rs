@@ -1,0 +1,170 @@
+//! `App`: routes plus configuration — CORS, strip prefixes, error handlers, a not-found
+//! handler, limits, a serializer, debug mode. What one invocation does with them is
+//! `pipeline.rs`; the memory it reuses is `workspace.rs`.
+
+mod executor;
+mod log;
+mod pipeline;
+mod workspace;
+
+pub use workspace::Workspace;
+
+use crate::cors::{Cors, CorsHeaders};
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::request::{JsonSerializer, Request};
+use crate::response::Response;
+use crate::{Method, MethodSet, PathOptions, Router};
+
+/// A not-found handler: answers requests that match no route (pre-flights aside).
+pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
+
+type ErasedErrorHandler = Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
+
+enum RouterRef {
+    Static(&'static Router),
+    Owned(Box<Router>),
+}
+
+/// Routes and configuration: CORS, strip prefixes, error handlers, a not-found handler,
+/// debug mode.
+///
+/// ```
+/// use lambda_router::{App, Error, LambdaContext, Request, Response, Route, Router, Workspace};
+/// fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+///     req.json_response(&serde_json::json!({"message": "hello universe"}))
+/// }
+/// let router = Router::builder().push(Route::get("/hello", hello)).build().unwrap();
+/// let app = App::with_router(router);
+/// let mut workspace = Workspace::new();
+/// let event = br#"{"httpMethod":"GET","path":"/hello","headers":{},"requestContext":{"stage":"prod"}}"#;
+/// let response = app.handle(&mut workspace, event, &LambdaContext::LOCAL).unwrap();
+/// assert_eq!(
+///     std::str::from_utf8(response).unwrap(),
+///     r#"{"statusCode":200,"multiValueHeaders":{"Content-Type":["application/json"]},"body":"{\"message\":\"hello universe\"}","isBase64Encoded":false}"#
+/// );
+/// ```
+pub struct App {
+    router: RouterRef,
+    paths: PathOptions,
+    cors: Option<CorsHeaders>,
+    error_handlers: Vec<ErasedErrorHandler>,
+    not_found: Option<NotFoundHandler>,
+    debug: bool,
+    serializer: Option<JsonSerializer>,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("routes", self.router())
+            .field("paths", &self.paths)
+            .field("cors", &self.cors.as_ref().map(|c| &c.config))
+            .field("error_handlers", &self.error_handlers.len())
+            .field("debug", &self.debug)
+            .finish()
+    }
+}
+
+impl App {
+    /// An app over a router generated at build time.
+    pub fn new(router: &'static Router) -> App {
+        App::from_ref(RouterRef::Static(router))
+    }
+
+    /// An app over a router built at run time.
+    pub fn with_router(router: Router) -> App {
+        App::from_ref(RouterRef::Owned(Box::new(router)))
+    }
+
+    fn from_ref(router: RouterRef) -> App {
+        App {
+            router,
+            paths: PathOptions::new(),
+            cors: None,
+            error_handlers: Vec::new(),
+            not_found: None,
+            debug: log::debug_from_env(),
+            serializer: None,
+            limits: Limits::default(),
+        }
+    }
+
+    pub(crate) fn router(&self) -> &Router {
+        match &self.router {
+            RouterRef::Static(router) => router,
+            RouterRef::Owned(router) => router,
+        }
+    }
+
+    /// Turns CORS on for every route (but those declared `.cors(false)`), with automatic
+    /// pre-flight answers.
+    pub fn cors(mut self, cors: Cors) -> App {
+        let mut methods = MethodSet::one(Method::Options);
+        for route in self.router().routes().iter().filter(|r| r.http().cors) {
+            methods = methods.union(route.methods());
+        }
+        self.cors = Some(CorsHeaders::new(cors, methods.to_string()));
+        self
+    }
+
+    /// Cuts `prefix` from routing paths (the reference's `strip_prefixes`).
+    pub fn strip_prefix(mut self, prefix: &str) -> App {
+        self.paths = self.paths.strip_prefix(prefix);
+        self
+    }
+
+    /// Turns errors of type `E` into responses (the reference's `exception_handler`). Handlers
+    /// registered for [`ServiceError`] or [`BodyError`](crate::BodyError) replace the built-in
+    /// answers.
+    pub fn error_handler<E: std::error::Error + 'static>(
+        mut self,
+        handler: for<'r, 'a> fn(&E, &'r Request<'a>) -> Response<'a>,
+    ) -> App {
+        self.error_handlers.push(Box::new(move |err, req| err.downcast_ref::<E>().map(|e| handler(e, req))));
+        self
+    }
+
+    /// Replaces the default 404 (`{"statusCode":404,"message":"Not found"}`).
+    pub fn not_found(mut self, handler: NotFoundHandler) -> App {
+        self.not_found = Some(handler);
+        self
+    }
+
+    /// Sets the limits on what an invocation may carry (see [`Limits`] for the defaults).
+    pub fn limits(mut self, limits: Limits) -> App {
+        self.limits = limits;
+        self
+    }
+
+    /// Replaces the JSON serializer of [`Request::json_response`] and
+    /// [`Request::to_json`] (the reference's `serializer`), for another formatting or another
+    /// encoder.
+    pub fn serializer(mut self, serializer: JsonSerializer) -> App {
+        self.serializer = Some(serializer);
+        self
+    }
+
+    /// Debug mode: 500 answers carry the error chain. Off by default; also turned on by
+    /// `POWERTOOLS_EVENT_HANDLER_DEBUG` or `POWERTOOLS_DEV` set to `true`, as in the reference.
+    pub fn debug(mut self, debug: bool) -> App {
+        self.debug = debug;
+        self
+    }
+
+    /// The route table, one line per route: methods and full pattern.
+    pub fn route_table(&self) -> Vec<String> {
+        let router = self.router();
+        router
+            .routes()
+            .iter()
+            .enumerate()
+            .map(|(index, route)| {
+                let kind = if route.is_async() { " (async)" } else { "" };
+                format!("{:<16} {}{kind}", route.methods().to_string(), router.full_pattern(index))
+            })
+            .collect()
+    }
+
+}

@@ -1,0 +1,314 @@
+//! The invocation pipeline, the one function at the heart of the library: an invocation's
+//! bytes in, the Lambda response's bytes out.
+//!
+//! One straight pass: copy the payload into the arena, parse it in place, detect the source,
+//! route, call the handler, encode the response for the source. Every buffer is reused across
+//! invocations (`Workspace`), so the steady state allocates nothing. No input panics the
+//! process: a bad event is an error value, a panicking handler answers 500.
+
+use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use bumpalo::Bump;
+use lambda_router_core::Params;
+use serde::Serialize;
+use simd_json::{INPUT_PADDING, tape::Tape};
+use smallvec::SmallVec;
+
+use super::executor::block_on;
+use super::log::log_invocation;
+use super::{App, Workspace};
+use crate::error::ErrorKind;
+use crate::event::{self, EventError, Source};
+use crate::handler::{CatchUnwind, Handler, Pipelined};
+use crate::request::{JsonScratch, LambdaContext, Request};
+use crate::response::compress::{Gzip, gzip_acceptable_values};
+use crate::response::encode::{self, Shape, WireBody};
+use crate::response::{Body, Response};
+use crate::route::Route;
+use crate::Method;
+
+impl App {
+    /// Handles one invocation: `input` is the payload as the Lambda Runtime API delivers it;
+    /// the result is the Lambda response's bytes, valid until the next call with the same
+    /// workspace. An input that is no supported event is an [`EventError`].
+    ///
+    /// Async handlers are awaited by a minimal executor on this thread; inside a tokio
+    /// runtime, await [`handle_async`](Self::handle_async) instead.
+    pub fn handle<'w>(
+        &self,
+        workspace: &'w mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+    ) -> Result<&'w [u8], EventError> {
+        block_on(self.handle_async(workspace, input, lambda))
+    }
+
+    /// As [`handle`](Self::handle), awaiting async handlers on the caller's executor.
+    pub async fn handle_async<'w>(
+        &self,
+        workspace: &'w mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+    ) -> Result<&'w [u8], EventError> {
+        let started = std::time::Instant::now();
+        if self.debug {
+            tracing::debug!(request_id = lambda.request_id, event = %String::from_utf8_lossy(input), "lambda-router event");
+        }
+        if input.len() > self.limits.event_bytes() {
+            return Err(EventError::TooLarge { limit: self.limits.event_bytes() });
+        }
+        workspace.reset_arena();
+        let Workspace { arena, buffers, tape, out, gzip, scratch, pinned } = workspace;
+        let arena: &Bump = arena;
+        let len = input.len();
+        // The one copy of the payload: simd-json parses (and unescapes) in place, past the end
+        // of the document it needs INPUT_PADDING bytes it may read.
+        let buffer = arena.alloc_slice_fill_copy(len + INPUT_PADDING, 0u8);
+        buffer[..len].copy_from_slice(input);
+        let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
+        let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
+            Err(err) => Err(EventError::InvalidJson { offset: err.index() }),
+            Ok(()) => match event::parse(parsed.as_value()) {
+                Err(err) => Err(err),
+                Ok(event) => {
+                    let lambda = LambdaContext { ..*lambda };
+                    let memory = Memory { arena, scratch, pinned };
+                    self.dispatch(event, memory, &lambda, Output { out, gzip }, started).await;
+                    Ok(())
+                }
+            },
+        };
+        *tape = Some(parsed.reset());
+        result.map(|()| &out[..])
+    }
+
+    async fn dispatch<'a>(
+        &'a self,
+        event: event::Event<'a>,
+        memory: Memory<'a>,
+        lambda: &LambdaContext<'a>,
+        output: Output<'_>,
+        started: std::time::Instant,
+    ) {
+        let router = self.router();
+        let method = Method::parse(event.method);
+        let routing_path = self.paths.routing_path_with(event.path, event.source.ignores_trailing_slash());
+        let found = method.and_then(|m| router.find(m, routing_path));
+        let (route, params) = match found {
+            Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
+            None => (None, (0, Params::empty())),
+        };
+        let request = Request {
+            event,
+            routing_path,
+            params: params.1,
+            pattern: route.map(|_| router.full_pattern(params.0)),
+            arena: memory.arena,
+            lambda: *lambda,
+            scratch: memory.scratch,
+            pinned: memory.pinned,
+            serializer: self.serializer,
+            max_json_depth: self.limits.json_depth(),
+        };
+        let cors_on = self.cors.is_some() && route.is_none_or(|route| route.http().cors);
+        let over_limit = self.over_limit(&request);
+        // A request over a limit is answered before routing: no handler, no compression.
+        let route = route.filter(|_| over_limit.is_none());
+        let response = match (over_limit, route) {
+            (Some((status, message)), _) => error_response(&request, status, message),
+            (None, Some(route)) => self.call(route.handler(), &request).await,
+            (None, None) if method == Some(Method::Options) && self.cors.is_some() => {
+                let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
+                Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
+            }
+            (None, None) => match self.not_found {
+                Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(&request)))
+                    .unwrap_or_else(|panic| self.panic_response(&request, panic)),
+                None => error_response(&request, 404, "Not found"),
+            },
+        };
+        let Output { out, gzip } = output;
+        self.finish(&request, route, cors_on, &response, out, gzip);
+        log_invocation(&request, response.status(), started);
+        if self.debug {
+            tracing::debug!(
+                request_id = request.lambda.request_id,
+                response = std::str::from_utf8(out).unwrap_or(""),
+                "lambda-router response"
+            );
+        }
+    }
+
+    /// The answer to a request over one of the limits, if it is.
+    fn over_limit(&self, request: &Request<'_>) -> Option<(u16, &'static str)> {
+        let limits = &self.limits;
+        if request.path().len() > limits.path_bytes() {
+            return Some((414, "URI Too Long"));
+        }
+        if request.headers().count() > limits.headers() {
+            return Some((431, "Request Header Fields Too Large"));
+        }
+        if request.raw_body().is_some_and(|body| body.len() > limits.body_bytes()) {
+            return Some((413, "Content Too Large"));
+        }
+        None
+    }
+
+    /// Calls a handler, turning its error or its panic into a response.
+    async fn call<'a>(&self, handler: Handler, request: &Request<'a>) -> Response<'a> {
+        let outcome = match handler {
+            Handler::Sync(handler) => catch_unwind(AssertUnwindSafe(|| handler(request))),
+            Handler::Async(handler) => match catch_unwind(AssertUnwindSafe(|| handler(request))) {
+                // The handle is dropped at the end of this arm, before `call` returns: the
+                // arena cannot be reset while it lives (handler.rs, INVARIANT).
+                Ok(mut future) => CatchUnwind(Pipelined(&mut future)).await,
+                Err(panic) => Err(panic),
+            },
+        };
+        let error = match outcome {
+            Ok(Ok(response)) => return response,
+            Ok(Err(error)) => error,
+            Err(panic) => return self.panic_response(request, panic),
+        };
+        for handler in &self.error_handlers {
+            match catch_unwind(AssertUnwindSafe(|| handler(&error, request))) {
+                Ok(Some(response)) => return response,
+                Ok(None) => {}
+                Err(panic) => return self.panic_response(request, panic),
+            }
+        }
+        match &error.kind {
+            ErrorKind::Service(service) => error_response(request, service.status(), service.message()),
+            ErrorKind::Body(body) => error_response(request, 400, request.format(format_args!("{body}"))),
+            ErrorKind::Other(other) => {
+                if self.debug {
+                    let mut chain = bumpalo::collections::String::new_in(request.arena());
+                    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&**other);
+                    while let Some(err) = source {
+                        if !chain.is_empty() {
+                            chain.push_str(": ");
+                        }
+                        use std::fmt::Write as _;
+                        let _ = write!(chain, "{err}");
+                        source = err.source();
+                    }
+                    error_response(request, 500, chain.into_bump_str())
+                } else {
+                    error_response(request, 500, "Internal Server Error")
+                }
+            }
+        }
+    }
+
+    /// The 500 that answers a panic: generic, or with the panic's message in debug mode.
+    fn panic_response<'a>(&self, request: &Request<'a>, panic: Box<dyn std::any::Any + Send>) -> Response<'a> {
+        let message = panic
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a handler panicked");
+        let detail = if self.debug { request.alloc_str(message) } else { "Internal Server Error" };
+        tracing::error!(request_id = request.lambda.request_id, panic = message, "a handler panicked");
+        error_response(request, 500, detail)
+    }
+
+    /// Adds the app's headers (CORS, `Vary`, `Cache-Control`, `Content-Encoding`), compresses
+    /// when asked and accepted, and encodes for the source.
+    fn finish<'a>(
+        &self,
+        request: &Request<'a>,
+        route: Option<&Route>,
+        cors_on: bool,
+        response: &Response<'a>,
+        out: &mut Vec<u8>,
+        gzip: &mut Gzip,
+    ) {
+        let mut extra: SmallVec<[(&str, &str); 8]> = SmallVec::new();
+        if cors_on
+            && let Some(cors) = &self.cors
+            && let Some(headers) = cors.for_origin(origin(request))
+        {
+            extra.extend(headers);
+        }
+        if let Some(cache) = route.and_then(|route| route.http().cache_control) {
+            extra.push(("Cache-Control", if response.status() == 200 { cache } else { "no-cache" }));
+        }
+        let compress_route = route.is_some_and(|route| route.http().compress);
+        let wants_gzip = response.compression().unwrap_or(compress_route);
+        let mut body = encode::wire_body(&response.body());
+        if wants_gzip && !matches!(response.body(), Body::Empty) && gzip_acceptable_values(accept_encoding(request)) {
+            let compressed = gzip.compress(response.body().as_bytes());
+            if !compressed.is_empty() {
+                extra.push(("Content-Encoding", "gzip"));
+                body = WireBody::Base64(compressed);
+            }
+        }
+        let vary = match (cors_on, compress_route || response.compression() == Some(true)) {
+            (true, true) => Some("Origin, Accept-Encoding"),
+            (true, false) => Some("Origin"),
+            (false, true) => Some("Accept-Encoding"),
+            (false, false) => None,
+        };
+        if let Some(vary) = vary {
+            extra.push(("Vary", vary));
+        }
+        encode::encode(out, shape(request.source()), response, &extra, body);
+    }
+
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'m> {
+    #[serde(rename = "statusCode")]
+    status_code: u16,
+    message: &'m str,
+}
+
+/// `{"statusCode":N,"message":"..."}`, as the reference answers an HTTP error.
+fn error_response<'a>(request: &Request<'a>, status: u16, message: &str) -> Response<'a> {
+    let body = request
+        .to_json(&ErrorBody { status_code: status, message })
+        .unwrap_or(r#"{"statusCode":500,"message":"Internal Server Error"}"#);
+    Response::json_text(status, body)
+}
+
+/// The request's `Origin` as the reference reads it: the first value of a multi-value map,
+/// or the first comma-separated value of HTTP API v2's joined headers.
+fn origin<'a>(request: &Request<'a>) -> Option<&'a str> {
+    let headers = request.headers();
+    let value = headers.get_all("origin").next()?;
+    match request.source() {
+        Source::HttpV2 | Source::FunctionUrl => value.split(',').next(),
+        _ => Some(value),
+    }
+}
+
+/// Every value of `Accept-Encoding` (the reference joins them with `,`).
+fn accept_encoding<'a>(request: &Request<'a>) -> impl Iterator<Item = &'a str> + use<'a> {
+    request.headers().get_all("accept-encoding")
+}
+
+/// The Lambda response's shape for each source, as the reference's serializers write it.
+fn shape(source: Source) -> Shape {
+    match source {
+        Source::RestV1 | Source::AlbMultiValue => Shape::MultiValue,
+        Source::HttpV2 | Source::FunctionUrl | Source::VpcLatticeV1 | Source::VpcLatticeV2 => Shape::JoinedWithCookies,
+        Source::Alb => Shape::LastValue,
+    }
+}
+
+/// The invocation's memory a request borrows: the arena, the JSON scratch buffers, and the
+/// count of arena futures pinned (see `handler.rs`).
+struct Memory<'a> {
+    arena: &'a Bump,
+    scratch: &'a RefCell<JsonScratch>,
+    pinned: &'a std::cell::Cell<usize>,
+}
+
+/// Where a response goes: the output buffer and the gzip state.
+struct Output<'o> {
+    out: &'o mut Vec<u8>,
+    gzip: &'o mut Gzip,
+}
+

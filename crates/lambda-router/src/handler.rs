@@ -1,0 +1,165 @@
+//! Handlers, sync and async, and the arena-allocated future an async handler returns.
+//!
+//! All the unsafe code of the crate's request path is here: an async handler's future is
+//! moved into the invocation's arena (no heap allocation), pinned there when the pipeline
+//! first polls it, and dropped in place when the handle goes away.
+//!
+//! INVARIANT (`Pin`'s drop guarantee): the memory of a pinned future is not reused before the
+//! future is dropped. Upheld by three facts that safe code outside this module cannot change:
+//! - only the pipeline can poll (and so pin) a [`HandlerFuture`]: it does not implement
+//!   `Future`, so user code can only drop or leak one that was never pinned, which is allowed;
+//! - the pipeline keeps the handle in a local and drops it before it returns, on a panic too
+//!   (the handle's `Drop` runs during unwinding); the handle borrows the arena, so the arena
+//!   cannot be reset while the handle lives;
+//! - a pinned future is counted in the workspace until its destructor has run. Should the
+//!   pipeline future itself be leaked mid-await (`mem::forget` of a polled `handle_async`
+//!   future), the count stays up and the next invocation leaks the arena instead of resetting
+//!   it (`Workspace::reset_arena`).
+
+use std::cell::Cell;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::error::Error;
+use crate::request::Request;
+use crate::response::Response;
+
+/// A synchronous handler: the request in, a response or an error out.
+pub type SyncHandler = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, Error>;
+
+/// An asynchronous handler: returns its future moved into the invocation's arena, with
+/// [`Request::in_arena`]:
+///
+/// ```
+/// use lambda_router::{Error, Request, Response, Route};
+/// async fn slow<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+///     let name = req.param("name").unwrap_or("world");
+///     Ok(Response::text(200, req.format(format_args!("hello {name}"))))
+/// }
+/// const ROUTES: &[Route] = &[Route::get_async("/slow/<name>", |req| req.in_arena(slow(req)))];
+/// # let _ = ROUTES;
+/// ```
+pub type AsyncHandler = for<'r, 'a> fn(&'r Request<'a>) -> HandlerFuture<'r, 'a>;
+
+/// A route's handler.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// Runs to completion when called.
+    Sync(SyncHandler),
+    /// Returns a future the pipeline awaits.
+    Async(AsyncHandler),
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handler::Sync(_) => "Handler::Sync",
+            Handler::Async(_) => "Handler::Async",
+        })
+    }
+}
+
+type Outcome<'a> = Result<Response<'a>, Error>;
+
+/// The future of an async handler, living in the invocation's arena. Only the pipeline polls
+/// it: it is not a `Future` that user code could pin and then leak.
+///
+/// ```compile_fail
+/// use std::cell::Cell;
+/// use lambda_router::{Error, HandlerFuture, Request, Response};
+/// async fn slow<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+///     Ok(Response::text(200, "done"))
+/// }
+/// fn poll_it<'r, 'a>(req: &'r Request<'a>) {
+///     let mut future: HandlerFuture<'r, 'a> = req.in_arena(slow(req));
+///     let waker = std::task::Waker::noop();
+///     // error: `HandlerFuture` is not a future
+///     let _ = std::pin::Pin::new(&mut future).poll(&mut std::task::Context::from_waker(waker));
+///     std::mem::forget(future);
+/// }
+/// ```
+pub struct HandlerFuture<'r, 'a> {
+    future: &'r mut (dyn Future<Output = Outcome<'a>> + 'r),
+    /// The workspace's count of pinned futures; `polled` says whether this one is counted.
+    pinned: &'r Cell<usize>,
+    polled: bool,
+}
+
+impl<'a> Request<'a> {
+    /// Moves an async handler's future into the invocation's arena: no heap allocation, and
+    /// dropped in place when the pipeline is done with it.
+    pub fn in_arena<'r, F>(&'r self, future: F) -> HandlerFuture<'r, 'a>
+    where
+        F: Future<Output = Outcome<'a>> + 'r,
+    {
+        let future: &'r mut F = self.arena.alloc(future);
+        HandlerFuture { future, pinned: self.pinned, polled: false }
+    }
+}
+
+impl<'a> HandlerFuture<'_, 'a> {
+    /// Polls the handler's future: the pipeline's alone (see the module's INVARIANT).
+    pub(crate) fn poll_in_pipeline(&mut self, cx: &mut Context<'_>) -> Poll<Outcome<'a>> {
+        if !self.polled {
+            // Counted before the first poll pins it, uncounted only after its destructor ran.
+            self.polled = true;
+            self.pinned.set(self.pinned.get() + 1);
+        }
+        // SAFETY: the future sits in the arena, which does not move it; this handle holds the
+        // only reference to it and never moves it out. Its memory is not reused before
+        // `drop_in_place` below: the handle borrows the arena (no reset while it lives), and a
+        // leaked handle stays counted in `pinned`, which makes the next reset leak the arena.
+        let pinned = unsafe { Pin::new_unchecked(&mut *self.future) };
+        pinned.poll(cx)
+    }
+}
+
+impl Drop for HandlerFuture<'_, '_> {
+    fn drop(&mut self) {
+        // SAFETY: the arena never runs destructors, so the future's runs here, once: this is
+        // the only handle to it, and nothing reads it afterwards (the arena memory is reclaimed
+        // at the next reset, untouched).
+        unsafe { std::ptr::drop_in_place(self.future as *mut (dyn Future<Output = Outcome<'_>> + '_)) }
+        // Only now may its memory be reused (a destructor that panicked leaves it counted).
+        if self.polled {
+            self.pinned.set(self.pinned.get().saturating_sub(1));
+        }
+    }
+}
+
+/// The pipeline's view of a [`HandlerFuture`] as a `Future`. Private to the crate, so user
+/// code never gets a pollable handle.
+pub(crate) struct Pipelined<'h, 'r, 'a>(pub(crate) &'h mut HandlerFuture<'r, 'a>);
+
+impl<'a> Future for Pipelined<'_, '_, 'a> {
+    type Output = Outcome<'a>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<'a>> {
+        self.0.poll_in_pipeline(cx)
+    }
+}
+
+impl std::fmt::Debug for HandlerFuture<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HandlerFuture")
+    }
+}
+
+/// Polls a future, turning a panic during a poll into an error (the future is not polled
+/// again). The pipeline wraps async handlers in it, the Lambda layer the whole invocation.
+pub(crate) struct CatchUnwind<F>(pub(crate) F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = &mut self.0;
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *future).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The request body: raw, base64-decoded, as text, and deserialized from JSON (simd-json over
+//! a copy in the arena with buffers reused across invocations, or serde_json where numbers
+//! must keep their exact text).
+
+use serde::{Deserialize, Serialize};
+use simd_json::{Buffers, INPUT_PADDING, tape::Tape};
+
+use super::Request;
+use crate::error::BodyError;
+
+/// A number from a JSON body, kept as its exact text: money never goes through `f64`.
+///
+/// ```
+/// use lambda_router::ExactNumber;
+/// #[derive(serde::Deserialize)]
+/// struct Order<'a> {
+///     #[serde(borrow)]
+///     amount: ExactNumber<'a>,
+/// }
+/// let order: Order = serde_json::from_str(r#"{"amount": 0.10000000000000000555}"#).unwrap();
+/// // In a handler: `let order: Order = req.json_exact()?;`
+/// assert_eq!(order.amount.as_str(), "0.10000000000000000555");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactNumber<'a>(&'a str);
+
+impl<'a> ExactNumber<'a> {
+    /// The number exactly as the body wrote it.
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ExactNumber<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <&'a serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+            && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+        if is_number {
+            Ok(ExactNumber(text))
+        } else {
+            Err(serde::de::Error::custom(format_args!("expected a number, found {text}")))
+        }
+    }
+}
+
+#[cfg(feature = "rust_decimal")]
+impl ExactNumber<'_> {
+    /// The number as a `rust_decimal::Decimal`, exactly (feature `rust_decimal`); an error
+    /// when it does not fit (more than 28 decimal digits, an exponent out of range).
+    pub fn to_decimal(&self) -> Result<rust_decimal::Decimal, rust_decimal::Error> {
+        use std::str::FromStr;
+        rust_decimal::Decimal::from_str(self.0).or_else(|_| rust_decimal::Decimal::from_scientific(self.0))
+    }
+}
+
+impl Serialize for ExactNumber<'_> {
+    /// Serialized as the reference serializes a `Decimal`: a JSON string.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+/// simd-json's buffers and tape for request bodies, and the buffer responses are serialized
+/// into, kept in the workspace and reused.
+#[derive(Default)]
+pub(crate) struct JsonScratch {
+    buffers: Option<Buffers>,
+    tape: Option<Tape<'static>>,
+    /// Where responses are serialized before their one copy into the arena.
+    pub(crate) json: Vec<u8>,
+}
+
+impl std::fmt::Debug for JsonScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonScratch").finish_non_exhaustive()
+    }
+}
+
+impl<'a> Request<'a> {
+    /// The body as the event carries it (base64 text when `isBase64Encoded`).
+    pub fn raw_body(&self) -> Option<&'a str> {
+        self.event.body
+    }
+
+    /// Whether the event says the body is base64.
+    pub fn is_base64_encoded(&self) -> bool {
+        self.event.base64
+    }
+
+    /// The body's bytes, base64-decoded when the event says so (into the arena).
+    pub fn body_bytes(&self) -> Result<&'a [u8], BodyError> {
+        let Some(body) = self.event.body else {
+            return Ok(b"");
+        };
+        if !self.event.base64 {
+            return Ok(body.as_bytes());
+        }
+        let base64 = base64_simd::STANDARD;
+        let len = base64.decoded_length(body.as_bytes()).map_err(|_| BodyError::InvalidBase64)?;
+        let out = self.arena.alloc_slice_fill_copy(len, 0u8);
+        match base64.decode(body.as_bytes(), base64_simd::Out::from_slice(out)) {
+            Ok(decoded) => Ok(decoded),
+            Err(_) => Err(BodyError::InvalidBase64),
+        }
+    }
+
+    /// The body as text (base64-decoded when the event says so).
+    pub fn body_str(&self) -> Result<&'a str, BodyError> {
+        std::str::from_utf8(self.body_bytes()?).map_err(|_| BodyError::InvalidUtf8)
+    }
+
+    /// The JSON body deserialized into `T`, borrowing from the body where `T` borrows.
+    ///
+    /// Parsed by simd-json from a copy of the body in the arena, with buffers reused across
+    /// invocations: no heap allocation, escaped strings included (unescaped in place).
+    /// [`ExactNumber`] and `serde_json::value::RawValue` need
+    /// [`json_exact`](Self::json_exact).
+    pub fn json<T: Deserialize<'a>>(&self) -> Result<T, BodyError> {
+        let text = self.body_str()?;
+        let len = text.len();
+        let buffer = self.arena.alloc_slice_fill_copy(len + INPUT_PADDING, 0u8);
+        buffer[..len].copy_from_slice(text.as_bytes());
+        // A handler cannot re-enter here while a body is being deserialized; should a
+        // `Deserialize` impl try, it gets an error rather than a panic.
+        let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
+            return Err(BodyError::InvalidJson { offset: 0 });
+        };
+        let JsonScratch { buffers, tape, .. } = &mut *scratch;
+        let buffers = buffers.get_or_insert_with(|| Buffers::with_max_depth(len.max(1024), self.max_json_depth));
+        let mut parsed: Tape<'a> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
+        let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
+            Err(err) => Err(BodyError::InvalidJson { offset: err.index() }),
+            Ok(()) => {
+                let mut deserializer = simd_json::Deserializer::from_tape(parsed);
+                // The tape keeps no positions: a shape error cannot say where it stood.
+                let value = T::deserialize(&mut deserializer).map_err(|_| BodyError::UnexpectedShape);
+                parsed = deserializer.into_tape();
+                value
+            }
+        };
+        *tape = Some(parsed.reset());
+        result
+    }
+
+    /// As [`json`](Self::json), but an absent or empty body is `None` (the reference's
+    /// `json_body`).
+    pub fn json_optional<T: Deserialize<'a>>(&self) -> Result<Option<T>, BodyError> {
+        if self.event.body.is_none_or(str::is_empty) {
+            return Ok(None);
+        }
+        self.json().map(Some)
+    }
+
+    /// The JSON body deserialized with serde_json, which keeps numbers as their exact text
+    /// ([`ExactNumber`]) and can borrow raw JSON (`&RawValue`). serde_json allocates only to
+    /// skip nested values it ignores and to report an error.
+    pub fn json_exact<T: Deserialize<'a>>(&self) -> Result<T, BodyError> {
+        let text = self.body_str()?;
+        serde_json::from_str(text).map_err(|err| {
+            if err.classify() == serde_json::error::Category::Data {
+                return BodyError::UnexpectedShape;
+            }
+            // serde_json reports a line and column; the offset is where that lands.
+            let line_start: usize = text.split_inclusive('\n').take(err.line().saturating_sub(1)).map(str::len).sum();
+            BodyError::InvalidJson { offset: line_start + err.column().saturating_sub(1) }
+        })
+    }
+
+    /// The JSON body, validated, as its text (for a handler that passes JSON through).
+    pub fn json_text(&self) -> Result<&'a str, BodyError> {
+        self.json::<serde::de::IgnoredAny>()?;
+        self.body_str()
+    }
+
+}

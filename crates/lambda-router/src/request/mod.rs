@@ -1,0 +1,140 @@
+//! `Request`: what a handler sees. Every accessor borrows from the event; the few that must
+//! produce new bytes (a base64-decoded body, a serialized response) write into the
+//! invocation's arena. Nothing allocates on the heap.
+//!
+//! One file per concern: the accessors of the HTTP request here, the body in `body.rs`,
+//! serialization in `serialize.rs`, the request and Lambda contexts in `context.rs`, JSON views
+//! in `value.rs`.
+
+mod body;
+mod context;
+mod serialize;
+mod value;
+
+use std::cell::RefCell;
+
+use bumpalo::Bump;
+use lambda_router_core::Params;
+
+use crate::event::json::{elements, string};
+use crate::event::{Event, Headers, Query, Source};
+
+pub(crate) use body::JsonScratch;
+pub use body::ExactNumber;
+pub use context::LambdaContext;
+pub use serialize::JsonSerializer;
+pub use value::JsonValue;
+
+/// An HTTP request, as a handler sees it.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub(crate) event: Event<'a>,
+    pub(crate) routing_path: &'a str,
+    pub(crate) params: Params<'a, 'a>,
+    pub(crate) pattern: Option<&'a str>,
+    pub(crate) arena: &'a Bump,
+    pub(crate) lambda: LambdaContext<'a>,
+    pub(crate) scratch: &'a RefCell<JsonScratch>,
+    /// The workspace's count of pinned arena futures (see `handler.rs`).
+    pub(crate) pinned: &'a std::cell::Cell<usize>,
+    pub(crate) serializer: Option<JsonSerializer>,
+    pub(crate) max_json_depth: usize,
+}
+
+impl<'a> Request<'a> {
+    /// The event's source.
+    pub fn source(&self) -> Source {
+        self.event.source
+    }
+
+    /// The method exactly as the event sent it (routing reads it in any case).
+    pub fn method(&self) -> &'a str {
+        self.event.method
+    }
+
+    /// The path as the event gives it (HTTP API v2: without the stage). REST API v1 and ALB
+    /// paths arrive percent-encoded; HTTP API v2 paths arrive decoded.
+    pub fn path(&self) -> &'a str {
+        self.event.path
+    }
+
+    /// The path the router matched: strip prefixes removed and, for REST API v1, trailing
+    /// slashes ignored.
+    pub fn routing_path(&self) -> &'a str {
+        self.routing_path
+    }
+
+    /// The matched route's pattern, mount prefix included (`None` for a 404).
+    pub fn route_pattern(&self) -> Option<&'a str> {
+        self.pattern
+    }
+
+    /// The path parameter `name`, as it appears in the path (not percent-decoded).
+    pub fn param(&self, name: &str) -> Option<&'a str> {
+        self.params.get(name)
+    }
+
+    /// Every path parameter, as `(name, value)`.
+    pub fn params(&self) -> &Params<'a, 'a> {
+        &self.params
+    }
+
+    /// The query string parameters.
+    pub fn query(&self) -> Query<'a> {
+        self.event.query
+    }
+
+    /// One value of the query parameter `name` (see [`Query::get`]).
+    pub fn query_param(&self, name: &str) -> Option<&'a str> {
+        self.event.query.get(name)
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> Headers<'a> {
+        self.event.headers
+    }
+
+    /// One value of the header `name`, any case (see [`Headers::get`]).
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.event.headers.get(name)
+    }
+
+    /// The request's cookies, as `(name, value)`: HTTP API v2 and Function URL events carry
+    /// them apart, the others in `Cookie` headers.
+    pub fn cookies(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        let listed = self.event.cookies;
+        let from_list = listed.into_iter().flat_map(elements).filter_map(string);
+        let headers = self.event.headers;
+        let from_headers =
+            listed.is_none().then(move || headers.get_all("cookie").flat_map(|h| h.split(';'))).into_iter().flatten();
+        from_list.chain(from_headers).filter_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            Some((name.trim(), value.trim()))
+        })
+    }
+
+    /// The value of the cookie `name`.
+    pub fn cookie(&self, name: &str) -> Option<&'a str> {
+        self.cookies().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Copies `text` into the invocation's arena, for a response built from owned data.
+    pub fn alloc_str(&self, text: &str) -> &'a str {
+        self.arena.alloc_str(text)
+    }
+
+    /// Writes formatted text into the invocation's arena.
+    pub fn format(&self, args: std::fmt::Arguments<'_>) -> &'a str {
+        bumpalo::format!(in self.arena, "{}", args).into_bump_str()
+    }
+
+    /// The Lambda invocation's context.
+    pub fn lambda_context(&self) -> &LambdaContext<'a> {
+        &self.lambda
+    }
+
+    /// The invocation's arena, for handlers that build responses from data of their own.
+    pub fn arena(&self) -> &'a Bump {
+        self.arena
+    }
+}

@@ -1,0 +1,257 @@
+//! The Lambda response of each source, written as JSON into a reused buffer.
+//!
+//! | source | headers | cookies |
+//! |---|---|---|
+//! | REST API v1, ALB multi-value | `multiValueHeaders` | `Set-Cookie` values |
+//! | HTTP API v2, Function URL, VPC Lattice | `headers` (repeated names joined with `, `) | `cookies` |
+//! | ALB | `headers` (the last value of a repeated name) | `Set-Cookie`: the last cookie |
+//!
+//! (The reference's header serializers, per source.) Never allocates once the buffer has
+//! grown to the largest response; never fails.
+
+use std::fmt::{self, Write as _};
+
+use crate::response::{Body, Cookie, Response};
+
+/// Headers the app adds to a handler's response (CORS, `Vary`, `Content-Encoding`, ...).
+pub(crate) type Extra<'s> = [(&'s str, &'s str)];
+
+/// The body as it goes on the wire.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum WireBody<'b> {
+    /// Sent as a JSON string.
+    Text(&'b str),
+    /// Sent base64-encoded.
+    Base64(&'b [u8]),
+}
+
+/// How a source wants headers and cookies (the table above); the app maps each event source
+/// to one, so this module knows nothing of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `multiValueHeaders`, cookies as `Set-Cookie` values.
+    MultiValue,
+    /// `headers` with repeated names joined, cookies in `cookies`.
+    JoinedWithCookies,
+    /// `headers` with the last value of a repeated name, one `Set-Cookie`.
+    LastValue,
+}
+
+/// Each header name once, in the order of its first appearance: the one grouping loop of
+/// every shape (header lists are short; a quadratic scan beats a map and allocates nothing).
+fn distinct_names<'h, I>(all: impl Fn() -> I + 'h) -> impl Iterator<Item = &'h str> + 'h
+where
+    I: Iterator<Item = (&'h str, &'h str)> + 'h,
+{
+    all().enumerate().filter_map(move |(index, (name, _))| {
+        (!all().take(index).any(|(earlier, _)| earlier == name)).then_some(name)
+    })
+}
+
+/// Writes the Lambda response of `shape` into `out` (cleared first).
+pub(crate) fn encode(
+    out: &mut Vec<u8>,
+    shape: Shape,
+    response: &Response<'_>,
+    extra: &Extra<'_>,
+    body: WireBody<'_>,
+) {
+    out.clear();
+    out.extend_from_slice(b"{\"statusCode\":");
+    write_u16(out, response.status());
+    // A handler's own `Content-Type` header wins over the response's content type, as in the
+    // reference (`setdefault`).
+    let own_content_type = response.headers().iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    let content_type = response.content_type().filter(|_| !own_content_type).map(|ct| ("Content-Type", ct));
+    // All headers in order: the handler's, its content type, then the app's.
+    let all = || response.headers().iter().copied().chain(content_type).chain(extra.iter().copied());
+    let cookies = response.cookies();
+    match shape {
+        Shape::MultiValue => {
+            out.extend_from_slice(b",\"multiValueHeaders\":{");
+            let mut first = true;
+            for name in distinct_names(all) {
+                comma(out, &mut first);
+                write_header_text(out, name);
+                out.extend_from_slice(b":[");
+                let mut first_value = true;
+                for (_, value) in all().filter(|(n, _)| *n == name) {
+                    comma(out, &mut first_value);
+                    write_header_text(out, value);
+                }
+                if name == "Set-Cookie" {
+                    write_cookies(out, cookies, &mut first_value);
+                }
+                out.push(b']');
+            }
+            if !cookies.is_empty() && !all().any(|(n, _)| n == "Set-Cookie") {
+                comma(out, &mut first);
+                out.extend_from_slice(b"\"Set-Cookie\":[");
+                write_cookies(out, cookies, &mut true);
+                out.push(b']');
+            }
+            out.push(b'}');
+        }
+        Shape::JoinedWithCookies => {
+            out.extend_from_slice(b",\"headers\":{");
+            let mut first = true;
+            for name in distinct_names(all) {
+                comma(out, &mut first);
+                write_header_text(out, name);
+                out.extend_from_slice(b":\"");
+                let mut first_value = true;
+                for (_, value) in all().filter(|(n, _)| *n == name) {
+                    if !first_value {
+                        out.extend_from_slice(b", ");
+                    }
+                    first_value = false;
+                    escape_header_into(out, value);
+                }
+                out.push(b'"');
+            }
+            out.extend_from_slice(b"},\"cookies\":[");
+            write_cookies(out, cookies, &mut true);
+            out.push(b']');
+        }
+        Shape::LastValue => {
+            out.extend_from_slice(b",\"headers\":{");
+            let mut first = true;
+            // One `Set-Cookie` only: the reference writes the last cookie, then lets a
+            // `Set-Cookie` header overwrite it.
+            if let Some(cookie) = cookies.last().filter(|_| !all().any(|(n, _)| n == "Set-Cookie")) {
+                comma(out, &mut first);
+                out.extend_from_slice(b"\"Set-Cookie\":");
+                write_cookie(out, cookie);
+            }
+            for name in distinct_names(all) {
+                if let Some((_, value)) = all().rfind(|(n, _)| *n == name) {
+                    comma(out, &mut first);
+                    write_header_text(out, name);
+                    out.push(b':');
+                    write_header_text(out, value);
+                }
+            }
+            out.push(b'}');
+        }
+    }
+    out.extend_from_slice(b",\"body\":");
+    match body {
+        WireBody::Text(text) => {
+            write_str(out, text);
+            out.extend_from_slice(b",\"isBase64Encoded\":false}");
+        }
+        WireBody::Base64(bytes) => {
+            out.push(b'"');
+            base64_simd::STANDARD.encode_append(bytes, out);
+            out.extend_from_slice(b"\",\"isBase64Encoded\":true}");
+        }
+    }
+}
+
+/// The body of a response as it goes on the wire, before compression.
+pub(crate) fn wire_body<'b>(body: &Body<'b>) -> WireBody<'b> {
+    match body {
+        Body::Empty => WireBody::Text(""),
+        Body::Text(text) => WireBody::Text(text),
+        Body::Binary(bytes) => WireBody::Base64(bytes),
+    }
+}
+
+fn comma(out: &mut Vec<u8>, first: &mut bool) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+}
+
+fn write_cookies(out: &mut Vec<u8>, cookies: &[Cookie<'_>], first: &mut bool) {
+    for cookie in cookies {
+        comma(out, first);
+        write_cookie(out, cookie);
+    }
+}
+
+fn write_cookie(out: &mut Vec<u8>, cookie: &Cookie<'_>) {
+    out.push(b'"');
+    // Display writes through the escaping adapter: no intermediate String.
+    let _ = write!(Escaping(out), "{cookie}");
+    out.push(b'"');
+}
+
+/// `fmt::Write` that JSON-escapes into the buffer.
+struct Escaping<'o>(&'o mut Vec<u8>);
+
+impl fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        escape_header_into(self.0, s);
+        Ok(())
+    }
+}
+
+fn write_u16(out: &mut Vec<u8>, value: u16) {
+    let mut digits = [0u8; 5];
+    let mut n = value;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Writes a header name or value as a JSON string, with control characters (CR, LF, NUL...)
+/// turned into spaces: whatever a handler echoes from a request, no response header can be
+/// split or injected.
+fn write_header_text(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    escape_header_into(out, text);
+    out.push(b'"');
+}
+
+fn escape_header_into(out: &mut Vec<u8>, text: &str) {
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7F) {
+        return escape_into(out, text);
+    }
+    for part in text.split(|c: char| c.is_ascii_control()) {
+        escape_into(out, part);
+        out.push(b' ');
+    }
+    out.pop();
+}
+
+/// Writes `text` as a JSON string.
+pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    escape_into(out, text);
+    out.push(b'"');
+}
+
+/// Writes `text` JSON-escaped (without quotes): runs of plain bytes are copied whole.
+pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1F | 0x7F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}

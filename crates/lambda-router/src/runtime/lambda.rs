@@ -1,0 +1,153 @@
+//! Inside Lambda: `lambda_runtime` polls the Runtime API; a tower layer hands the raw
+//! invocation bytes to `App::handle` and the response bytes back, without deserializing the
+//! event into owned types first.
+//!
+//! Copies per invocation: the runtime reads the payload into `Bytes` (1); `App::handle` copies
+//! it once into the arena, where simd-json parses in place (2); the response bytes go into a
+//! `String` for the `RawValue` the runtime accepts (3); the runtime's `serde_json::to_vec`
+//! copies the `RawValue` into the request body (4), without re-escaping. (1) and (4) belong to
+//! `lambda_runtime`, which has no raw-bytes API; (3) is the price of its response type.
+//!
+//! lambda_runtime catches panics only below this layer, in the (trivial) inner handler, so
+//! the layer catches its own: a panic answers that invocation with an error and the process
+//! keeps serving. (Handler panics never get that far: `App` answers them with a 500.)
+//!
+//! With `AWS_LAMBDA_MAX_CONCURRENCY` above 1, lambda_runtime runs that many invocations at
+//! once; each takes a workspace (arena, buffers) from a pool and returns it, so no two
+//! invocations ever share an arena.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use lambda_runtime::tower::{Layer, Service};
+use lambda_runtime::{Diagnostic, LambdaEvent, LambdaInvocation, Runtime, service_fn};
+use serde_json::value::RawValue;
+
+use crate::request::LambdaContext;
+use crate::handler::CatchUnwind;
+use crate::{App, Workspace};
+
+type Outcome = Result<Box<RawValue>, Diagnostic>;
+
+tokio::task_local! {
+    /// The outcome of the invocation being posted, set by the layer for the inner handler.
+    static OUTCOME: RefCell<Option<Outcome>>;
+}
+
+/// The app and a pool of workspaces: one per invocation in flight (several when
+/// `AWS_LAMBDA_MAX_CONCURRENCY` > 1), reused afterwards.
+struct Shared {
+    app: App,
+    pool: Mutex<Vec<Workspace>>,
+}
+
+#[derive(Clone)]
+struct RawLayer(Arc<Shared>);
+
+impl<S> Layer<S> for RawLayer {
+    type Service = RawService<S>;
+
+    fn layer(&self, inner: S) -> RawService<S> {
+        RawService { shared: self.0.clone(), inner }
+    }
+}
+
+#[derive(Clone)]
+struct RawService<S> {
+    shared: Arc<Shared>,
+    inner: S,
+}
+
+impl<S> Service<LambdaInvocation> for RawService<S>
+where
+    S: Service<LambdaInvocation> + Clone + 'static,
+    S::Future: 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut invocation: LambdaInvocation) -> Self::Future {
+        // The service that was polled ready is the one that posts (tower's clone-and-swap).
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let shared = self.shared.clone();
+        let work = async move {
+            let outcome = CatchUnwind(std::pin::pin!(handle(&shared, &invocation))).await.unwrap_or_else(|_| {
+                Err(Diagnostic {
+                    error_type: "LambdaRouter.Panic".into(),
+                    error_message: "the invocation panicked".into(),
+                })
+            });
+            // The inner handler gets a trivial event and posts the outcome.
+            invocation.body = bytes::Bytes::from_static(b"null");
+            OUTCOME.scope(RefCell::new(Some(outcome)), inner.call(invocation)).await
+        };
+        Box::pin(CurrentThread(work))
+    }
+}
+
+/// A future that is polled on one thread only: the one running the current-thread runtime
+/// `serve` builds (tokio's current-thread scheduler never moves a task to another thread).
+/// The pipeline's future borrows the workspace's arena, which is not `Sync`, so it is not
+/// `Send`; lambda_runtime asks for `Send` because other runtimes could move it.
+struct CurrentThread<F>(F);
+
+// SAFETY: `serve` drives every invocation on a current-thread tokio runtime, which polls all
+// its tasks on the thread that called `block_on`; no value of this type is created elsewhere
+// (it is private to this module), so the inner future never crosses threads.
+unsafe impl<F> Send for CurrentThread<F> {}
+
+impl<F: Future> Future for CurrentThread<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: structural pinning of the only field: it is never moved out of `self`.
+        unsafe { self.map_unchecked_mut(|wrapper| &mut wrapper.0) }.poll(cx)
+    }
+}
+
+async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
+    let mut workspace = shared.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+    let context = LambdaContext {
+        request_id: &invocation.context.request_id,
+        deadline_ms: invocation.context.deadline,
+        function_arn: &invocation.context.invoked_function_arn,
+    };
+    let outcome = match shared.app.handle_async(&mut workspace, &invocation.body, &context).await {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // SAFETY: `App::handle` writes exactly one JSON object, with no whitespace around
+            // it (see `response::encode`), which is all `from_string_unchecked` requires.
+            Ok(unsafe { RawValue::from_string_unchecked(text) })
+        }
+        Err(error) => {
+            Err(Diagnostic { error_type: "LambdaRouter.InvalidEvent".into(), error_message: error.to_string() })
+        }
+    };
+    if let Ok(mut pool) = shared.pool.lock() {
+        pool.push(workspace);
+    }
+    outcome
+}
+
+async fn post_outcome(_: LambdaEvent<()>) -> Outcome {
+    OUTCOME.with(|outcome| outcome.borrow_mut().take()).unwrap_or_else(|| {
+        Err(Diagnostic { error_type: "LambdaRouter.Internal".into(), error_message: "no outcome".into() })
+    })
+}
+
+/// Serves invocations until the runtime stops. A current-thread tokio runtime: it reaches
+/// the first `/next` sooner than a multi-thread one and opens one connection.
+pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
+    let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared)).run_concurrent())
+}

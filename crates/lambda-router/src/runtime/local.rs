@@ -1,0 +1,156 @@
+//! Local invocation: events from a file or stdin, one response line each on stdout.
+//!
+//! This mode is how the project is checked from outside (the conformance suite, allocation
+//! counting across the C boundary), so its loop reuses its input line, its workspace and its
+//! output: a stream of events allocates nothing per event once warm.
+
+use std::io::{BufRead, Write};
+
+use smallvec::SmallVec;
+
+use crate::event::EventError;
+use crate::request::LambdaContext;
+use crate::response::encode;
+use crate::{App, Workspace};
+
+/// Handles every event of `source` (`-` for stdin); returns the exit code.
+pub(super) fn run_events(app: &App, source: &str) -> i32 {
+    // Async handlers may need tokio (timers, sockets): the events run inside a current-thread
+    // runtime, entered for the whole loop.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("lambda-router: cannot start a tokio runtime: {err}");
+            return 1;
+        }
+    };
+    let local = Local { app, runtime: &runtime };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut workspace = Workspace::new();
+    let result = if source == "-" {
+        let stdin = std::io::stdin();
+        each_line(&local, &mut workspace, &mut stdin.lock(), &mut out)
+    } else {
+        match std::fs::read(source) {
+            Ok(content) => run_file(&local, &mut workspace, &content, &mut out),
+            Err(err) => {
+                eprintln!("lambda-router: cannot read {source}: {err}");
+                return 1;
+            }
+        }
+    };
+    match result.and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        // A closed stdout (a reader that went away) is the end of the run, not a failure.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(err) => {
+            eprintln!("lambda-router: cannot write the response: {err}");
+            1
+        }
+    }
+}
+
+/// The app and the runtime its events run on.
+struct Local<'a> {
+    app: &'a App,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+impl Local<'_> {
+    fn handle<'w>(
+        &self,
+        workspace: &'w mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+    ) -> Result<&'w [u8], EventError> {
+        self.runtime.block_on(self.app.handle_async(workspace, input, lambda))
+    }
+}
+
+/// A file holds one event (possibly pretty-printed over many lines) or JSON lines: a file
+/// that does not parse as one document is read line by line.
+fn run_file(app: &Local<'_>, workspace: &mut Workspace, content: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    let trimmed = content.trim_ascii();
+    match app.handle(workspace, trimmed, &LambdaContext::LOCAL) {
+        Err(EventError::InvalidJson { .. }) => each_line(app, workspace, &mut &*content, out),
+        Ok(response) => {
+            out.write_all(response)?;
+            out.write_all(b"\n")
+        }
+        Err(error) => write_error(workspace, &error, out),
+    }
+}
+
+fn write_error(workspace: &mut Workspace, error: &EventError, out: &mut impl Write) -> std::io::Result<()> {
+    let buffer = workspace.out();
+    error_line(buffer, error);
+    out.write_all(buffer)?;
+    out.write_all(b"\n")
+}
+
+fn each_line(
+    app: &Local<'_>,
+    workspace: &mut Workspace,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let event = line.trim_ascii();
+        if event.is_empty() {
+            continue;
+        }
+        write_outcome(app, workspace, event, out)?;
+        out.flush()?;
+    }
+}
+
+fn write_outcome(
+    app: &Local<'_>,
+    workspace: &mut Workspace,
+    event: &[u8],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match app.handle(workspace, event, &LambdaContext::LOCAL) {
+        Ok(response) => {
+            out.write_all(response)?;
+            out.write_all(b"\n")
+        }
+        Err(error) => write_error(workspace, &error, out),
+    }
+}
+
+/// The line the local mode prints for an input that is no supported event:
+/// `{"error":"..."}`, written without allocating.
+fn error_line(out: &mut Vec<u8>, error: &EventError) {
+    out.clear();
+    out.extend_from_slice(b"{\"error\":");
+    let mut text = SmallString::default();
+    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{error}"));
+    encode::write_str(out, text.as_str());
+    out.push(b'}');
+}
+
+/// A stack buffer for the short messages of [`EventError`].
+#[derive(Default)]
+struct SmallString {
+    bytes: SmallVec<[u8; 256]>,
+}
+
+impl SmallString {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes).unwrap_or("invalid event")
+    }
+}
+
+impl std::fmt::Write for SmallString {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.bytes.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
