@@ -1,67 +1,36 @@
 //! Heap allocations per invocation, per scenario, for lambda-router and for lambda_http +
-//! axum, counted by a global allocator after a warm-up. Prints a table; fails if
+//! axum, counted on this thread by the counting allocator after a warm-up. Prints a table; fails if
 //! lambda-router allocates in any scenario.
 //!
-//! Run: `cargo bench --bench alloc_counts`.
+//! Run: `cargo bench -p test-support --bench alloc_counts`.
 
-#[path = "common/data.rs"]
-mod data;
-#[path = "common/ours.rs"]
-mod ours;
-#[path = "common/peer.rs"]
-mod peer;
-#[path = "common/scenarios.rs"]
-mod scenarios;
+mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use common::{peer, scenarios};
+use test_support::pipeline as ours;
 
 use lambda_router::{LambdaContext, Workspace};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` with this `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use test_support::alloc::{Counting, allocations_during, is_counting};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOCATOR: Counting = Counting;
 
 fn per_invocation(mut invoke: impl FnMut()) -> usize {
     for _ in 0..5 {
         invoke();
     }
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
     const RUNS: usize = 10;
-    for _ in 0..RUNS {
-        invoke();
-    }
-    (ALLOCATIONS.load(Ordering::SeqCst) - before) / RUNS
+    let (count, ()) = allocations_during(|| {
+        for _ in 0..RUNS {
+            invoke();
+        }
+    });
+    count / RUNS
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
+    assert!(is_counting(), "the counting allocator is installed");
     let app = ours::app();
     let mut workspace = Workspace::new();
     let mut peer = peer::Peer::new();

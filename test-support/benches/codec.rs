@@ -6,7 +6,7 @@
 //! iteration compresses (or encodes) the whole body into a buffer reused across iterations,
 //! as the library does. Compressed sizes are printed once before the timings.
 //!
-//! Run: `cargo bench --bench codec`, then `python3 benches/summary.py` for the ratios.
+//! Run: `cargo bench -p test-support --bench codec`, then `python3 test-support/benches/summary.py` for the ratios.
 
 use std::hint::black_box;
 use std::io::Write;

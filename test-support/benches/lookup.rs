@@ -1,7 +1,7 @@
 //! Route lookup: lambda-router's build-time table against matchit 0.9 (axum's router), in the
 //! same run, on the GitHub REST API route set that matchit's own benchmark uses.
 //!
-//! Method: 130 routes (`benches/data/github-routes.txt`). One iteration of `github/all`
+//! Method: 130 routes (`test-support/data/github-routes.txt`). One iteration of `github/all`
 //! looks up all 130 paths of `github-paths.txt` (one per route, parameters filled with their
 //! names), as matchit's benchmark does; `github/realistic` looks up the 100 paths of
 //! `github-paths-realistic.txt`. Both routers are built before timing; one iteration is
@@ -9,10 +9,9 @@
 //! matchit returns its value and borrowed `Params`. `static/*` compares the static-path
 //! perfect hash with the `phf` crate on the 27 parameter-free paths of the set.
 //!
-//! Run: `cargo bench --bench lookup`
+//! Run: `cargo bench -p test-support --bench lookup`
 
-#[path = "../tests/routes/github.rs"]
-mod github;
+use test_support::github;
 
 use std::hint::black_box;
 
@@ -49,14 +48,10 @@ static PHF_STATICS: phf::Map<&'static str, u32> = phf::phf_map! {
     "/user/keys" => 128,
 };
 
-fn lines(text: &'static str) -> Vec<&'static str> {
-    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
-}
-
 fn bench(c: &mut Criterion) {
-    let routes = lines(include_str!("data/github-routes.txt"));
-    let all = lines(include_str!("data/github-paths.txt"));
-    let realistic = lines(include_str!("data/github-paths-realistic.txt"));
+    let routes = github::lines(github::ROUTE_LIST);
+    let all = github::lines(github::PATHS);
+    let realistic = github::lines(github::REALISTIC_PATHS);
     let mut matchit = matchit::Router::new();
     for (index, route) in routes.iter().enumerate() {
         matchit.insert(*route, index).expect("matchit accepts the GitHub set");

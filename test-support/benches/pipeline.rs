@@ -11,16 +11,12 @@
 //! alone on the REST `GET /hello/<name>` event: the copy into a padded buffer and the parse
 //! into a reused tape, which every lambda-router invocation does first.
 //!
-//! Run: `cargo bench --bench pipeline`, then `python3 benches/summary.py`.
+//! Run: `cargo bench -p test-support --bench pipeline`, then `python3 test-support/benches/summary.py`.
 
-#[path = "common/data.rs"]
-mod data;
-#[path = "common/ours.rs"]
-mod ours;
-#[path = "common/peer.rs"]
-mod peer;
-#[path = "common/scenarios.rs"]
-mod scenarios;
+mod common;
+
+use common::{peer, scenarios};
+use test_support::pipeline as ours;
 
 use std::hint::black_box;
 

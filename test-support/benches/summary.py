@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Print criterion's median estimates of the last `cargo bench` run, and each group's ratio
-to its peer: `python3 benches/summary.py [GROUP_PREFIX]`."""
+to its peer: `python3 test-support/benches/summary.py [GROUP_PREFIX]`."""
 import json, pathlib, sys
 
-root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
+root = pathlib.Path(__file__).resolve().parent.parent.parent / "target" / "criterion"
 prefix = sys.argv[1] if len(sys.argv) > 1 else ""
 groups = {}
 for est in sorted(root.glob("**/new/estimates.json")):

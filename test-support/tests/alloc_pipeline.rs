@@ -5,61 +5,15 @@
 //!
 //! Allocations are counted per thread, so the test harness's other threads do not count.
 
-#[path = "../examples/conformance/routes.rs"]
-#[allow(dead_code)]
-mod conformance;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use lambda_router::{
     App, Cors, Error, ExactNumber, LambdaContext, Request, Response, Route, Router, ServiceError, TEXT_PLAIN, Workspace,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count() {
-    // `try_with`: during thread teardown the slot may be gone; those allocations are not ours.
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` with this `layout` (every path above uses it).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use test_support::alloc::{Counting, allocations_during, is_counting};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
-}
+static ALLOCATOR: Counting = Counting;
 
 #[derive(Debug)]
 struct BadValue;
@@ -201,7 +155,7 @@ fn app() -> App {
 
 /// A REST API event from the fixtures, with another method, path, body and headers.
 fn rest_event(method: &str, path: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyEvent.json")).unwrap();
     event["httpMethod"] = json!(method);
     event["path"] = json!(path);
     event["body"] = json!(body);
@@ -214,7 +168,7 @@ fn rest_event(method: &str, path: &str, body: Option<&str>, headers: &[(&str, &s
 
 /// An HTTP API v2 event from the fixtures, with another path.
 fn http_event(path: &str) -> Vec<u8> {
-    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["method"] = json!("GET");
     serde_json::to_vec(&event).unwrap()
@@ -243,7 +197,7 @@ fn steady_state(app: &App, workspace: &mut Workspace, input: &[u8]) -> (usize, V
         invoke(app, workspace, input);
     }
     let mut status = 0;
-    let allocations = allocations_during(|| {
+    let (allocations, ()) = allocations_during(|| {
         status = invoke(app, workspace, input).len();
     });
     let response = invoke(app, workspace, input);
@@ -253,6 +207,7 @@ fn steady_state(app: &App, workspace: &mut Workspace, input: &[u8]) -> (usize, V
 
 #[test]
 fn every_kind_of_invocation_allocates_nothing_once_warm() {
+    assert!(is_counting(), "the counting allocator is installed");
     let app = app();
     let order = r#"{"customer": "Ada", "amount": 1234.50, "note": "ring twice", "express": true}"#;
     let signup = r#"{"name": "Ada \"the first\" L\u00f6velace", "address": {"street": "1 Main St", "city": "London"}, "tags": ["a", "b"], "age": 36, "ignored": {"deep": [1, {"x": null}]}}"#;
@@ -311,7 +266,7 @@ fn the_whole_conformance_suite_allocates_nothing_once_warm() {
     }
     let mut offenders = Vec::new();
     for (line, event) in events.iter().enumerate() {
-        let allocations = allocations_during(|| {
+        let (allocations, ()) = allocations_during(|| {
             let _ = app.handle(&mut workspace, event.as_bytes(), &LambdaContext::LOCAL);
         });
         if allocations > 0 {

@@ -21,7 +21,7 @@ impl Drop for Server {
 
 fn start(source: &str) -> Server {
     let port = common::free_port();
-    let child = Command::new(common::example("conformance"))
+    let child = Command::new(common::binary("conformance"))
         .args(["--serve", &format!("127.0.0.1:{port}"), "--source", source])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -3,8 +3,7 @@
 //! pipeline target's checks — a response of the source's shape or an event error, and a next
 //! invocation answered as on a fresh workspace.
 
-#[path = "../fuzz/fuzz_targets/common.rs"]
-mod common;
+use test_support::fuzz_app as common;
 
 use lambda_router::{LambdaContext, Workspace};
 
@@ -29,7 +28,7 @@ fn kept_crashes_and_seeds_pass_the_fuzz_checks() {
     let fresh = app.handle(&mut Workspace::new(), common::PROBE, &LambdaContext::LOCAL).unwrap().to_vec();
     let mut workspace = Workspace::new();
     let mut count = 0;
-    for dir in ["tests/fixtures/fuzz-regressions", "fuzz/seeds/event"] {
+    for dir in ["tests/fixtures/fuzz-regressions", "../fuzz/seeds/event"] {
         for (name, input) in inputs(dir) {
             common::run(&app, &mut workspace, &fresh, &input);
             count += 1;

@@ -1,26 +1,23 @@
 //! The route table: precedence, parameters, tails, methods, trailing slashes, prefixes —
 //! tables of cases, on tables compiled at build time and at run time.
 
-#[path = "routes/conformance.rs"]
-mod conformance;
-#[path = "routes/github.rs"]
-mod github;
-#[path = "routes/mounted.rs"]
-mod mounted;
-
-use lambda_router::{Method, PathOptions, Route, RouteError, Router, RouterBuilder};
+use lambda_router::router::{Declared, Router, RouterBuilder};
+use lambda_router::{Method, MethodSet, PathOptions, RouteError};
+use test_support::{github, mounted};
 
 /// The same routes compiled while the program runs.
-fn runtime<H: Copy>(routes: &'static [Route<H>]) -> Router<H> {
+fn runtime<R: Declared + Copy>(routes: &'static [R]) -> Router<R> {
     RouterBuilder::new().extend(routes.iter().copied()).build().expect("routes compile")
 }
 
-/// Route number (the handler) for a request, through both tables, which must agree.
-fn route(method: &str, path: &str) -> Option<u32> {
+/// Route number (1-based, as SPEC.md numbers the conformance app's routes) for a request,
+/// through the conformance example's build-time table and the same routes compiled at run
+/// time, which must agree.
+fn route(method: &str, path: &str) -> Option<usize> {
     let method = Method::parse(method)?;
-    let built = conformance::ROUTER.find(method, path).map(|m| *conformance::ROUTER.route(m.route).handler());
+    let built = conformance::ROUTER.find(method, path).map(|m| m.route + 1);
     let dynamic = runtime(conformance::ROUTES);
-    let ran = dynamic.find(method, path).map(|m| *dynamic.route(m.route).handler());
+    let ran = dynamic.find(method, path).map(|m| m.route + 1);
     assert_eq!(built, ran, "build-time and run-time tables disagree on {method} {path}");
     built
 }
@@ -34,7 +31,7 @@ fn build_time_and_run_time_tables_are_identical() {
 #[test]
 fn precedence_follows_the_reference_cases() {
     // (method, path, route) — from shared/conformance/README.md and cases.jsonl.
-    let cases: &[(&str, &str, Option<u32>)] = &[
+    let cases: &[(&str, &str, Option<usize>)] = &[
         ("GET", "/hello", Some(1)),
         ("GET", "/hello/world", Some(2)),
         ("GET", "/hi/there", Some(3)),
@@ -122,25 +119,25 @@ fn tails_capture_the_rest_of_the_path() {
         .build()
         .unwrap();
     let found = router.find(Method::Get, "/static/css/site.css").unwrap();
-    assert_eq!(*router.route(found.route).handler(), "proxy");
+    assert_eq!(*router.route(found.route), "proxy");
     assert_eq!(found.params.get("proxy"), Some("css/site.css"));
     // A parameter beats a tail at the same depth...
     let found = router.find(Method::Get, "/static/x").unwrap();
-    assert_eq!(*router.route(found.route).handler(), "one");
+    assert_eq!(*router.route(found.route), "one");
     // ...and a static segment beats a parameter, further left.
     let found = router.find(Method::Get, "/files/x").unwrap();
-    assert_eq!(*router.route(found.route).handler(), "regex");
+    assert_eq!(*router.route(found.route), "regex");
     let found = router.find(Method::Get, "/other/x").unwrap();
-    assert_eq!(*router.route(found.route).handler(), "two");
+    assert_eq!(*router.route(found.route), "two");
     // A tail is unnamed for `.+`.
     let found = router.find(Method::Get, "/files/a/b").unwrap();
-    assert_eq!(*router.route(found.route).handler(), "regex");
+    assert_eq!(*router.route(found.route), "regex");
     assert!(found.params.is_empty());
 
     let everything = RouterBuilder::new().get("/hello", "hello").get(".+", "all").build().unwrap();
     for path in ["/", "/x", "/x/y/", "//", "no-slash"] {
         let found = everything.find(Method::Get, path).unwrap();
-        assert_eq!(*everything.route(found.route).handler(), "all", "{path}");
+        assert_eq!(*everything.route(found.route), "all", "{path}");
     }
     assert_eq!(everything.find(Method::Get, "/hello").unwrap().route, 0);
     assert!(everything.find(Method::Get, "").is_none());
@@ -150,11 +147,11 @@ fn tails_capture_the_rest_of_the_path() {
 fn equally_specific_routes_go_to_the_first_declared() {
     let router = RouterBuilder::new()
         .get("/a/<x>", "first")
-        .route(&[Method::Get, Method::Post], "/a/<y>", "second")
+        .route(MethodSet::of(&[Method::Get, Method::Post]), "/a/<y>", "second")
         .build()
         .unwrap();
-    assert_eq!(*router.route(router.find(Method::Get, "/a/1").unwrap().route).handler(), "first");
-    assert_eq!(*router.route(router.find(Method::Post, "/a/1").unwrap().route).handler(), "second");
+    assert_eq!(*router.route(router.find(Method::Get, "/a/1").unwrap().route), "first");
+    assert_eq!(*router.route(router.find(Method::Post, "/a/1").unwrap().route), "second");
 }
 
 #[test]
@@ -167,14 +164,14 @@ fn methods() {
         .delete("/r", "delete")
         .head("/r", "head")
         .options("/r", "options")
-        .route(&Method::ALL, "/any/<x>", "any")
+        .route(MethodSet::ANY, "/any/<x>", "any")
         .build()
         .unwrap();
     for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
         let found = router.find(Method::parse(method).unwrap(), "/r").unwrap();
-        assert_eq!(router.route(found.route).handler().to_uppercase(), method);
+        assert_eq!(router.route(found.route).to_uppercase(), method);
         assert_eq!(
-            *router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route).handler(),
+            *router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route),
             "any"
         );
     }
@@ -243,7 +240,7 @@ fn mounting_under_a_prefix_at_build_time_and_run_time() {
     ];
     for (method, path, expected) in cases {
         let found = mounted::ROUTER.find(Method::parse(method).unwrap(), path);
-        assert_eq!(found.map(|m| *mounted::ROUTER.route(m.route).handler()), expected, "{method} {path}");
+        assert_eq!(found.map(|m| *mounted::ROUTER.route(m.route).value()), expected, "{method} {path}");
     }
     assert_eq!(mounted::ROUTER.full_pattern(1), "/users/<user_id>");
 }
@@ -257,8 +254,8 @@ mod regressions {
     #[test]
     fn static_route_declared_after_a_dynamic_one_still_wins() {
         let router = RouterBuilder::new().get("/users/<id>", "dynamic").get("/users/me", "static").build().unwrap();
-        assert_eq!(*router.route(router.find(Method::Get, "/users/me").unwrap().route).handler(), "static");
-        assert_eq!(*router.route(router.find(Method::Get, "/users/5").unwrap().route).handler(), "dynamic");
+        assert_eq!(*router.route(router.find(Method::Get, "/users/me").unwrap().route), "static");
+        assert_eq!(*router.route(router.find(Method::Get, "/users/5").unwrap().route), "dynamic");
     }
 
     /// `=`, spaces and `.` in a path parameter (the reference widened its character class).
@@ -322,7 +319,7 @@ fn malformed_patterns_name_the_route_and_the_byte() {
 
 #[test]
 fn conflicts_name_both_routes() {
-    let err = RouterBuilder::new().get("/a/<x>", ()).route(&[Method::Get], "/a/{y}", ()).build().unwrap_err();
+    let err = RouterBuilder::new().get("/a/<x>", ()).route(MethodSet::of(&[Method::Get]), "/a/{y}", ()).build().unwrap_err();
     assert_eq!(
         err.to_string(),
         "route #1 `GET /a/{y}` can never match: route #0 `GET /a/<x>` has the same shape and \
@@ -332,35 +329,29 @@ fn conflicts_name_both_routes() {
     let err = RouterBuilder::new()
         .get("/a/.+", ())
         .post("/a/{rest+}", ())
-        .route(&[Method::Get, Method::Post], "/a/.+", ())
+        .route(MethodSet::of(&[Method::Get, Method::Post]), "/a/.+", ())
         .build()
         .unwrap_err();
     assert!(matches!(err, RouteError::Conflict { route: 2, earlier: 0, .. }), "{err}");
     // Overlapping methods but one still reachable: not a conflict.
     assert!(
         RouterBuilder::new()
-            .route(&[Method::Get, Method::Post], "/a", ())
-            .route(&[Method::Post, Method::Put], "/a", ())
+            .route(MethodSet::of(&[Method::Get, Method::Post]), "/a", ())
+            .route(MethodSet::of(&[Method::Post, Method::Put]), "/a", ())
             .build()
             .is_ok()
     );
     assert!(RouterBuilder::new().get("/a", ()).get("/a", ()).build().is_err());
     assert!(matches!(
-        RouterBuilder::new().route(&[], "/a", ()).build().unwrap_err(),
+        RouterBuilder::new().route(MethodSet::of(&[]), "/a", ()).build().unwrap_err(),
         RouteError::NoMethod { route: 0, .. }
     ));
 }
 
 #[test]
 fn github_set_every_path_finds_its_route() {
-    let routes: Vec<&str> = include_str!("../benches/data/github-routes.txt")
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    let paths: Vec<&str> = include_str!("../benches/data/github-paths.txt")
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    let routes = github::lines(github::ROUTE_LIST);
+    let paths = github::lines(github::PATHS);
     assert_eq!(routes.len(), 130);
     assert_eq!(paths.len(), 130);
     for (index, path) in paths.iter().enumerate() {

@@ -6,16 +6,11 @@
 //! build-time path (syn reader, compiler, generated `static`); the run-time tables are drawn
 //! by proptest.
 
-mod random {
-    include!(concat!(env!("OUT_DIR"), "/random_tables.rs"));
-}
-
-#[path = "support/naive.rs"]
-mod naive;
-
-use lambda_router::{Method, MethodSet, Route, Router, RouterBuilder};
-use naive::{naive_find, naive_same_shape};
+use lambda_router::router::{Route, Router, RouterBuilder};
+use lambda_router::{Method, MethodSet};
 use proptest::prelude::*;
+use test_support::naive::{naive_find, naive_same_shape};
+use test_support::random;
 
 fn lookup<H>(router: &Router<H>, method: Method, path: &str) -> Option<(usize, Vec<String>)> {
     router.find(method, path).map(|m| (m.route, m.params.iter().map(|(_, value)| value.to_owned()).collect()))
@@ -93,7 +88,7 @@ proptest! {
         method in method_strategy(),
         path in path_strategy(),
     ) {
-        let (routes, built): (&[Route<u16>], &Router<u16>) = random::TABLES[table];
+        let (routes, built): (&[Route<u16>], &Router<Route<u16>>) = random::TABLES[table];
         let specs: Vec<(String, MethodSet)> = routes.iter().map(|r| (r.pattern().to_owned(), r.methods())).collect();
         let run_time = RouterBuilder::new().extend(routes.iter().copied()).build().unwrap();
         prop_assert_eq!(built.table(), run_time.table());
@@ -109,8 +104,7 @@ proptest! {
     ) {
         let mut builder = RouterBuilder::new();
         for (index, (pattern, methods)) in routes.iter().enumerate() {
-            let list: Vec<Method> = methods.iter().collect();
-            builder = builder.route(&list, pattern, index);
+            builder = builder.route(*methods, pattern, index);
         }
         match builder.build() {
             Ok(router) => {

@@ -84,7 +84,7 @@ impl Emulator {
 
     /// Starts the hello example against this emulator.
     fn run_hello(&self, concurrency: Option<u32>) -> Function {
-        self.run(&common::example("hello"), concurrency)
+        self.run(&common::binary("hello"), concurrency)
     }
 
     /// Starts `binary` against this emulator.
@@ -161,7 +161,7 @@ async fn route(
 }
 
 fn rest_event(path: &str) -> Vec<u8> {
-    let mut event: Value = serde_json::from_str(include_str!("fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!("../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyEvent.json")).unwrap();
     event["path"] = json!(path);
     serde_json::to_vec(&event).unwrap()
 }
@@ -247,7 +247,7 @@ fn cold_start_to_first_response() {
     println!("| binary | median to first response | stripped size |");
     println!("|---|---|---|");
     for (name, example, routes) in cases {
-        let binary = common::example(example);
+        let binary = common::binary(example);
         let stripped = std::env::temp_dir().join(format!("{example}.stripped"));
         let size = Command::new("strip")
             .arg("-o")

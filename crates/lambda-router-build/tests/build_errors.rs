@@ -1,7 +1,7 @@
 //! The build-time compiler's entry point on bad tables: every error names the file, the line
 //! and the route (these are what a user's `cargo build` prints).
 
-use lambda_router::build::Build;
+use lambda_router_build::Build;
 
 /// Writes `source` to a file of its own and compiles its `ROUTES` table.
 fn compile(name: &str, source: &str) -> Result<String, String> {
@@ -60,7 +60,7 @@ fn what_the_reader_cannot_read_is_named() {
             "pub const ROUTES: &[Route] = &[Route::new(MethodSet::of(&[Method::Brew]), \"/x\", ok)];",
             ":2: route #0 of `ROUTES`: unknown method `Brew`",
         ),
-        ("pub const ROUTES: Vec<Route> = vec![];", ":2: `ROUTES` must have the type `&[Route]` or `&[Route<H>]`"),
+        ("pub const ROUTES: Vec<Route> = vec![];", ":2: `ROUTES` must have the type `&[Route]` or `&[Route<T>]`"),
         (
             "pub const OTHER: &[Route] = &[];",
             ":0: no `const ROUTES` route table (at the top level or in an inline module)",
@@ -83,7 +83,23 @@ fn a_good_table_generates_a_checked_static_router() {
         "{HEADER}mod api {{\n    pub const ROUTES: &[Route] = &[Route::get(\"/hello\", hello).compress(), Route::post_async(\"/later\", |r| r.in_arena(later(r)))];\n}}\n"
     );
     let code = compile("good", &source).unwrap();
-    assert!(code.contains("pub static ROUTER: ::lambda_router::Router"), "{code}");
-    assert!(code.contains("same_route(&ROUTES[0], \"/hello\", 1)"), "the staleness check: {code}");
-    assert!(code.contains("same_route(&ROUTES[1], \"/later\", 4)"), "{code}");
+    assert!(code.contains("pub static ROUTER: ::lambda_router::router::Router<::lambda_router::Route>"), "{code}");
+    let check = |index: usize, pattern: &str, bits: u16| {
+        format!("same_route(ROUTES[{index}].pattern(), ROUTES[{index}].methods().bits(), \"{pattern}\", {bits})")
+    };
+    assert!(code.contains(&check(0, "/hello", 1)), "the staleness check: {code}");
+    assert!(code.contains(&check(1, "/later", 4)), "{code}");
+    assert!(code.contains("::lambda_router::router::Table::from_static("), "the checked table constructor: {code}");
+}
+
+#[test]
+fn the_crate_path_reaches_a_renamed_dependency() {
+    let dir = std::env::temp_dir().join(format!("lambda-router-build-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("renamed.rs");
+    std::fs::write(&file, format!("{HEADER}pub const ROUTES: &[Route<u8>] = &[Route::new(MethodSet::ANY, \"/x/<y>\", 1)];\n"))
+        .unwrap();
+    let code = Build::new("unused.rs").crate_path("::router").mount("", &file, "ROUTES").generate().unwrap();
+    assert!(code.contains("pub static ROUTER: ::router::router::Router<::router::router::Route<u8>>"), "{code}");
+    assert!(!code.contains("lambda_router"), "nothing names the crate by its own name: {code}");
 }

@@ -163,3 +163,120 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The INVARIANT above, tested where it could break: a pipeline future leaked while its
+    //! handler is suspended, and a handler that panics while its future is pinned.
+
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+    use std::task::{Context, Poll, Waker};
+
+    use crate::{App, Error, LambdaContext, Request, Response, Route, Router, Workspace};
+
+    /// Suspends once, as a future waiting on I/O would.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if std::mem::replace(&mut self.0, true) {
+                return Poll::Ready(());
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    const CANARY_BYTE: u8 = 0xA5;
+    const CANARY_LEN: usize = 256;
+    static CANARY: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+    static DROPPED: AtomicBool = AtomicBool::new(false);
+
+    /// Keeps a canary in its own state, in the arena, across an await.
+    async fn waits<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+        let canary = [CANARY_BYTE; CANARY_LEN];
+        CANARY.store(canary.as_ptr().cast_mut(), Ordering::SeqCst);
+        YieldOnce(false).await;
+        std::hint::black_box(&canary);
+        Ok(Response::text(200, "waited"))
+    }
+
+    struct SetOnDrop;
+
+    impl Drop for SetOnDrop {
+        fn drop(&mut self) {
+            DROPPED.store(true, Ordering::SeqCst);
+        }
+    }
+
+    async fn panics_after_waiting<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+        let guard = SetOnDrop;
+        YieldOnce(false).await;
+        std::hint::black_box(&guard);
+        panic!("resumed, then panicked")
+    }
+
+    /// Writes over the first 16 KB of the arena below the payload.
+    fn fills<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+        std::hint::black_box(req.arena().alloc_slice_fill_copy(16 * 1024, 0u8));
+        Ok(Response::text(200, "filled"))
+    }
+
+    fn app() -> App {
+        let router = Router::builder()
+            .push(Route::get_async("/wait", |req| req.in_arena(waits(req))))
+            .push(Route::get_async("/panic", |req| req.in_arena(panics_after_waiting(req))))
+            .push(Route::get("/fill", fills))
+            .build()
+            .expect("routes");
+        App::with_router(router)
+    }
+
+    fn event(path: &str) -> Vec<u8> {
+        format!(r#"{{"httpMethod":"GET","path":"{path}","headers":{{}},"requestContext":{{"stage":"prod"}}}}"#)
+            .into_bytes()
+    }
+
+    #[test]
+    fn a_pipeline_future_leaked_mid_await_leaks_its_arena_instead_of_reusing_it() {
+        let app = app();
+        let mut workspace = Workspace::new();
+        let wait = event("/wait");
+        {
+            let mut pipeline = Box::pin(app.handle_async(&mut workspace, &wait, &LambdaContext::LOCAL));
+            let polled = pipeline.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            assert!(polled.is_pending(), "the handler suspended");
+            // Safe code may do this: the handler's future stays pinned in the arena, never dropped.
+            std::mem::forget(pipeline);
+        }
+        assert_eq!(workspace.pinned_futures(), 1);
+        let canary = CANARY.load(Ordering::SeqCst);
+        assert!(!canary.is_null());
+        let response = app.handle(&mut workspace, &event("/fill"), &LambdaContext::LOCAL).expect("an event");
+        assert!(std::str::from_utf8(response).unwrap().contains("filled"));
+        assert_eq!(workspace.pinned_futures(), 0, "the next invocation starts from a fresh arena");
+        // SAFETY: `canary` points into the leaked future's state, in the arena that was leaked,
+        // never freed nor reused: reading it is reading live memory. Had the arena been reset,
+        // `/fill` would have zeroed it (the test's point).
+        let bytes = unsafe { std::slice::from_raw_parts(canary, CANARY_LEN) };
+        assert!(bytes.iter().all(|&b| b == CANARY_BYTE), "the pinned future's memory was reused");
+        // And the workspace keeps working.
+        let again = app.handle(&mut workspace, &wait, &LambdaContext::LOCAL).expect("an event");
+        assert!(std::str::from_utf8(again).unwrap().contains("waited"));
+        assert_eq!(workspace.pinned_futures(), 0);
+    }
+
+    #[test]
+    fn a_handler_that_panics_while_pinned_is_dropped_before_the_arena_resets() {
+        let app = app();
+        let mut workspace = Workspace::new();
+        let response = app.handle(&mut workspace, &event("/panic"), &LambdaContext::LOCAL).expect("an event");
+        assert!(std::str::from_utf8(response).unwrap().contains("\"statusCode\":500"));
+        assert!(DROPPED.load(Ordering::SeqCst), "the future's destructor ran");
+        assert_eq!(workspace.pinned_futures(), 0);
+    }
+}

@@ -14,7 +14,7 @@ use lambda_http::lambda_runtime::{Context, LambdaEvent};
 use lambda_http::request::LambdaRequest;
 use lambda_http::tower::Service;
 
-use super::data::{Found, ITEMS, Item, Message, OwnedOrder};
+use test_support::pipeline::data::{Found, ITEMS, Item, Message, OwnedOrder};
 
 async fn hello() -> Json<Message<'static>> {
     Json(Message { message: "hello universe" })

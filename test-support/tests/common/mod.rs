@@ -5,20 +5,29 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The path of an example binary, built (debug) if needed: `cargo test` builds the examples
-/// before running tests, and `cargo test --test NAME` alone does not, so this asks cargo.
-pub fn example(name: &str) -> PathBuf {
+/// The path of an app's binary (an example crate of the workspace: `hello`, `conformance`,
+/// `users`) or of one of this crate's examples (the cold-start programs), built with the test's
+/// profile if needed: `cargo test` alone does not build them, so this asks cargo.
+pub fn binary(name: &str) -> PathBuf {
+    let own_example = name.starts_with("cold_start") || name == "axum_cold_start";
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut args = vec!["build", "--quiet", "--example", name];
+    let mut args = vec!["build", "--quiet"];
+    if own_example {
+        args.extend(["-p", "test-support", "--example", name]);
+    } else {
+        args.extend(["-p", name]);
+    }
     if !cfg!(debug_assertions) {
         args.push("--release");
     }
     let status = Command::new(cargo).args(&args).current_dir(env!("CARGO_MANIFEST_DIR")).status().expect("cargo runs");
-    assert!(status.success(), "cargo build --example {name} failed");
+    assert!(status.success(), "cargo {} failed", args.join(" "));
     let mut path = std::env::current_exe().expect("the test binary's path");
-    path.pop(); // deps
-    path.pop(); // debug
-    path.push("examples");
+    path.pop(); // the test binary's name
+    path.pop(); // deps: now target/debug or target/release
+    if own_example {
+        path.push("examples");
+    }
     path.push(name);
     assert!(path.exists(), "{} exists", path.display());
     path

@@ -9,12 +9,12 @@
 //! GET  /status         health::status
 //! ```
 //!
-//! `cargo run --example users -- --serve`, then `curl localhost:3000/users/1`.
+//! `cargo run -p users -- --serve`, then `curl localhost:3000/users/1`.
 
 mod health;
 mod users;
 
-lambda_router::include_router!("users_routes.rs");
+lambda_router::include_router!("routes.rs");
 
 fn main() {
     std::process::exit(lambda_router::run(lambda_router::App::new(&ROUTER)));

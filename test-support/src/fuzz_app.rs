@@ -1,7 +1,9 @@
 //! An app whose handlers read everything a request offers, and the checks every response must
-//! pass: shared by the event and pipeline targets.
+//! pass: shared by the fuzz targets and by `tests/fuzz_regressions.rs`.
 
-#![allow(dead_code)]
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use lambda_router::{App, Cors, Error, LambdaContext, MethodSet, Request, Response, Route, Router, Workspace};
 
@@ -25,8 +27,42 @@ fn everything<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     }
 }
 
+/// Suspends once: returns `Pending` and wakes itself, as a future waiting on I/O would.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// An async handler that suspends twice while holding borrows of the request and heap memory
+/// of its own: under AddressSanitizer, any reuse of its pinned arena memory before its
+/// destructor runs, or a destructor that runs twice, is reported.
+async fn suspending<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    let body = req.body_bytes().unwrap_or(b"");
+    let owned: Vec<u8> = body.iter().rev().copied().collect();
+    YieldOnce(false).await;
+    let path = req.path();
+    YieldOnce(false).await;
+    let seen = owned.len() + path.len() + req.params().len();
+    if seen % 5 == 0 {
+        panic!("a suspended handler panics after resuming");
+    }
+    everything(req).map(|response| response.header("X-Seen", req.format(format_args!("{seen}"))))
+}
+
+/// The app every fuzz target drives.
 pub fn app() -> App {
     let router = Router::builder()
+        .push(Route::new_async(MethodSet::ANY, "/async/<a>", |req| req.in_arena(suspending(req))))
         .push(Route::new(MethodSet::ANY, "/fixed", everything))
         .push(Route::new(MethodSet::ANY, "/p/<a>/<b>", everything))
         .push(Route::new(MethodSet::ANY, "/t/{rest+}", everything).compress())

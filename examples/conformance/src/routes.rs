@@ -28,7 +28,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/cookies", cookies),
 ];
 
-lambda_router::include_router!("conformance_routes.rs");
+lambda_router::include_router!("routes.rs");
 
 /// The conformance app: these routes with the configuration of SPEC.md.
 pub fn app() -> App {

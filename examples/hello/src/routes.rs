@@ -11,7 +11,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/boom", boom),
 ];
 
-lambda_router::include_router!("hello_routes.rs");
+lambda_router::include_router!("routes.rs");
 
 #[derive(Serialize)]
 struct Message<'m> {

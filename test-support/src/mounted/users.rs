@@ -1,0 +1,10 @@
+//! Users routes, mounted under `/users` (the reference's split-router sample).
+
+use lambda_router::router::Route;
+use lambda_router::{Method, MethodSet};
+
+pub const ROUTES: &[Route<&str>] = &[
+    Route::new(MethodSet::one(Method::Get), "/", "list users"),
+    Route::new(MethodSet::one(Method::Get), "/<user_id>", "get user"),
+    Route::new(MethodSet::one(Method::Post), "/", "create user"),
+];
