@@ -20,11 +20,11 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=data/github-routes.txt");
     write(Build::new("pipeline_routes.rs").mount("", "src/pipeline/routes.rs", "ROUTES"));
-    write(
-        Build::new("mounted_routes.rs")
-            .mount("/users", "src/mounted/users.rs", "users::ROUTES")
-            .mount("", "src/mounted/health.rs", "health::ROUTES"),
-    );
+    write(Build::new("mounted_routes.rs").mount("/users", "src/mounted/users.rs", "users::ROUTES").mount(
+        "",
+        "src/mounted/health.rs",
+        "health::ROUTES",
+    ));
     write(Build::new("cold_start_10_routes.rs").mount("", "examples/cold_start_10.rs", "ROUTES"));
     thousand_routes();
     github_routes();
@@ -147,7 +147,7 @@ mod random_tables {
         }
         let _ = write!(
             index_file,
-            "pub static TABLES: [(&[lambda_router::router::Route<u16>], &lambda_router::Router<lambda_router::router::Route<u16>>); {TABLES}] = ["
+            "pub type Table = (&'static [lambda_router::router::Route<u16>], &'static lambda_router::Router<lambda_router::router::Route<u16>>);\npub static TABLES: [Table; {TABLES}] = ["
         );
         for i in 0..TABLES {
             let _ = write!(index_file, "(t{i}::ROUTES, &t{i}::ROUTER), ");

@@ -3,8 +3,8 @@
 //! build time.
 #![no_main]
 
-use lambda_router::RouterBuilder;
-use lambda_router::build::Build;
+use lambda_router::router::RouterBuilder;
+use lambda_router_build::Build;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
@@ -12,7 +12,7 @@ fuzz_target!(|input: &[u8]| {
     for line in text.lines().take(16) {
         let _ = lambda_router::parse_pattern(line);
     }
-    let built = text.lines().take(16).fold(RouterBuilder::new(), |b, line| b.get(line, ())).build();
+    let built = text.lines().take(16).fold(RouterBuilder::<()>::new(), |b, line| b.get(line, ())).build();
     // The same patterns as a const table, through the build-time reader and compiler.
     let entries: Vec<String> =
         text.lines().take(16).map(|line| format!("    Route::get({line:?}, handler),")).collect();

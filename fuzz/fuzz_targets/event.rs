@@ -2,8 +2,7 @@
 //! is a Lambda response. Seeds: the fixture events (`fuzz/README.md`).
 #![no_main]
 
-#[path = "common.rs"]
-mod common;
+use test_support::fuzz_app as common;
 
 use lambda_router::{App, LambdaContext, Workspace};
 use libfuzzer_sys::fuzz_target;

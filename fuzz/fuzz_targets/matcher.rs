@@ -2,10 +2,9 @@
 //! route table (`METHODS PATTERN`), the rest are paths; every lookup must agree.
 #![no_main]
 
-#[path = "../../tests/support/naive.rs"]
-mod naive;
-
-use lambda_router::{Method, MethodSet, RouterBuilder};
+use lambda_router::router::RouterBuilder;
+use lambda_router::{Method, MethodSet};
+use test_support::naive;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
@@ -16,9 +15,8 @@ fuzz_target!(|input: &[u8]| {
     for (index, line) in table.lines().take(32).enumerate() {
         let (bits, pattern) = line.split_once(' ').unwrap_or(("1", line));
         let methods = MethodSet::from_bits(bits.parse::<u16>().unwrap_or(1).max(1));
-        let list: Vec<Method> = methods.iter().collect();
         routes.push((pattern.to_owned(), methods));
-        builder = builder.route(&list, pattern, index);
+        builder = builder.route(methods, pattern, index);
     }
     let Ok(router) = builder.build() else { return };
     for path in paths.lines().take(16) {

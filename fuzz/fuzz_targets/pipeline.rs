@@ -2,8 +2,7 @@
 //! error), and the next invocation on the same workspace answers as on a fresh one.
 #![no_main]
 
-#[path = "common.rs"]
-mod common;
+use test_support::fuzz_app as common;
 
 use lambda_router::{App, LambdaContext, Workspace};
 use libfuzzer_sys::fuzz_target;

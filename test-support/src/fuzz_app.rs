@@ -53,7 +53,7 @@ async fn suspending<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     let path = req.path();
     YieldOnce(false).await;
     let seen = owned.len() + path.len() + req.params().len();
-    if seen % 5 == 0 {
+    if seen.is_multiple_of(5) {
         panic!("a suspended handler panics after resuming");
     }
     everything(req).map(|response| response.header("X-Seen", req.format(format_args!("{seen}"))))

@@ -155,7 +155,10 @@ fn app() -> App {
 
 /// A REST API event from the fixtures, with another method, path, body and headers.
 fn rest_event(method: &str, path: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut event: Value = serde_json::from_str(include_str!("../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!(
+        "../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyEvent.json"
+    ))
+    .unwrap();
     event["httpMethod"] = json!(method);
     event["path"] = json!(path);
     event["body"] = json!(body);
@@ -168,7 +171,10 @@ fn rest_event(method: &str, path: &str, body: Option<&str>, headers: &[(&str, &s
 
 /// An HTTP API v2 event from the fixtures, with another path.
 fn http_event(path: &str) -> Vec<u8> {
-    let mut event: Value = serde_json::from_str(include_str!("../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyV2Event.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!(
+        "../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyV2Event.json"
+    ))
+    .unwrap();
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["method"] = json!("GET");
     serde_json::to_vec(&event).unwrap()

@@ -7,7 +7,6 @@
 //!
 //! `LAMBDA_ROUTER_BLESS=1 cargo test --test conformance_golden` rewrites the golden file.
 
-
 use lambda_router::{LambdaContext, Workspace};
 use serde_json::Value;
 

@@ -170,10 +170,7 @@ fn methods() {
     for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
         let found = router.find(Method::parse(method).unwrap(), "/r").unwrap();
         assert_eq!(router.route(found.route).to_uppercase(), method);
-        assert_eq!(
-            *router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route),
-            "any"
-        );
+        assert_eq!(*router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route), "any");
     }
     assert_eq!(Method::parse("pAtCh"), Some(Method::Patch));
     assert_eq!(Method::parse("PROPFIND"), None);
@@ -319,7 +316,8 @@ fn malformed_patterns_name_the_route_and_the_byte() {
 
 #[test]
 fn conflicts_name_both_routes() {
-    let err = RouterBuilder::new().get("/a/<x>", ()).route(MethodSet::of(&[Method::Get]), "/a/{y}", ()).build().unwrap_err();
+    let err =
+        RouterBuilder::new().get("/a/<x>", ()).route(MethodSet::of(&[Method::Get]), "/a/{y}", ()).build().unwrap_err();
     assert_eq!(
         err.to_string(),
         "route #1 `GET /a/{y}` can never match: route #0 `GET /a/<x>` has the same shape and \

@@ -161,7 +161,10 @@ async fn route(
 }
 
 fn rest_event(path: &str) -> Vec<u8> {
-    let mut event: Value = serde_json::from_str(include_str!("../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyEvent.json")).unwrap();
+    let mut event: Value = serde_json::from_str(include_str!(
+        "../../crates/lambda-router/tests/fixtures/events/apiGatewayProxyEvent.json"
+    ))
+    .unwrap();
     event["path"] = json!(path);
     serde_json::to_vec(&event).unwrap()
 }

@@ -2,11 +2,10 @@
 //! `static` router to be `include!`d beside the tables. Every path it writes to the runtime
 //! goes through the configured crate path, so a renamed dependency works.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use lambda_router_core::Table;
 use lambda_router_core::__private::Span;
+use lambda_router_core::Table;
 use proc_macro2::Literal;
 
 use crate::read::{Element, ReadRoute};
@@ -64,7 +63,8 @@ fn write_staleness_checks(out: &mut String, krate: &str, tables: &[EmittedTable<
              rebuild",
             table.path, table.file
         );
-        let _ = writeln!(out, "    assert!({}.len() == {}, {});", table.path, table.routes.len(), Literal::string(&stale));
+        let _ =
+            writeln!(out, "    assert!({}.len() == {}, {});", table.path, table.routes.len(), Literal::string(&stale));
         for (index, route) in table.routes.iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -167,7 +167,7 @@ fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
     );
 }
 
-fn cow_str(text: &Cow<'static, str>) -> String {
+fn cow_str(text: &str) -> String {
     format!("::std::borrow::Cow::Borrowed({})", Literal::string(text))
 }
 

@@ -14,10 +14,8 @@
 //! ```
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     lambda_router_build::compile_routes("src/routes.rs", "routes.rs").unwrap_or_else(|err| panic!("{err}"));
-//! }
+//! // build.rs, in `fn main`:
+//! lambda_router_build::compile_routes("src/routes.rs", "routes.rs").unwrap_or_else(|err| panic!("{err}"));
 //! ```
 //!
 //! ```ignore
@@ -234,4 +232,3 @@ impl Build {
 pub fn compile_routes(file: impl AsRef<Path>, out_name: &str) -> Result<PathBuf, BuildError> {
     Build::new(out_name).mount("", file, "ROUTES").write()
 }
-

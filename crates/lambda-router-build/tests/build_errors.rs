@@ -97,8 +97,11 @@ fn the_crate_path_reaches_a_renamed_dependency() {
     let dir = std::env::temp_dir().join(format!("lambda-router-build-path-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("renamed.rs");
-    std::fs::write(&file, format!("{HEADER}pub const ROUTES: &[Route<u8>] = &[Route::new(MethodSet::ANY, \"/x/<y>\", 1)];\n"))
-        .unwrap();
+    std::fs::write(
+        &file,
+        format!("{HEADER}pub const ROUTES: &[Route<u8>] = &[Route::new(MethodSet::ANY, \"/x/<y>\", 1)];\n"),
+    )
+    .unwrap();
     let code = Build::new("unused.rs").crate_path("::router").mount("", &file, "ROUTES").generate().unwrap();
     assert!(code.contains("pub static ROUTER: ::router::router::Router<::router::router::Route<u8>>"), "{code}");
     assert!(!code.contains("lambda_router"), "nothing names the crate by its own name: {code}");

@@ -69,6 +69,10 @@ fn find_slash(bytes: &[u8]) -> Option<usize> {
 
 /// Splits `rest` at its first `/`: the segment, and what follows the `/` (`None` when
 /// there is no `/`).
+///
+/// INVARIANT relied on by the unchecked slicing: [`find_slash`] returns the index of a `/`
+/// byte of `rest`, or `None`. Nothing outside this module reaches it; the property test below
+/// checks it against checked slicing on arbitrary text, multi-byte characters included.
 #[inline]
 fn split_segment(rest: &str) -> (&str, Option<&str>) {
     match find_slash(rest.as_bytes()) {
@@ -248,6 +252,43 @@ impl<'t> View<'t> {
                 return Some(edge.node as usize);
             }
             slot = (slot + 1) & mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{find_slash, split_segment};
+
+    /// The same split with checked slicing: what the unchecked version must equal.
+    fn split_checked(rest: &str) -> (&str, Option<&str>) {
+        match rest.find('/') {
+            Some(slash) => (&rest[..slash], Some(&rest[slash + 1..])),
+            None => (rest, None),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn split_segment_equals_checked_slicing(rest in "(/|a|é|€|😀|\\PC){0,40}") {
+            prop_assert_eq!(find_slash(rest.as_bytes()), rest.find('/'));
+            prop_assert_eq!(split_segment(&rest), split_checked(&rest));
+        }
+    }
+
+    #[test]
+    fn split_segment_at_every_offset_of_a_word() {
+        // Every position of the slash relative to the 8-byte words find_slash reads.
+        for len in 0..24 {
+            for slash in 0..=len {
+                let mut text: String = "é".repeat(len);
+                text.insert(text.char_indices().nth(slash).map_or(text.len(), |(i, _)| i), '/');
+                assert_eq!(split_segment(&text), split_checked(&text), "{text:?}");
+            }
         }
     }
 }

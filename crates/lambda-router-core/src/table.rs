@@ -239,7 +239,11 @@ pub(crate) const fn check_parts(parts: &TableParts<'_>) {
     assert!(nodes > 0, "a route table needs its root node");
     let statics = parts.statics.len();
     assert!(
-        if statics == 0 { parts.static_lengths == 0 } else { statics.is_power_of_two() && !parts.displacements.is_empty() },
+        if statics == 0 {
+            parts.static_lengths == 0
+        } else {
+            statics.is_power_of_two() && !parts.displacements.is_empty()
+        },
         "the static paths need a power-of-two number of slots and their displacements"
     );
     let mut i = 0;

@@ -1,9 +1,7 @@
 //! CORS (every rule of the reference, plus `Vary`) and gzip (every `Accept-Encoding` form),
 //! through the whole pipeline, on REST API v1 and HTTP API v2 events from the fixtures.
 
-use lambda_router::{
-    App, Body, Cors, Error, LambdaContext, Request, Response, Route, Router, ServiceError, Workspace,
-};
+use lambda_router::{App, Body, Cors, Error, LambdaContext, Request, Response, Route, Router, ServiceError, Workspace};
 use serde_json::{Value, json};
 
 fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {

@@ -1,5 +1,5 @@
 //! The pipeline benchmark's scenarios: realistic events (1.5–3 KB, ~20 headers) made from the
-//! AWS sample events in `tests/fixtures/events/`, one per case the issue names.
+//! AWS sample events in `crates/lambda-router/tests/fixtures/events/`, one per case the issue names.
 
 use serde_json::{Value, json};
 
@@ -38,7 +38,7 @@ const HEADERS: [(&str, &str); 20] = [
 ];
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/events/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../crates/lambda-router/tests/fixtures/events/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("fixture JSON")
 }
 
@@ -89,7 +89,7 @@ pub fn all() -> Vec<Scenario> {
         Scenario { name: "rest-v1 GET /hello/<name>", event: rest_v1("GET", "/hello/world", None, &[]), status: 200 },
         Scenario {
             name: "rest-v1 POST /echo (300 B JSON)",
-            event: rest_v1("POST", "/echo", Some(super::data::ORDER_JSON), &[]),
+            event: rest_v1("POST", "/echo", Some(test_support::pipeline::data::ORDER_JSON), &[]),
             status: 200,
         },
         Scenario { name: "http-v2 GET /hello/<name>", event: http_v2("/hello/world"), status: 200 },

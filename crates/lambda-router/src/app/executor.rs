@@ -29,4 +29,3 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
         std::thread::park();
     }
 }
-

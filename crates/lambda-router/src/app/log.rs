@@ -27,4 +27,3 @@ pub(crate) fn debug_from_env() -> bool {
         std::env::var(name).is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
     })
 }
-

@@ -116,7 +116,7 @@ impl App {
     }
 
     /// Turns errors of type `E` into responses (the reference's `exception_handler`). Handlers
-    /// registered for [`ServiceError`] or [`BodyError`](crate::BodyError) replace the built-in
+    /// registered for [`ServiceError`](crate::ServiceError) or [`BodyError`](crate::BodyError) replace the built-in
     /// answers.
     pub fn error_handler<E: std::error::Error + 'static>(
         mut self,
@@ -166,5 +166,4 @@ impl App {
             })
             .collect()
     }
-
 }

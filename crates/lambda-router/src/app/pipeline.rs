@@ -18,6 +18,7 @@ use smallvec::SmallVec;
 use super::executor::block_on;
 use super::log::log_invocation;
 use super::{App, Workspace};
+use crate::Method;
 use crate::error::ErrorKind;
 use crate::event::{self, EventError, Source};
 use crate::handler::{CatchUnwind, Handler, Pipelined};
@@ -26,7 +27,6 @@ use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
 use crate::response::{Body, Response};
 use crate::route::Route;
-use crate::Method;
 
 impl App {
     /// Handles one invocation: `input` is the payload as the Lambda Runtime API delivers it;
@@ -255,7 +255,6 @@ impl App {
         }
         encode::encode(out, shape(request.source()), response, &extra, body);
     }
-
 }
 
 #[derive(Serialize)]
@@ -311,4 +310,3 @@ struct Output<'o> {
     out: &'o mut Vec<u8>,
     gzip: &'o mut Gzip,
 }
-

@@ -173,5 +173,4 @@ impl<'a> Request<'a> {
         self.json::<serde::de::IgnoredAny>()?;
         self.body_str()
     }
-
 }

@@ -99,5 +99,4 @@ impl<'a> Request<'a> {
     pub fn gateway_path_parameter(&self, name: &str) -> Option<&'a str> {
         string(member(self.event.path_parameters?, name)?)
     }
-
 }

@@ -19,8 +19,8 @@ use lambda_router_core::Params;
 use crate::event::json::{elements, string};
 use crate::event::{Event, Headers, Query, Source};
 
-pub(crate) use body::JsonScratch;
 pub use body::ExactNumber;
+pub(crate) use body::JsonScratch;
 pub use context::LambdaContext;
 pub use serialize::JsonSerializer;
 pub use value::JsonValue;

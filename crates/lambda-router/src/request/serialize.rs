@@ -46,5 +46,4 @@ impl<'a> Request<'a> {
         // serde_json writes UTF-8 only.
         std::str::from_utf8(bytes).map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
     }
-
 }

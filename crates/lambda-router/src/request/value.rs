@@ -50,4 +50,3 @@ impl<'a> JsonValue<'a> {
         members(self.0).map(|(k, v)| (k, JsonValue(v)))
     }
 }
-

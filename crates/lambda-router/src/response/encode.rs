@@ -43,19 +43,13 @@ fn distinct_names<'h, I>(all: impl Fn() -> I + 'h) -> impl Iterator<Item = &'h s
 where
     I: Iterator<Item = (&'h str, &'h str)> + 'h,
 {
-    all().enumerate().filter_map(move |(index, (name, _))| {
-        (!all().take(index).any(|(earlier, _)| earlier == name)).then_some(name)
-    })
+    all()
+        .enumerate()
+        .filter_map(move |(index, (name, _))| (!all().take(index).any(|(earlier, _)| earlier == name)).then_some(name))
 }
 
 /// Writes the Lambda response of `shape` into `out` (cleared first).
-pub(crate) fn encode(
-    out: &mut Vec<u8>,
-    shape: Shape,
-    response: &Response<'_>,
-    extra: &Extra<'_>,
-    body: WireBody<'_>,
-) {
+pub(crate) fn encode(out: &mut Vec<u8>, shape: Shape, response: &Response<'_>, extra: &Extra<'_>, body: WireBody<'_>) {
     out.clear();
     out.extend_from_slice(b"{\"statusCode\":");
     write_u16(out, response.status());

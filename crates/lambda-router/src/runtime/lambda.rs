@@ -26,8 +26,8 @@ use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::{Diagnostic, LambdaEvent, LambdaInvocation, Runtime, service_fn};
 use serde_json::value::RawValue;
 
-use crate::request::LambdaContext;
 use crate::handler::CatchUnwind;
+use crate::request::LambdaContext;
 use crate::{App, Workspace};
 
 type Outcome = Result<Box<RawValue>, Diagnostic>;
@@ -90,27 +90,59 @@ where
             invocation.body = bytes::Bytes::from_static(b"null");
             OUTCOME.scope(RefCell::new(Some(outcome)), inner.call(invocation)).await
         };
-        Box::pin(CurrentThread(work))
+        Box::pin(CurrentThread::new(work))
     }
 }
 
-/// A future that is polled on one thread only: the one running the current-thread runtime
-/// `serve` builds (tokio's current-thread scheduler never moves a task to another thread).
-/// The pipeline's future borrows the workspace's arena, which is not `Sync`, so it is not
-/// `Send`; lambda_runtime asks for `Send` because other runtimes could move it.
-struct CurrentThread<F>(F);
+/// A future that is only ever polled and dropped on the thread that made it.
+///
+/// The pipeline's future borrows the workspace's arena and whatever a handler's future holds
+/// (which need not be `Send`), so it is not `Send`; lambda_runtime asks for `Send` because a
+/// multi-thread runtime could move it. `serve` runs a current-thread runtime, which never
+/// moves a task, but that is a fact about the caller, which safe code elsewhere could change
+/// (another runtime flavour, a `spawn` onto another runtime). So the wrapper checks instead of
+/// trusting: polled on another thread it panics before touching the inner future, and dropped
+/// on another thread it leaks the inner future rather than run its destructor there.
+///
+/// INVARIANT: the inner future is accessed (polled or dropped) on `owner` only.
+struct CurrentThread<F> {
+    owner: std::thread::ThreadId,
+    inner: std::mem::ManuallyDrop<F>,
+}
 
-// SAFETY: `serve` drives every invocation on a current-thread tokio runtime, which polls all
-// its tasks on the thread that called `block_on`; no value of this type is created elsewhere
-// (it is private to this module), so the inner future never crosses threads.
+impl<F> CurrentThread<F> {
+    fn new(inner: F) -> CurrentThread<F> {
+        CurrentThread { owner: std::thread::current().id(), inner: std::mem::ManuallyDrop::new(inner) }
+    }
+}
+
+// SAFETY: the only access to the non-`Send` inner future is through `poll` and `drop`, and both
+// check that they run on `owner` (the INVARIANT above); moving the wrapper itself to another
+// thread moves no access with it.
 unsafe impl<F> Send for CurrentThread<F> {}
 
 impl<F: Future> Future for CurrentThread<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: structural pinning of the only field: it is never moved out of `self`.
-        unsafe { self.map_unchecked_mut(|wrapper| &mut wrapper.0) }.poll(cx)
+        assert!(
+            std::thread::current().id() == self.owner,
+            "lambda-router: an invocation was polled on another thread than the one that started it; \
+             run lambda_router on a current-thread tokio runtime"
+        );
+        // SAFETY: structural pinning of `inner`: it is never moved out of `self` (Drop drops
+        // it in place or leaks it), and this runs on `owner` (checked above).
+        unsafe { self.map_unchecked_mut(|wrapper| &mut *wrapper.inner) }.poll(cx)
+    }
+}
+
+impl<F> Drop for CurrentThread<F> {
+    fn drop(&mut self) {
+        if std::thread::current().id() == self.owner {
+            // SAFETY: dropped once, here, on `owner`; `inner` is not used afterwards.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.inner) }
+        }
+        // On another thread the inner future is leaked: never dropped, never reused.
     }
 }
 
@@ -150,4 +182,51 @@ pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
     let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared)).run_concurrent())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::rc::Rc;
+    use std::task::{Context, Poll, Waker};
+
+    use super::CurrentThread;
+
+    /// A future holding an `Rc` (not `Send`), counting polls and drops through it.
+    struct Local(Rc<std::cell::Cell<u32>>);
+
+    impl Future for Local {
+        type Output = ();
+
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            self.0.set(self.0.get() + 1);
+            Poll::Pending
+        }
+    }
+
+    #[test]
+    fn the_wrapped_future_is_never_touched_on_another_thread() {
+        let polls = Rc::new(std::cell::Cell::new(0));
+        let mut here = Box::pin(CurrentThread::new(Local(polls.clone())));
+        let _ = here.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert_eq!(polls.get(), 1);
+        assert_eq!(Rc::strong_count(&polls), 2);
+        // Moved to another thread (as a multi-thread runtime would move a task): polling
+        // panics without touching the `Rc`, and dropping there leaks instead of decrementing
+        // the `Rc`'s count from the wrong thread.
+        let moved = std::thread::spawn(move || {
+            let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = here.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            }));
+            drop(here);
+            polled.is_err()
+        });
+        assert!(moved.join().unwrap(), "polling on another thread panics");
+        assert_eq!(polls.get(), 1, "the inner future was not polled there");
+        assert_eq!(Rc::strong_count(&polls), 2, "nor dropped there: leaked");
+        // On its own thread it is dropped normally.
+        drop(Box::pin(CurrentThread::new(Local(polls.clone()))));
+        assert_eq!(Rc::strong_count(&polls), 2);
+    }
 }

@@ -268,4 +268,3 @@ impl TestResponse {
         &self.0
     }
 }
-
