@@ -230,6 +230,12 @@ fn lambda_probe<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
         "request_id": lambda.request_id,
         "deadline_ms": lambda.deadline_ms,
         "function_arn": lambda.function_arn,
+        "xray_trace_id": lambda.xray_trace_id,
+        "function_name": lambda.function_name,
+        "function_version": lambda.function_version,
+        "memory_mb": lambda.memory_mb,
+        "log_group": lambda.log_group,
+        "log_stream": lambda.log_stream,
     }))
 }
 
@@ -944,6 +950,12 @@ fn the_lambda_context_reaches_the_handler() {
         request_id: "8476a536-e9f4-11e8-9739-2dfe598c3fcd",
         deadline_ms: 1_700_000_000_123,
         function_arn: "arn:aws:lambda:eu-west-1:123456789012:function:router",
+        xray_trace_id: Some("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"),
+        function_name: "router",
+        function_version: "7",
+        memory_mb: 1769,
+        log_group: "/aws/lambda/router",
+        log_stream: "2026/11/30/[7]abc",
     };
     let cases = [
         (
@@ -952,6 +964,12 @@ fn the_lambda_context_reaches_the_handler() {
                 "request_id": "8476a536-e9f4-11e8-9739-2dfe598c3fcd",
                 "deadline_ms": 1_700_000_000_123_u64,
                 "function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:router",
+                "xray_trace_id": "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1",
+                "function_name": "router",
+                "function_version": "7",
+                "memory_mb": 1769,
+                "log_group": "/aws/lambda/router",
+                "log_stream": "2026/11/30/[7]abc",
             }),
         ),
         (
@@ -960,6 +978,12 @@ fn the_lambda_context_reaches_the_handler() {
                 "request_id": "local",
                 "deadline_ms": u64::MAX,
                 "function_arn": "arn:aws:lambda:local:000000000000:function:local",
+                "xray_trace_id": null,
+                "function_name": "local",
+                "function_version": "$LATEST",
+                "memory_mb": 0,
+                "log_group": "",
+                "log_stream": "",
             }),
         ),
     ];

@@ -51,6 +51,8 @@ pub struct App {
     error_handlers: Vec<ErasedErrorHandler>,
     not_found: Option<NotFoundHandler>,
     debug: bool,
+    access_log: bool,
+    state: Vec<Box<dyn std::any::Any + Send + Sync>>,
     serializer: Option<JsonSerializer>,
     limits: Limits,
 }
@@ -86,6 +88,8 @@ impl App {
             error_handlers: Vec::new(),
             not_found: None,
             debug: log::debug_from_env(),
+            access_log: log::access_log_from_env(),
+            state: Vec::new(),
             serializer: None,
             limits: Limits::default(),
         }
@@ -146,8 +150,45 @@ impl App {
         self
     }
 
-    /// Debug mode: 500 answers carry the error chain. Off by default; also turned on by
-    /// `POWERTOOLS_EVENT_HANDLER_DEBUG` or `POWERTOOLS_DEV` set to `true`, as in the reference.
+    /// Shares a value with every handler and middleware, for the life of the process: an AWS
+    /// SDK client, a configuration, a connection pool. Set once at start-up (one value per
+    /// type; setting a type again replaces it), read with [`Request::state`] by reference,
+    /// with no allocation and no lock.
+    ///
+    /// ```
+    /// use lambda_router::{App, Error, Request, Response, Route, Router};
+    /// struct Config {
+    ///     greeting: &'static str,
+    /// }
+    /// fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    ///     let config: &Config = req.state().expect("set at start-up");
+    ///     Ok(Response::text(200, config.greeting))
+    /// }
+    /// let router = Router::builder().push(Route::get("/hello", hello)).build().unwrap();
+    /// let app = App::with_router(router).state(Config { greeting: "hello" });
+    /// let response = lambda_router::testing::TestRequest::get("/hello").http_v2().invoke(&app).unwrap();
+    /// assert_eq!(response.text(), "hello");
+    /// ```
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> App {
+        self.state.retain(|existing| !existing.is::<T>());
+        self.state.push(Box::new(value));
+        self
+    }
+
+    /// Writes one JSON line per invocation to stderr: request id, API Gateway request id (the
+    /// correlation id), method, path, route, status, duration and cold start. Off by default:
+    /// Lambda logs every invocation already (START, END, REPORT). Also turned on by
+    /// `LAMBDA_ROUTER_ACCESS_LOG=true` in the function's environment. The line is written from a
+    /// buffer of the workspace, so it allocates nothing.
+    pub fn access_log(mut self, on: bool) -> App {
+        self.access_log = on;
+        self
+    }
+
+    /// Debug mode: 500 answers carry the error chain or the panic message, and every event and
+    /// response is written to stderr whatever the log level, as the reference prints them. Off
+    /// by default; also turned on by `POWERTOOLS_EVENT_HANDLER_DEBUG` or `POWERTOOLS_DEV` set to
+    /// `true`, as in the reference.
     pub fn debug(mut self, debug: bool) -> App {
         self.debug = debug;
         self

@@ -16,7 +16,7 @@ use simd_json::{INPUT_PADDING, tape::Tape};
 use smallvec::SmallVec;
 
 use super::executor::block_on;
-use super::log::log_invocation;
+use super::log;
 use super::{App, Workspace};
 use crate::Method;
 use crate::error::ErrorKind;
@@ -51,15 +51,16 @@ impl App {
         input: &[u8],
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
-        let started = std::time::Instant::now();
+        // The clock is read only for the access log.
+        let started = self.access_log.then(std::time::Instant::now);
         if self.debug {
-            tracing::debug!(request_id = lambda.request_id, event = %String::from_utf8_lossy(input), "lambda-router event");
+            log::debug_line("event", lambda.request_id, input);
         }
         if input.len() > self.limits.event_bytes() {
             return Err(EventError::TooLarge { limit: self.limits.event_bytes() });
         }
         workspace.reset_arena();
-        let Workspace { arena, buffers, tape, out, gzip, scratch, pinned } = workspace;
+        let Workspace { arena, buffers, tape, out, gzip, scratch, pinned, log } = workspace;
         let arena: &Bump = arena;
         let len = input.len();
         // The one copy of the payload: simd-json parses (and unescapes) in place, past the end
@@ -74,7 +75,7 @@ impl App {
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
                     let memory = Memory { arena, scratch, pinned };
-                    self.dispatch(event, memory, &lambda, Output { out, gzip }, started).await;
+                    self.dispatch(event, memory, &lambda, Output { out, gzip, log }, started).await;
                     Ok(())
                 }
             },
@@ -89,7 +90,7 @@ impl App {
         memory: Memory<'a>,
         lambda: &LambdaContext<'a>,
         output: Output<'_>,
-        started: std::time::Instant,
+        started: Option<std::time::Instant>,
     ) {
         let router = self.router();
         let method = Method::parse(event.method);
@@ -109,6 +110,7 @@ impl App {
             scratch: memory.scratch,
             pinned: memory.pinned,
             serializer: self.serializer,
+            state: &self.state,
             max_json_depth: self.limits.json_depth(),
         };
         let cors_on = self.cors.is_some() && route.is_none_or(|route| route.http().cors);
@@ -128,15 +130,13 @@ impl App {
                 None => error_response(&request, 404, "Not found"),
             },
         };
-        let Output { out, gzip } = output;
+        let Output { out, gzip, log } = output;
         self.finish(&request, route, cors_on, &response, out, gzip);
-        log_invocation(&request, response.status(), started);
+        if let Some(started) = started {
+            log::access_log(log, &request, response.status(), started.elapsed().as_micros() as u64);
+        }
         if self.debug {
-            tracing::debug!(
-                request_id = request.lambda.request_id,
-                response = std::str::from_utf8(out).unwrap_or(""),
-                "lambda-router response"
-            );
+            log::debug_line("response", request.lambda.request_id, out);
         }
     }
 
@@ -305,8 +305,9 @@ struct Memory<'a> {
     pinned: &'a std::cell::Cell<usize>,
 }
 
-/// Where a response goes: the output buffer and the gzip state.
+/// Where a response goes: the output buffer, the gzip state, the access log's line.
 struct Output<'o> {
     out: &'o mut Vec<u8>,
     gzip: &'o mut Gzip,
+    log: &'o mut Vec<u8>,
 }

@@ -21,6 +21,8 @@ pub struct Workspace {
     /// How many async handlers' futures are pinned in the arena and not yet dropped: zero
     /// between invocations, unless a pipeline future was leaked mid-await.
     pub(super) pinned: Cell<usize>,
+    /// The access log's line, when the app writes one.
+    pub(super) log: Vec<u8>,
 }
 
 impl Workspace {
@@ -34,6 +36,7 @@ impl Workspace {
             gzip: Gzip::new(),
             scratch: RefCell::default(),
             pinned: Cell::new(0),
+            log: Vec::new(),
         }
     }
 

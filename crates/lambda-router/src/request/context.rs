@@ -5,7 +5,19 @@ use super::{JsonValue, Request};
 use crate::event::Source;
 use crate::event::json::{member, string};
 
-/// The Lambda invocation's context: request id, deadline, function ARN.
+/// The Lambda invocation's context: what the Runtime API sends with the invocation (request
+/// id, deadline, ARN, X-Ray trace id) and what the environment says of the function (name,
+/// version, memory, log group and stream).
+///
+/// In sequential mode `lambda_runtime` also sets `_X_AMZN_TRACE_ID` for each invocation, as
+/// the AWS SDKs read it; with `AWS_LAMBDA_MAX_CONCURRENCY` above 1 no environment variable can
+/// belong to one invocation, so read [`xray_trace_id`](LambdaContext::xray_trace_id).
+///
+/// ```
+/// use lambda_router::LambdaContext;
+/// let context = LambdaContext { request_id: "8476a536", xray_trace_id: Some("Root=1-5759e988"), ..LambdaContext::LOCAL };
+/// assert_eq!(context.function_name, "local");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LambdaContext<'a> {
     /// The invocation's request id (`Lambda-Runtime-Aws-Request-Id`).
@@ -14,6 +26,18 @@ pub struct LambdaContext<'a> {
     pub deadline_ms: u64,
     /// The ARN the function was invoked with.
     pub function_arn: &'a str,
+    /// The X-Ray trace header (`Lambda-Runtime-Trace-Id`), when tracing is on.
+    pub xray_trace_id: Option<&'a str>,
+    /// `AWS_LAMBDA_FUNCTION_NAME`.
+    pub function_name: &'a str,
+    /// `AWS_LAMBDA_FUNCTION_VERSION`.
+    pub function_version: &'a str,
+    /// `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, in MB.
+    pub memory_mb: u32,
+    /// `AWS_LAMBDA_LOG_GROUP_NAME`.
+    pub log_group: &'a str,
+    /// `AWS_LAMBDA_LOG_STREAM_NAME`.
+    pub log_stream: &'a str,
 }
 
 impl LambdaContext<'_> {
@@ -22,6 +46,12 @@ impl LambdaContext<'_> {
         request_id: "local",
         deadline_ms: u64::MAX,
         function_arn: "arn:aws:lambda:local:000000000000:function:local",
+        xray_trace_id: None,
+        function_name: "local",
+        function_version: "$LATEST",
+        memory_mb: 0,
+        log_group: "",
+        log_stream: "",
     };
 }
 

@@ -38,6 +38,8 @@ pub struct Request<'a> {
     /// The workspace's count of pinned arena futures (see `handler.rs`).
     pub(crate) pinned: &'a std::cell::Cell<usize>,
     pub(crate) serializer: Option<JsonSerializer>,
+    /// The app's shared values (`App::state`).
+    pub(crate) state: &'a [Box<dyn std::any::Any + Send + Sync>],
     pub(crate) max_json_depth: usize,
 }
 
@@ -131,6 +133,11 @@ impl<'a> Request<'a> {
     /// The Lambda invocation's context.
     pub fn lambda_context(&self) -> &LambdaContext<'a> {
         &self.lambda
+    }
+
+    /// The value of type `T` the app shares (`App::state`), or `None` if it set none.
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&'a T> {
+        self.state.iter().find_map(|value| value.downcast_ref::<T>())
     }
 
     /// The invocation's arena, for handlers that build responses from data of their own.

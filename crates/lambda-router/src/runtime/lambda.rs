@@ -148,10 +148,18 @@ impl<F> Drop for CurrentThread<F> {
 
 async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
     let mut workspace = shared.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+    let lambda = &invocation.context;
+    let config = &lambda.env_config;
     let context = LambdaContext {
-        request_id: &invocation.context.request_id,
-        deadline_ms: invocation.context.deadline,
-        function_arn: &invocation.context.invoked_function_arn,
+        request_id: &lambda.request_id,
+        deadline_ms: lambda.deadline,
+        function_arn: &lambda.invoked_function_arn,
+        xray_trace_id: lambda.xray_trace_id.as_deref(),
+        function_name: &config.function_name,
+        function_version: &config.version,
+        memory_mb: u32::try_from(config.memory).unwrap_or(0),
+        log_group: &config.log_group,
+        log_stream: &config.log_stream,
     };
     let outcome = match shared.app.handle_async(&mut workspace, &invocation.body, &context).await {
         Ok(bytes) => {

@@ -179,12 +179,18 @@ impl App {
 }
 
 /// A Lambda context for tests: request id `test-request-id`, a deadline far away, a
-/// made-up function ARN.
+/// made-up function ARN, name `test`, 128 MB.
 pub fn fake_context() -> LambdaContext<'static> {
     LambdaContext {
         request_id: "test-request-id",
         deadline_ms: u64::MAX,
         function_arn: "arn:aws:lambda:us-east-1:123456789012:function:test",
+        xray_trace_id: Some("Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0"),
+        function_name: "test",
+        function_version: "$LATEST",
+        memory_mb: 128,
+        log_group: "/aws/lambda/test",
+        log_stream: "2026/01/01/[$LATEST]00000000000000000000000000000000",
     }
 }
 
