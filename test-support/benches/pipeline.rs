@@ -56,6 +56,33 @@ fn bench(c: &mut Criterion) {
         group.finish();
     }
 
+    // Three no-op middleware around the REST `GET /hello/<name>` route, on both sides: what the
+    // mechanism costs per invocation.
+    let event = &scenarios[1].event;
+    let with_middleware = ours::app_with_middleware();
+    let mut peer_with_middleware = peer::Peer::with_middleware();
+    assert_eq!(
+        status_of(with_middleware.handle(&mut workspace, event, &LambdaContext::LOCAL).expect("handled")),
+        200
+    );
+    assert_eq!(status_of(&peer_with_middleware.invoke(event)), 200);
+    let mut group = c.benchmark_group("middleware x3: rest-v1 GET /hello/<name>");
+    group.bench_function("lambda-router", |b| {
+        b.iter(|| black_box(app.handle(&mut workspace, black_box(event), &LambdaContext::LOCAL).expect("handled").len()))
+    });
+    group.bench_function("lambda-router + 3 middleware", |b| {
+        b.iter(|| {
+            let response =
+                with_middleware.handle(&mut workspace, black_box(event), &LambdaContext::LOCAL).expect("handled");
+            black_box(response.len())
+        })
+    });
+    group.bench_function("lambda_http+axum", |b| b.iter(|| black_box(peer.invoke(black_box(event)).len())));
+    group.bench_function("lambda_http+axum + 3 from_fn", |b| {
+        b.iter(|| black_box(peer_with_middleware.invoke(black_box(event)).len()))
+    });
+    group.finish();
+
     // The floor: what simd-json alone needs for the REST `GET /hello/<name>` event.
     let event = &scenarios[1].event;
     let mut buffer = vec![0u8; event.len() + simd_json::INPUT_PADDING];

@@ -143,8 +143,43 @@ impl std::error::Error for BodyError {}
 pub(crate) enum ErrorKind {
     Service(ServiceError),
     Body(BodyError),
+    Panic(Panic),
     Other(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
+
+/// A handler or a middleware panicked: the panic as an error, so that it can take the one
+/// error path. By default it answers 500 (with the message in debug mode); an error handler
+/// registered for `Panic` ([`App::error_handler`](crate::App::error_handler)), or the
+/// catch-all with [`App::catch_panics`](crate::App::catch_panics), answers it instead.
+#[derive(Debug, Clone)]
+pub struct Panic {
+    message: Cow<'static, str>,
+}
+
+impl Panic {
+    /// The message of a caught panic's payload: a `&'static str` or a `String` (moved out of
+    /// its box, so no allocation), or a placeholder for any other payload.
+    pub(crate) fn new(payload: Box<dyn Any + Send>) -> Panic {
+        let message = match payload.downcast::<String>() {
+            Ok(text) => Cow::Owned(*text),
+            Err(payload) => Cow::Borrowed(payload.downcast_ref::<&'static str>().copied().unwrap_or("a handler panicked")),
+        };
+        Panic { message }
+    }
+
+    /// The panic's message (`"a handler panicked"` when the payload was no string).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Panic {}
 
 /// What a handler returns when it fails: a [`ServiceError`] (an HTTP error), a [`BodyError`],
 /// or any other error, which an error handler registered for its type turns into a response
@@ -177,6 +212,7 @@ impl Error {
         match &self.kind {
             ErrorKind::Service(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Body(e) => (e as &dyn Any).downcast_ref(),
+            ErrorKind::Panic(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Other(e) => e.downcast_ref(),
         }
     }
@@ -186,6 +222,7 @@ impl Error {
         match &self.kind {
             ErrorKind::Service(e) => e,
             ErrorKind::Body(e) => e,
+            ErrorKind::Panic(e) => e,
             ErrorKind::Other(e) => &**e,
         }
     }
@@ -208,6 +245,18 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
             // Taken only by a branch that returned above.
             None => Error { kind: ErrorKind::Service(ServiceError::internal("Internal Server Error")) },
         }
+    }
+}
+
+impl Error {
+    /// A panic caught while a handler or a middleware ran.
+    pub(crate) fn panic(payload: Box<dyn Any + Send>) -> Error {
+        Error { kind: ErrorKind::Panic(Panic::new(payload)) }
+    }
+
+    /// Whether this is a caught panic ([`Panic`]).
+    pub fn is_panic(&self) -> bool {
+        matches!(self.kind, ErrorKind::Panic(_))
     }
 }
 

@@ -5,16 +5,20 @@
 //! first polls it, and dropped in place when the handle goes away.
 //!
 //! INVARIANT (`Pin`'s drop guarantee): the memory of a pinned future is not reused before the
-//! future is dropped. Upheld by three facts that safe code outside this module cannot change:
-//! - only the pipeline can poll (and so pin) a [`HandlerFuture`]: it does not implement
-//!   `Future`, so user code can only drop or leak one that was never pinned, which is allowed;
-//! - the pipeline keeps the handle in a local and drops it before it returns, on a panic too
-//!   (the handle's `Drop` runs during unwinding); the handle borrows the arena, so the arena
-//!   cannot be reset while the handle lives;
-//! - a pinned future is counted in the workspace until its destructor has run. Should the
-//!   pipeline future itself be leaked mid-await (`mem::forget` of a polled `handle_async`
-//!   future), the count stays up and the next invocation leaks the arena instead of resetting
-//!   it (`Workspace::reset_arena`).
+//! future is dropped. Upheld by facts that safe code outside this module cannot change:
+//! - a [`HandlerFuture`] does not implement `Future`: user code can only drop or leak one that
+//!   was never pinned, which is allowed. Only the crate polls it, through
+//!   [`poll_in_pipeline`](HandlerFuture::poll_in_pipeline): the pipeline, and a middleware's
+//!   [`NextFuture`](crate::NextFuture), which is how the chain runs;
+//! - `poll_in_pipeline` counts the future in the workspace before its first poll pins it, and
+//!   only its destructor uncounts it, after `drop_in_place` has run;
+//! - the handle borrows the arena, so the arena cannot be reset while the handle lives; the
+//!   pipeline drops every handle it holds before it returns, on a panic too (the handle's
+//!   `Drop` runs during unwinding);
+//! - what safe code can still do is leak a polled handle's owner: a `handle_async` future, or a
+//!   middleware's `NextFuture`, passed to `mem::forget` mid-await. Then the count stays up,
+//!   and the next invocation leaks the whole arena instead of resetting it
+//!   (`Workspace::reset_arena`): memory lost, never reused.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -129,21 +133,9 @@ impl Drop for HandlerFuture<'_, '_> {
     }
 }
 
-/// The pipeline's view of a [`HandlerFuture`] as a `Future`. Private to the crate, so user
-/// code never gets a pollable handle.
-pub(crate) struct Pipelined<'h, 'r, 'a>(pub(crate) &'h mut HandlerFuture<'r, 'a>);
-
-impl<'a> Future for Pipelined<'_, '_, 'a> {
-    type Output = Outcome<'a>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<'a>> {
-        self.0.poll_in_pipeline(cx)
-    }
-}
-
 impl std::fmt::Debug for HandlerFuture<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HandlerFuture")
+        f.debug_struct("HandlerFuture").field("polled", &self.polled).finish_non_exhaustive()
     }
 }
 

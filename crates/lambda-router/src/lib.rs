@@ -12,22 +12,24 @@ mod error;
 mod event;
 mod handler;
 mod limits;
+mod middleware;
 mod request;
 mod response;
 mod route;
 mod runtime;
 pub mod testing;
 
-pub use app::{App, NotFoundHandler, Workspace};
+pub use app::{App, CatchAllHandler, NotFoundHandler, Workspace};
 pub use cors::Cors;
-pub use error::{BodyError, Error, ServiceError};
+pub use error::{BodyError, Error, Panic, ServiceError};
 pub use event::{EventError, Headers, Query, Source};
 pub use handler::{AsyncHandler, HandlerFuture, SyncHandler};
 pub use limits::Limits;
-pub use request::{ExactNumber, JsonSerializer, JsonValue, LambdaContext, Request};
+pub use middleware::{Middleware, Next, NextFuture};
+pub use request::{ContextKey, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request};
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
 pub use route::Route;
-pub use runtime::run;
+pub use runtime::{run, run_async};
 
 /// The router: the std-only route-table core (`lambda-router-core`), re-exported. Its
 /// [`Router`](router::Router) and [`RouterBuilder`](router::RouterBuilder) hold values of any

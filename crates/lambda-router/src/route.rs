@@ -9,6 +9,7 @@ use std::fmt;
 use lambda_router_core::Declared;
 
 use crate::handler::{AsyncHandler, Handler, SyncHandler};
+use crate::middleware::Middleware;
 use crate::{Method, MethodSet};
 
 /// One route: the methods it answers, its pattern, its handler and its options.
@@ -42,8 +43,11 @@ pub struct Route {
 /// A route's HTTP options.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Options {
+    pub(crate) middleware: &'static [Middleware],
     pub(crate) compress: bool,
-    pub(crate) cors: bool,
+    /// `None`: as the app says; `Some(true)`: on, with the app's configuration or else the
+    /// reference's default one; `Some(false)`: off.
+    pub(crate) cors: Option<bool>,
     pub(crate) cache_control: Option<&'static str>,
 }
 
@@ -63,7 +67,7 @@ macro_rules! method_constructors {
 
 impl Route {
     const fn with(methods: MethodSet, pattern: &'static str, handler: Handler) -> Route {
-        Route { methods, pattern, handler, options: Options { compress: false, cors: true, cache_control: None } }
+        Route { methods, pattern, handler, options: Options { middleware: &[], compress: false, cors: None, cache_control: None } }
     }
 
     /// A route that answers `methods` on `pattern` with a handler.
@@ -82,15 +86,33 @@ impl Route {
         head, head_async => Head, options, options_async => Options,
     }
 
+    /// Middleware for this route alone, outermost first, inside the app's (see
+    /// [`Middleware`]):
+    ///
+    /// ```
+    /// # use lambda_router::{Error, Middleware, Next, Request, Response, Route};
+    /// # async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> { next.run().await }
+    /// # fn secret<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> { Ok(Response::text(200, "s")) }
+    /// const AUTH: Middleware = |req, next| req.in_arena(auth(req, next));
+    /// const ROUTES: &[Route] = &[Route::get("/secret", secret).middleware(&[AUTH])];
+    /// # let _ = ROUTES;
+    /// ```
+    pub const fn middleware(mut self, middleware: &'static [Middleware]) -> Route {
+        self.options.middleware = middleware;
+        self
+    }
+
     /// Asks for gzip on this route's responses when the client accepts it.
     pub const fn compress(mut self) -> Route {
         self.options.compress = true;
         self
     }
 
-    /// Turns CORS on (the default, when the app has a CORS configuration) or off for this route.
+    /// Turns CORS on or off for this route. Unset, the route follows the app (on when the app
+    /// has a CORS configuration). On without an app configuration, the route's responses carry
+    /// the reference's default CORS headers (any origin), as its `cors=True` does.
     pub const fn cors(mut self, enabled: bool) -> Route {
-        self.options.cors = enabled;
+        self.options.cors = Some(enabled);
         self
     }
 

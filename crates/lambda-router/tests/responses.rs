@@ -346,8 +346,8 @@ fn two_cookies_with_attributes() {
     assert_shapes(
         &app("/cookies", two_cookies),
         "/cookies",
-        r#"{"statusCode":200,"multiValueHeaders":{"Content-Type":["text/plain"],"Set-Cookie":["a=1; Path=/; Max-Age=60; SameSite=Lax","b=2; HttpOnly; Secure"]},"body":"ok","isBase64Encoded":false}"#,
-        r#"{"statusCode":200,"headers":{"Content-Type":"text/plain"},"cookies":["a=1; Path=/; Max-Age=60; SameSite=Lax","b=2; HttpOnly; Secure"],"body":"ok","isBase64Encoded":false}"#,
+        r#"{"statusCode":200,"multiValueHeaders":{"Content-Type":["text/plain"],"Set-Cookie":["a=1; Path=/; Max-Age=60; Secure; SameSite=Lax","b=2; HttpOnly; Secure"]},"body":"ok","isBase64Encoded":false}"#,
+        r#"{"statusCode":200,"headers":{"Content-Type":"text/plain"},"cookies":["a=1; Path=/; Max-Age=60; Secure; SameSite=Lax","b=2; HttpOnly; Secure"],"body":"ok","isBase64Encoded":false}"#,
         // ALB without multi-value headers can set one cookie: the last.
         r#"{"statusCode":200,"headers":{"Set-Cookie":"b=2; HttpOnly; Secure","Content-Type":"text/plain"},"body":"ok","isBase64Encoded":false}"#,
     );
@@ -356,8 +356,9 @@ fn two_cookies_with_attributes() {
 #[test]
 fn cookies_are_written_as_the_reference_writes_them() {
     let cases = [
-        (Cookie::new("a", "1"), "a=1"),
-        (Cookie::new("a", "1").path("/").max_age(60).same_site(SameSite::Lax), "a=1; Path=/; Max-Age=60; SameSite=Lax"),
+        (Cookie::new("a", "1"), "a=1; Secure"),
+        (Cookie::new("a", "1").insecure(), "a=1"),
+        (Cookie::new("a", "1").path("/").max_age(60).same_site(SameSite::Lax), "a=1; Path=/; Max-Age=60; Secure; SameSite=Lax"),
         (
             Cookie::new("id", "x")
                 .secure()
@@ -368,7 +369,7 @@ fn cookies_are_written_as_the_reference_writes_them() {
                 .same_site(SameSite::Strict),
             "id=x; Path=/app; Domain=example.com; Expires=Wed, 21 Oct 2015 07:28:00 GMT; HttpOnly; Secure; SameSite=Strict",
         ),
-        (Cookie::new("gone", "").max_age(-5), "gone=; Max-Age=0"),
+        (Cookie::new("gone", "").max_age(-5), "gone=; Max-Age=0; Secure"),
         (Cookie::new("c", "v").same_site(SameSite::None).secure(), "c=v; Secure; SameSite=None"),
     ];
     for (cookie, expected) in cases {
@@ -425,9 +426,9 @@ fn text_headers_and_cookies_are_escaped() {
     assert_shapes(
         &app("/text", text_escapes),
         "/text",
-        r#"{"statusCode":200,"multiValueHeaders":{"X-Quote":["say \"hi\"\\"],"Content-Type":["text/plain"],"Set-Cookie":["q=\"v\""]},"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
-        r#"{"statusCode":200,"headers":{"X-Quote":"say \"hi\"\\","Content-Type":"text/plain"},"cookies":["q=\"v\""],"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
-        r#"{"statusCode":200,"headers":{"Set-Cookie":"q=\"v\"","X-Quote":"say \"hi\"\\","Content-Type":"text/plain"},"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
+        r#"{"statusCode":200,"multiValueHeaders":{"X-Quote":["say \"hi\"\\"],"Content-Type":["text/plain"],"Set-Cookie":["q=\"v\"; Secure"]},"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
+        r#"{"statusCode":200,"headers":{"X-Quote":"say \"hi\"\\","Content-Type":"text/plain"},"cookies":["q=\"v\"; Secure"],"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
+        r#"{"statusCode":200,"headers":{"Set-Cookie":"q=\"v\"; Secure","X-Quote":"say \"hi\"\\","Content-Type":"text/plain"},"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
     );
 }
 

@@ -42,6 +42,11 @@ async fn filler(Path(id): Path<String>) -> Json<serde_json::Value> {
     Json(serde_json::to_value(Found { id: &id }).unwrap_or_default())
 }
 
+/// A middleware that does nothing but call the rest of the chain.
+async fn pass(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    next.run(request).await
+}
+
 /// The axum router, built as axum users build it at start-up.
 pub fn router() -> axum::Router {
     let mut router = axum::Router::new()
@@ -69,6 +74,17 @@ impl Peer {
         // starts any thread that could read the environment concurrently.
         unsafe { std::env::set_var("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true") };
         Peer { adapter: lambda_http::Adapter::from(router()) }
+    }
+
+    /// The peer app with three no-op `axum::middleware::from_fn` layers around the router.
+    pub fn with_middleware() -> Peer {
+        let mut peer = Peer::new();
+        let router = router()
+            .layer(axum::middleware::from_fn(pass))
+            .layer(axum::middleware::from_fn(pass))
+            .layer(axum::middleware::from_fn(pass));
+        peer.adapter = lambda_http::Adapter::from(router);
+        peer
     }
 
     pub fn invoke(&mut self, input: &[u8]) -> Vec<u8> {

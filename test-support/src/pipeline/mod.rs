@@ -40,6 +40,24 @@ pub mod handlers {
     }
 }
 
+/// The benchmark's app.
 pub fn app() -> App {
     App::new(&routes::ROUTER)
+}
+
+/// A middleware that does nothing but call the rest of the chain: the cost of the mechanism.
+async fn pass<'r, 'a>(
+    req: &'r Request<'a>,
+    next: lambda_router::Next<'r, 'a>,
+) -> Result<Response<'a>, Error> {
+    let _ = req;
+    next.run().await
+}
+
+/// [`pass`] as a middleware.
+pub const NOOP: lambda_router::Middleware = |req, next| req.in_arena(pass(req, next));
+
+/// The benchmark's app with three no-op middleware around every route.
+pub fn app_with_middleware() -> App {
+    app().middleware(&[NOOP, NOOP, NOOP])
 }

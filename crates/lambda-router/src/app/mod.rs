@@ -14,12 +14,17 @@ use crate::error::Error;
 use crate::limits::Limits;
 use crate::request::{JsonSerializer, Request};
 use crate::response::Response;
+use crate::middleware::Middleware;
 use crate::{Method, MethodSet, PathOptions, Router};
 
 /// A not-found handler: answers requests that match no route (pre-flights aside).
 pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
 
 type ErasedErrorHandler = Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
+
+/// A catch-all error handler: any error no typed handler took, to a response (the reference's
+/// `exception_handler(Exception)`).
+pub type CatchAllHandler = for<'r, 'a> fn(&Error, &'r Request<'a>) -> Response<'a>;
 
 enum RouterRef {
     Static(&'static Router),
@@ -48,11 +53,18 @@ pub struct App {
     router: RouterRef,
     paths: PathOptions,
     cors: Option<CorsHeaders>,
+    /// The reference's default CORS headers, for routes declared `.cors(true)` in an app
+    /// without a CORS configuration.
+    default_cors: Option<CorsHeaders>,
     error_handlers: Vec<ErasedErrorHandler>,
     not_found: Option<NotFoundHandler>,
     debug: bool,
     access_log: bool,
     state: Vec<Box<dyn std::any::Any + Send + Sync>>,
+    middleware: Vec<Middleware>,
+    catch_all: Option<CatchAllHandler>,
+    catch_panics: bool,
+    method_not_allowed: bool,
     serializer: Option<JsonSerializer>,
     limits: Limits,
 }
@@ -81,15 +93,28 @@ impl App {
     }
 
     fn from_ref(router: RouterRef) -> App {
+        let routes = match &router {
+            RouterRef::Static(router) => router.routes(),
+            RouterRef::Owned(router) => router.routes(),
+        };
+        let explicit = routes.iter().filter(|route| route.http().cors == Some(true));
+        let methods = explicit.fold(MethodSet::EMPTY, |set, route| set.union(route.methods()));
+        let default_cors =
+            (!methods.is_empty()).then(|| CorsHeaders::new(Cors::default(), methods.union(MethodSet::one(Method::Options)).to_string()));
         App {
             router,
             paths: PathOptions::new(),
             cors: None,
+            default_cors,
             error_handlers: Vec::new(),
             not_found: None,
             debug: log::debug_from_env(),
             access_log: log::access_log_from_env(),
             state: Vec::new(),
+            middleware: Vec::new(),
+            catch_all: None,
+            catch_panics: false,
+            method_not_allowed: false,
             serializer: None,
             limits: Limits::default(),
         }
@@ -106,7 +131,7 @@ impl App {
     /// pre-flight answers.
     pub fn cors(mut self, cors: Cors) -> App {
         let mut methods = MethodSet::one(Method::Options);
-        for route in self.router().routes().iter().filter(|r| r.http().cors) {
+        for route in self.router().routes().iter().filter(|r| r.http().cors != Some(false)) {
             methods = methods.union(route.methods());
         }
         self.cors = Some(CorsHeaders::new(cors, methods.to_string()));
@@ -127,6 +152,53 @@ impl App {
         handler: for<'r, 'a> fn(&E, &'r Request<'a>) -> Response<'a>,
     ) -> App {
         self.error_handlers.push(Box::new(move |err, req| err.downcast_ref::<E>().map(|e| handler(e, req))));
+        self
+    }
+
+    /// Turns every error that no [`error_handler`](App::error_handler) took into a response
+    /// (the reference's `exception_handler(Exception)`): service errors, body errors, errors of
+    /// any type. A panic goes to it too with [`catch_panics`](App::catch_panics); otherwise a
+    /// panic answers 500.
+    ///
+    /// ```
+    /// use lambda_router::{App, Error, Request, Response, Route, Router, ServiceError};
+    /// fn fails<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+    ///     Err(ServiceError::bad_request("no").into())
+    /// }
+    /// fn problem<'a>(error: &Error, req: &Request<'a>) -> Response<'a> {
+    ///     let status = error.downcast_ref::<ServiceError>().map_or(500, ServiceError::status);
+    ///     Response::json_text(status, req.format(format_args!(r#"{{"title":"{error}"}}"#)))
+    ///         .with_content_type("application/problem+json")
+    /// }
+    /// let app = App::with_router(Router::builder().push(Route::get("/fails", fails)).build().unwrap())
+    ///     .catch_all(problem);
+    /// let response = lambda_router::testing::TestRequest::get("/fails").http_v2().invoke(&app).unwrap();
+    /// assert_eq!((response.status(), response.text()), (400, r#"{"title":"no"}"#.to_owned()));
+    /// ```
+    pub fn catch_all(mut self, handler: CatchAllHandler) -> App {
+        self.catch_all = Some(handler);
+        self
+    }
+
+    /// Sends panics of handlers and middleware to the catch-all handler (as a
+    /// [`Panic`](crate::Panic) error) instead of the default 500. An error handler registered
+    /// for `Panic` gets them either way.
+    pub fn catch_panics(mut self, on: bool) -> App {
+        self.catch_panics = on;
+        self
+    }
+
+    /// Answers 405 with an `Allow` header when the path has routes but none for the method.
+    /// Off by default, as in the reference (which answers 404).
+    pub fn method_not_allowed(mut self, on: bool) -> App {
+        self.method_not_allowed = on;
+        self
+    }
+
+    /// Adds middleware that every request passes through, 404s and pre-flights included,
+    /// outermost first and outside the routes' own (see [`Middleware`]).
+    pub fn middleware(mut self, middleware: &[Middleware]) -> App {
+        self.middleware.extend_from_slice(middleware);
         self
     }
 

@@ -18,11 +18,12 @@ use smallvec::SmallVec;
 use super::executor::block_on;
 use super::log;
 use super::{App, Workspace};
-use crate::Method;
-use crate::error::ErrorKind;
+use crate::{Method, MethodSet};
+use crate::cors::CorsHeaders;
+use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
-use crate::handler::{CatchUnwind, Handler, Pipelined};
-use crate::request::{JsonScratch, LambdaContext, Request};
+use crate::middleware::{Endpoint, Next};
+use crate::request::{InvocationContext, JsonScratch, LambdaContext, Request};
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
 use crate::response::{Body, Response};
@@ -111,27 +112,37 @@ impl App {
             pinned: memory.pinned,
             serializer: self.serializer,
             state: &self.state,
+            context: memory.arena.alloc(InvocationContext::new(memory.arena)),
             max_json_depth: self.limits.json_depth(),
         };
-        let cors_on = self.cors.is_some() && route.is_none_or(|route| route.http().cors);
+        // Which CORS headers apply: the app's, unless the route turned them off; or, for a route
+        // that turned them on in an app without any, the reference's defaults.
+        let cors = match (route.and_then(|route| route.http().cors), &self.cors) {
+            (Some(false), _) => None,
+            (_, Some(app)) => Some(app),
+            (Some(true), None) => self.default_cors.as_ref(),
+            (None, None) => None,
+        };
         let over_limit = self.over_limit(&request);
-        // A request over a limit is answered before routing: no handler, no compression.
+        // A request over a limit is answered before routing: no middleware, no handler, no
+        // compression.
         let route = route.filter(|_| over_limit.is_none());
-        let response = match (over_limit, route) {
-            (Some((status, message)), _) => error_response(&request, status, message),
-            (None, Some(route)) => self.call(route.handler(), &request).await,
-            (None, None) if method == Some(Method::Options) && self.cors.is_some() => {
-                let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
-                Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
+        let response = match over_limit {
+            Some((status, message)) => error_response(&request, status, message),
+            None => {
+                let (endpoint, route_middleware) = match route {
+                    Some(route) => (Endpoint::Handler(route.handler()), route.http().middleware),
+                    None => (self.unrouted(&request, method), &[][..]),
+                };
+                let chain = Next::new(&request, self, &self.middleware, route_middleware, endpoint);
+                match chain.run().await {
+                    Ok(response) => response,
+                    Err(error) => self.error_to_response(error, &request),
+                }
             }
-            (None, None) => match self.not_found {
-                Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(&request)))
-                    .unwrap_or_else(|panic| self.panic_response(&request, panic)),
-                None => error_response(&request, 404, "Not found"),
-            },
         };
         let Output { out, gzip, log } = output;
-        self.finish(&request, route, cors_on, &response, out, gzip);
+        self.finish(&request, route, cors, &response, out, gzip);
         if let Some(started) = started {
             log::access_log(log, &request, response.status(), started.elapsed().as_micros() as u64);
         }
@@ -155,32 +166,63 @@ impl App {
         None
     }
 
-    /// Calls a handler, turning its error or its panic into a response.
-    async fn call<'a>(&self, handler: Handler, request: &Request<'a>) -> Response<'a> {
-        let outcome = match handler {
-            Handler::Sync(handler) => catch_unwind(AssertUnwindSafe(|| handler(request))),
-            Handler::Async(handler) => match catch_unwind(AssertUnwindSafe(|| handler(request))) {
-                // The handle is dropped at the end of this arm, before `call` returns: the
-                // arena cannot be reset while it lives (handler.rs, INVARIANT).
-                Ok(mut future) => CatchUnwind(Pipelined(&mut future)).await,
-                Err(panic) => Err(panic),
-            },
-        };
-        let error = match outcome {
-            Ok(Ok(response)) => return response,
-            Ok(Err(error)) => error,
-            Err(panic) => return self.panic_response(request, panic),
-        };
+    /// What answers a request that matched no route: a pre-flight, a 405 when asked for and
+    /// some other method has a route here, or the not-found answer.
+    fn unrouted(&self, request: &Request<'_>, method: Option<Method>) -> Endpoint {
+        if method == Some(Method::Options) && self.cors.is_some() {
+            return Endpoint::Preflight;
+        }
+        if self.method_not_allowed {
+            let router = self.router();
+            let allowed = Method::ALL
+                .into_iter()
+                .filter(|&other| router.find(other, request.routing_path()).is_some())
+                .fold(MethodSet::EMPTY, |set, other| set.union(MethodSet::one(other)));
+            if !allowed.is_empty() {
+                return Endpoint::MethodNotAllowed(allowed);
+            }
+        }
+        Endpoint::NotFound
+    }
+
+    /// The not-found answer: the app's not-found handler, or the default 404.
+    pub(crate) fn not_found_response<'a>(&self, request: &Request<'a>) -> Result<Response<'a>, Error> {
+        match self.not_found {
+            Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(request))).map_err(Error::panic),
+            None => Ok(error_response(request, 404, "Not found")),
+        }
+    }
+
+    /// The automatic answer to a CORS pre-flight.
+    pub(crate) fn preflight_response(&self) -> Response<'_> {
+        let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
+        Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
+    }
+
+    /// 405 with the methods the path does answer.
+    pub(crate) fn method_not_allowed_response<'a>(&self, request: &Request<'a>, allowed: MethodSet) -> Response<'a> {
+        error_response(request, 405, "Method Not Allowed").header("Allow", request.format(format_args!("{allowed}")))
+    }
+
+    /// The one error path: an error of a handler or a middleware (a panic included) to a
+    /// response, through the error handlers for its type, then the catch-all, then the
+    /// built-in answers. A panicking error handler answers 500.
+    fn error_to_response<'a>(&self, error: Error, request: &Request<'a>) -> Response<'a> {
         for handler in &self.error_handlers {
             match catch_unwind(AssertUnwindSafe(|| handler(&error, request))) {
                 Ok(Some(response)) => return response,
                 Ok(None) => {}
-                Err(panic) => return self.panic_response(request, panic),
+                Err(panic) => return self.panic_response(request, &Panic::new(panic)),
             }
+        }
+        if let Some(catch_all) = self.catch_all.filter(|_| self.catch_panics || !error.is_panic()) {
+            return catch_unwind(AssertUnwindSafe(|| catch_all(&error, request)))
+                .unwrap_or_else(|panic| self.panic_response(request, &Panic::new(panic)));
         }
         match &error.kind {
             ErrorKind::Service(service) => error_response(request, service.status(), service.message()),
             ErrorKind::Body(body) => error_response(request, 400, request.format(format_args!("{body}"))),
+            ErrorKind::Panic(panic) => self.panic_response(request, panic),
             ErrorKind::Other(other) => {
                 if self.debug {
                     let mut chain = bumpalo::collections::String::new_in(request.arena());
@@ -202,12 +244,8 @@ impl App {
     }
 
     /// The 500 that answers a panic: generic, or with the panic's message in debug mode.
-    fn panic_response<'a>(&self, request: &Request<'a>, panic: Box<dyn std::any::Any + Send>) -> Response<'a> {
-        let message = panic
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("a handler panicked");
+    fn panic_response<'a>(&self, request: &Request<'a>, panic: &Panic) -> Response<'a> {
+        let message = panic.message();
         let detail = if self.debug { request.alloc_str(message) } else { "Internal Server Error" };
         tracing::error!(request_id = request.lambda.request_id, panic = message, "a handler panicked");
         error_response(request, 500, detail)
@@ -219,14 +257,13 @@ impl App {
         &self,
         request: &Request<'a>,
         route: Option<&Route>,
-        cors_on: bool,
+        cors: Option<&CorsHeaders>,
         response: &Response<'a>,
         out: &mut Vec<u8>,
         gzip: &mut Gzip,
     ) {
         let mut extra: SmallVec<[(&str, &str); 8]> = SmallVec::new();
-        if cors_on
-            && let Some(cors) = &self.cors
+        if let Some(cors) = cors
             && let Some(headers) = cors.for_origin(origin(request))
         {
             extra.extend(headers);
@@ -244,7 +281,7 @@ impl App {
                 body = WireBody::Base64(compressed);
             }
         }
-        let vary = match (cors_on, compress_route || response.compression() == Some(true)) {
+        let vary = match (cors.is_some(), compress_route || response.compression() == Some(true)) {
             (true, true) => Some("Origin, Accept-Encoding"),
             (true, false) => Some("Origin"),
             (false, true) => Some("Accept-Encoding"),

@@ -8,6 +8,7 @@
 
 mod body;
 mod context;
+mod invocation;
 mod serialize;
 mod value;
 
@@ -22,6 +23,7 @@ use crate::event::{Event, Headers, Query, Source};
 pub use body::ExactNumber;
 pub(crate) use body::JsonScratch;
 pub use context::LambdaContext;
+pub use invocation::{ContextKey, InvocationContext};
 pub use serialize::JsonSerializer;
 pub use value::JsonValue;
 
@@ -38,6 +40,9 @@ pub struct Request<'a> {
     /// The workspace's count of pinned arena futures (see `handler.rs`).
     pub(crate) pinned: &'a std::cell::Cell<usize>,
     pub(crate) serializer: Option<JsonSerializer>,
+    /// The invocation's context (middleware's typed values); invariant in `'a`, which makes
+    /// `Request` invariant in `'a` (see `invocation.rs`).
+    pub(crate) context: &'a InvocationContext<'a>,
     /// The app's shared values (`App::state`).
     pub(crate) state: &'a [Box<dyn std::any::Any + Send + Sync>],
     pub(crate) max_json_depth: usize,
@@ -133,6 +138,28 @@ impl<'a> Request<'a> {
     /// The Lambda invocation's context.
     pub fn lambda_context(&self) -> &LambdaContext<'a> {
         &self.lambda
+    }
+
+    /// The invocation's context: typed values that middleware put for later middleware and
+    /// the handler; empty at the start of every invocation.
+    ///
+    /// ```
+    /// use lambda_router::{ContextKey, Error, Next, Request, Response};
+    /// struct Tenant;
+    /// impl ContextKey for Tenant {
+    ///     type Value<'a> = Option<&'a str>;
+    /// }
+    /// async fn tenant<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+    ///     req.context().insert::<Tenant>(req.header("X-Tenant"));
+    ///     next.run().await
+    /// }
+    /// fn handler<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    ///     let tenant = req.context().get::<Tenant>().copied().flatten().unwrap_or("none");
+    ///     Ok(Response::text(200, tenant))
+    /// }
+    /// ```
+    pub fn context(&self) -> &'a InvocationContext<'a> {
+        self.context
     }
 
     /// The value of type `T` the app shares (`App::state`), or `None` if it set none.

@@ -57,8 +57,10 @@ pub enum SameSite {
 ///
 /// ```
 /// use lambda_router::Cookie;
-/// let cookie = Cookie::new("session", "abc").http_only().secure();
+/// let cookie = Cookie::new("session", "abc").http_only();
 /// assert_eq!(cookie.to_string(), "session=abc; HttpOnly; Secure");
+/// // `Secure` unless turned off, as the reference's `secure=True`:
+/// assert_eq!(Cookie::new("dev", "1").insecure().to_string(), "dev=1");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cookie<'a> {
@@ -74,7 +76,7 @@ pub struct Cookie<'a> {
 }
 
 impl<'a> Cookie<'a> {
-    /// A cookie `name=value` without attributes.
+    /// A cookie `name=value`, `Secure` (the reference's default) and no other attribute.
     pub const fn new(name: &'a str, value: &'a str) -> Cookie<'a> {
         Cookie {
             name,
@@ -84,7 +86,7 @@ impl<'a> Cookie<'a> {
             expires: None,
             max_age: None,
             http_only: false,
-            secure: false,
+            secure: true,
             same_site: None,
         }
     }
@@ -119,9 +121,16 @@ impl<'a> Cookie<'a> {
         self
     }
 
-    /// `; Secure`
+    /// `; Secure` (the default).
     pub const fn secure(mut self) -> Cookie<'a> {
         self.secure = true;
+        self
+    }
+
+    /// Without `; Secure`: the browser sends the cookie over plain HTTP too (for local
+    /// development over `http://`).
+    pub const fn insecure(mut self) -> Cookie<'a> {
+        self.secure = false;
         self
     }
 

@@ -60,6 +60,39 @@ pub fn run(app: App) -> i32 {
     }
 }
 
+/// As [`run`], awaited inside a tokio runtime the program already runs, after an async
+/// start-up (an AWS SDK client, a secret, a configuration):
+///
+/// ```no_run
+/// # async fn load_config() -> String { String::new() }
+/// # fn routes() -> lambda_router::Router { unimplemented!() }
+/// #[tokio::main]
+/// async fn main() {
+///     let config = load_config().await; // e.g. aws_config::load_from_env().await
+///     let app = lambda_router::App::with_router(routes()).state(config);
+///     std::process::exit(lambda_router::run_async(app).await);
+/// }
+/// ```
+///
+/// Invocations run on a thread of their own with a current-thread runtime, the configuration
+/// the pipeline is built for (an invocation's future lives in its arena and never moves between
+/// threads), whatever runtime the caller has; `AWS_LAMBDA_MAX_CONCURRENCY` above 1 works as with
+/// [`run`]. Futures created at start-up, like an SDK client's connection pool, keep working:
+/// tokio's I/O and timers can be used from any runtime while the caller's runtime is alive,
+/// which it is, awaiting this. Returns the process exit code.
+pub async fn run_async(app: App) -> i32 {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new().name("lambda-router".into()).spawn(move || {
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(app))).unwrap_or(101);
+        let _ = sender.send(code);
+    });
+    if let Err(err) = spawned {
+        eprintln!("lambda-router: cannot start the invocation thread: {err}");
+        return 1;
+    }
+    receiver.await.unwrap_or(101)
+}
+
 const USAGE: &str = "usage: <app> --event FILE    one JSON event, or JSON lines; one response line each
        <app> --event -       JSON lines on stdin
        <app> --serve [ADDR] [--source rest-v1|http-v2|alb|function-url]
