@@ -61,14 +61,13 @@ fn bench(c: &mut Criterion) {
     let event = &scenarios[1].event;
     let with_middleware = ours::app_with_middleware();
     let mut peer_with_middleware = peer::Peer::with_middleware();
-    assert_eq!(
-        status_of(with_middleware.handle(&mut workspace, event, &LambdaContext::LOCAL).expect("handled")),
-        200
-    );
+    assert_eq!(status_of(with_middleware.handle(&mut workspace, event, &LambdaContext::LOCAL).expect("handled")), 200);
     assert_eq!(status_of(&peer_with_middleware.invoke(event)), 200);
     let mut group = c.benchmark_group("middleware x3: rest-v1 GET /hello/<name>");
     group.bench_function("lambda-router", |b| {
-        b.iter(|| black_box(app.handle(&mut workspace, black_box(event), &LambdaContext::LOCAL).expect("handled").len()))
+        b.iter(|| {
+            black_box(app.handle(&mut workspace, black_box(event), &LambdaContext::LOCAL).expect("handled").len())
+        })
     });
     group.bench_function("lambda-router + 3 middleware", |b| {
         b.iter(|| {

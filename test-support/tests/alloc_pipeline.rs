@@ -281,3 +281,32 @@ fn the_whole_conformance_suite_allocates_nothing_once_warm() {
     }
     assert!(offenders.is_empty(), "(line of events.jsonl, allocations): {offenders:?}");
 }
+
+#[test]
+fn middleware_and_the_context_allocate_nothing_once_warm() {
+    assert!(is_counting(), "the counting allocator is installed");
+    // The middleware example: two global middleware that write the context and a header, and
+    // route middleware that short-circuit, fail, or wrap the handler as an onion.
+    let app = middleware::app();
+    let origin = ("Origin", "https://example.com");
+    let cases: Vec<(&str, Vec<u8>, u64)> = vec![
+        ("global middleware and the context", rest_event("GET", "/open", None, &[("X-Tenant", "acme")]), 200),
+        ("a route middleware answers itself", rest_event("GET", "/secret", None, &[]), 401),
+        (
+            "a route middleware lets through",
+            rest_event("GET", "/secret", None, &[("Authorization", "Bearer good")]),
+            200,
+        ),
+        ("two route middleware, onion order", rest_event("GET", "/onion", None, &[origin]), 200),
+        ("an error raised in a middleware", rest_event("GET", "/bad", None, &[]), 400),
+        ("a body refused by a middleware", rest_event("POST", "/small", Some("0123456789abcdefg"), &[]), 413),
+        ("not found through the middleware", rest_event("GET", "/nowhere", None, &[]), 404),
+        ("a pre-flight through the middleware", rest_event("OPTIONS", "/secret", None, &[origin]), 204),
+    ];
+    let mut workspace = Workspace::new();
+    for (name, input, status) in &cases {
+        let (allocations, response) = steady_state(&app, &mut workspace, input);
+        assert_eq!(response["statusCode"], json!(status), "{name}: {response}");
+        assert_eq!(allocations, 0, "{name}: {allocations} allocations per invocation");
+    }
+}

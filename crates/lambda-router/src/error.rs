@@ -162,7 +162,9 @@ impl Panic {
     pub(crate) fn new(payload: Box<dyn Any + Send>) -> Panic {
         let message = match payload.downcast::<String>() {
             Ok(text) => Cow::Owned(*text),
-            Err(payload) => Cow::Borrowed(payload.downcast_ref::<&'static str>().copied().unwrap_or("a handler panicked")),
+            Err(payload) => {
+                Cow::Borrowed(payload.downcast_ref::<&'static str>().copied().unwrap_or("a handler panicked"))
+            }
         };
         Panic { message }
     }

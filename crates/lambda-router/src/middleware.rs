@@ -95,16 +95,18 @@ impl<'r, 'a> Next<'r, 'a> {
     fn endpoint(self) -> NextFuture<'r, 'a> {
         let request = self.request;
         match self.endpoint {
-            Endpoint::Handler(Handler::Sync(handler)) => {
-                NextFuture::ready(catch_unwind(AssertUnwindSafe(|| handler(request))).unwrap_or_else(|p| Err(Error::panic(p))))
-            }
+            Endpoint::Handler(Handler::Sync(handler)) => NextFuture::ready(
+                catch_unwind(AssertUnwindSafe(|| handler(request))).unwrap_or_else(|p| Err(Error::panic(p))),
+            ),
             Endpoint::Handler(Handler::Async(handler)) => match catch_unwind(AssertUnwindSafe(|| handler(request))) {
                 Ok(future) => NextFuture::arena(future),
                 Err(panic) => NextFuture::ready(Err(Error::panic(panic))),
             },
             Endpoint::NotFound => NextFuture::ready(self.app.not_found_response(request)),
             Endpoint::Preflight => NextFuture::ready(Ok(self.app.preflight_response())),
-            Endpoint::MethodNotAllowed(allowed) => NextFuture::ready(Ok(self.app.method_not_allowed_response(request, allowed))),
+            Endpoint::MethodNotAllowed(allowed) => {
+                NextFuture::ready(Ok(self.app.method_not_allowed_response(request, allowed)))
+            }
         }
     }
 }
@@ -156,7 +158,9 @@ impl<'a> Future for NextFuture<'_, 'a> {
         };
         // Done: the arena future (if any) is dropped here, before the result goes out.
         this.state = State::Done;
-        Poll::Ready(outcome.unwrap_or_else(|| Err(crate::ServiceError::internal("a middleware's `next` was polled after it finished").into())))
+        Poll::Ready(outcome.unwrap_or_else(|| {
+            Err(crate::ServiceError::internal("a middleware's `next` was polled after it finished").into())
+        }))
     }
 }
 

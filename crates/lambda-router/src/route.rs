@@ -67,7 +67,12 @@ macro_rules! method_constructors {
 
 impl Route {
     const fn with(methods: MethodSet, pattern: &'static str, handler: Handler) -> Route {
-        Route { methods, pattern, handler, options: Options { middleware: &[], compress: false, cors: None, cache_control: None } }
+        Route {
+            methods,
+            pattern,
+            handler,
+            options: Options { middleware: &[], compress: false, cors: None, cache_control: None },
+        }
     }
 
     /// A route that answers `methods` on `pattern` with a handler.

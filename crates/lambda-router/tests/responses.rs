@@ -358,7 +358,10 @@ fn cookies_are_written_as_the_reference_writes_them() {
     let cases = [
         (Cookie::new("a", "1"), "a=1; Secure"),
         (Cookie::new("a", "1").insecure(), "a=1"),
-        (Cookie::new("a", "1").path("/").max_age(60).same_site(SameSite::Lax), "a=1; Path=/; Max-Age=60; Secure; SameSite=Lax"),
+        (
+            Cookie::new("a", "1").path("/").max_age(60).same_site(SameSite::Lax),
+            "a=1; Path=/; Max-Age=60; Secure; SameSite=Lax",
+        ),
         (
             Cookie::new("id", "x")
                 .secure()

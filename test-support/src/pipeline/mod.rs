@@ -46,10 +46,7 @@ pub fn app() -> App {
 }
 
 /// A middleware that does nothing but call the rest of the chain: the cost of the mechanism.
-async fn pass<'r, 'a>(
-    req: &'r Request<'a>,
-    next: lambda_router::Next<'r, 'a>,
-) -> Result<Response<'a>, Error> {
+async fn pass<'r, 'a>(req: &'r Request<'a>, next: lambda_router::Next<'r, 'a>) -> Result<Response<'a>, Error> {
     let _ = req;
     next.run().await
 }

@@ -12,9 +12,9 @@ pub use workspace::Workspace;
 use crate::cors::{Cors, CorsHeaders};
 use crate::error::Error;
 use crate::limits::Limits;
+use crate::middleware::Middleware;
 use crate::request::{JsonSerializer, Request};
 use crate::response::Response;
-use crate::middleware::Middleware;
 use crate::{Method, MethodSet, PathOptions, Router};
 
 /// A not-found handler: answers requests that match no route (pre-flights aside).
@@ -99,8 +99,8 @@ impl App {
         };
         let explicit = routes.iter().filter(|route| route.http().cors == Some(true));
         let methods = explicit.fold(MethodSet::EMPTY, |set, route| set.union(route.methods()));
-        let default_cors =
-            (!methods.is_empty()).then(|| CorsHeaders::new(Cors::default(), methods.union(MethodSet::one(Method::Options)).to_string()));
+        let default_cors = (!methods.is_empty())
+            .then(|| CorsHeaders::new(Cors::default(), methods.union(MethodSet::one(Method::Options)).to_string()));
         App {
             router,
             paths: PathOptions::new(),
@@ -173,7 +173,7 @@ impl App {
     /// let app = App::with_router(Router::builder().push(Route::get("/fails", fails)).build().unwrap())
     ///     .catch_all(problem);
     /// let response = lambda_router::testing::TestRequest::get("/fails").http_v2().invoke(&app).unwrap();
-    /// assert_eq!((response.status(), response.text()), (400, r#"{"title":"no"}"#.to_owned()));
+    /// assert_eq!((response.status(), response.text()), (400, r#"{"title":"400 no"}"#.to_owned()));
     /// ```
     pub fn catch_all(mut self, handler: CatchAllHandler) -> App {
         self.catch_all = Some(handler);

@@ -18,7 +18,6 @@ use smallvec::SmallVec;
 use super::executor::block_on;
 use super::log;
 use super::{App, Workspace};
-use crate::{Method, MethodSet};
 use crate::cors::CorsHeaders;
 use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
@@ -28,6 +27,7 @@ use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
 use crate::response::{Body, Response};
 use crate::route::Route;
+use crate::{Method, MethodSet};
 
 impl App {
     /// Handles one invocation: `input` is the payload as the Lambda Runtime API delivers it;
