@@ -124,6 +124,9 @@ pub struct NextFuture<'r, 'a> {
     state: State<'r, 'a>,
 }
 
+// A ready response is large (its headers and cookies are inline) and a pending future small;
+// boxing the response would be a heap allocation per invocation, which is what this avoids.
+#[allow(clippy::large_enum_variant)]
 enum State<'r, 'a> {
     Ready(Option<Outcome<'a>>),
     Arena(HandlerFuture<'r, 'a>),

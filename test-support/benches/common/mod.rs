@@ -1,4 +1,5 @@
 //! What the pipeline benches share: the peer app (lambda_http + axum) and the scenarios.
 
+#[allow(dead_code)] // each bench uses its own part of the peer
 pub mod peer;
 pub mod scenarios;
