@@ -19,7 +19,7 @@ mod route;
 mod runtime;
 pub mod testing;
 
-pub use app::{App, CatchAllHandler, NotFoundHandler, Workspace};
+pub use app::{App, CatchAllHandler, Mount, NotFoundHandler, Workspace};
 pub use cors::Cors;
 pub use error::{BodyError, Error, Panic, ServiceError};
 pub use event::{EventError, Headers, Query, Source};

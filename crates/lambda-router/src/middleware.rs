@@ -3,8 +3,8 @@
 //! it may `await` (middleware are async, their futures live in the invocation's arena, as
 //! async handlers' do).
 //!
-//! Order is an onion: the app's middleware outermost (in the order given), then the route's
-//! (in declared order), then the handler; responses travel back out in reverse. An error (or
+//! Order is an onion: the app's middleware outermost (in the order given), then its mount's
+//! (`Mount`), then the route's (in declared order), then the handler; responses travel back out in reverse. An error (or
 //! a panic) anywhere inside bubbles out to the app's error handlers: the middleware it passed
 //! through see no response. Nothing here allocates on the heap.
 
@@ -48,8 +48,8 @@ pub type Middleware = for<'r, 'a> fn(&'r Request<'a>, Next<'r, 'a>) -> HandlerFu
 pub(crate) enum Endpoint {
     /// The matched route's handler.
     Handler(Handler),
-    /// No route matched: the not-found handler, or the 404.
-    NotFound,
+    /// No route matched: the mount's or the app's not-found handler, or the 404.
+    NotFound(Option<crate::app::NotFoundHandler>),
     /// A CORS pre-flight: 204 with the allowed methods.
     Preflight,
     /// No route for this method, but some for the path: 405 with `Allow`.
@@ -61,6 +61,7 @@ pub struct Next<'r, 'a> {
     request: &'r Request<'a>,
     app: &'a App,
     global: &'r [Middleware],
+    mount: &'r [Middleware],
     route: &'r [Middleware],
     endpoint: Endpoint,
 }
@@ -69,17 +70,18 @@ impl<'r, 'a> Next<'r, 'a> {
     pub(crate) fn new(
         request: &'r Request<'a>,
         app: &'a App,
-        global: &'r [Middleware],
-        route: &'r [Middleware],
+        [global, mount, route]: [&'r [Middleware]; 3],
         endpoint: Endpoint,
     ) -> Next<'r, 'a> {
-        Next { request, app, global, route, endpoint }
+        Next { request, app, global, mount, route, endpoint }
     }
 
     /// Runs the rest of the chain: the next middleware, or the handler.
     pub fn run(self) -> NextFuture<'r, 'a> {
         let (middleware, next) = if let Some((first, rest)) = self.global.split_first() {
             (*first, Next { global: rest, ..self })
+        } else if let Some((first, rest)) = self.mount.split_first() {
+            (*first, Next { mount: rest, ..self })
         } else if let Some((first, rest)) = self.route.split_first() {
             (*first, Next { route: rest, ..self })
         } else {
@@ -102,7 +104,7 @@ impl<'r, 'a> Next<'r, 'a> {
                 Ok(future) => NextFuture::arena(future),
                 Err(panic) => NextFuture::ready(Err(Error::panic(panic))),
             },
-            Endpoint::NotFound => NextFuture::ready(self.app.not_found_response(request)),
+            Endpoint::NotFound(handler) => NextFuture::ready(self.app.not_found_response(request, handler)),
             Endpoint::Preflight => NextFuture::ready(Ok(self.app.preflight_response())),
             Endpoint::MethodNotAllowed(allowed) => {
                 NextFuture::ready(Ok(self.app.method_not_allowed_response(request, allowed)))
@@ -113,7 +115,9 @@ impl<'r, 'a> Next<'r, 'a> {
 
 impl std::fmt::Debug for Next<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Next").field("middleware_left", &(self.global.len() + self.route.len())).finish()
+        f.debug_struct("Next")
+            .field("middleware_left", &(self.global.len() + self.mount.len() + self.route.len()))
+            .finish()
     }
 }
 

@@ -229,3 +229,51 @@ fn the_references_defaults() {
     assert_eq!(cors.header("Access-Control-Allow-Origin"), Some("*"));
     assert_eq!(get(&app(), "/plain").header("Access-Control-Allow-Origin"), None);
 }
+
+async fn mounted<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+    step(req, "mount-in");
+    let response = next.run().await?;
+    step(req, "mount-out");
+    Ok(response)
+}
+
+const MOUNTED: Middleware = |req, next| req.in_arena(mounted(req, next));
+
+#[test]
+fn a_mounted_router_has_its_own_middleware_error_handlers_and_not_found() {
+    use lambda_router::Mount;
+    let users: &[Route] = &[
+        Route::get("/", handler),
+        Route::get("/<id>", handler).middleware(&[INNER]),
+        Route::get("/fails", handler).middleware(&[FAILS]),
+    ];
+    let router = lambda_router::RouterBuilder::new()
+        .extend(ROUTES.iter().copied())
+        .include("/users", lambda_router::RouterBuilder::new().extend(users.iter().copied()))
+        .build()
+        .unwrap();
+    let app = App::with_router(router)
+        .middleware(&[OUTER])
+        .mount(
+            Mount::new("/users")
+                .middleware(&[MOUNTED])
+                .error_handler::<ServiceError>(|e, req| {
+                    Response::text(e.status(), req.format(format_args!("users: {e}")))
+                })
+                .not_found(|_| Response::text(404, "no such user page")),
+        )
+        .error_handler::<ServiceError>(|_, _| Response::text(500, "the app's handler"));
+    // The mount's middleware sit between the app's and the route's.
+    let user = get(&app, "/users/7");
+    assert_eq!(user.header("X-Steps"), Some("outer-in,mount-in,inner-in,handler,inner-out,mount-out,outer-out"));
+    assert_eq!(get(&app, "/users").header("X-Steps"), Some("outer-in,mount-in,handler,mount-out,outer-out"));
+    // Its error handlers come before the app's; routes outside it keep the app's.
+    assert_eq!(get(&app, "/users/fails").text(), "users: 403 middleware says no");
+    assert_eq!(get(&app, "/fails").text(), "the app's handler");
+    // Its not-found handler answers under its prefix only (and through the app's middleware).
+    let missing = get(&app, "/users/7/photos");
+    assert_eq!((missing.status(), missing.text()), (404, "no such user page".to_owned()));
+    assert_eq!(missing.header("X-Steps"), Some("outer-in,mount-in,mount-out,outer-out"));
+    assert_eq!(get(&app, "/usersx").json::<serde_json::Value>()["message"], "Not found");
+    assert_eq!(get(&app, "/plain").header("X-Steps"), Some("outer-in,handler,outer-out"));
+}

@@ -4,9 +4,11 @@
 
 mod executor;
 mod log;
+mod mount;
 mod pipeline;
 mod workspace;
 
+pub use mount::Mount;
 pub use workspace::Workspace;
 
 use crate::cors::{Cors, CorsHeaders};
@@ -20,7 +22,8 @@ use crate::{Method, MethodSet, PathOptions, Router};
 /// A not-found handler: answers requests that match no route (pre-flights aside).
 pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
 
-type ErasedErrorHandler = Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
+pub(crate) type ErasedErrorHandler =
+    Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
 
 /// A catch-all error handler: any error no typed handler took, to a response (the reference's
 /// `exception_handler(Exception)`).
@@ -62,6 +65,7 @@ pub struct App {
     access_log: bool,
     state: Vec<Box<dyn std::any::Any + Send + Sync>>,
     middleware: Vec<Middleware>,
+    mounts: Vec<Mount>,
     catch_all: Option<CatchAllHandler>,
     catch_panics: bool,
     method_not_allowed: bool,
@@ -112,6 +116,7 @@ impl App {
             access_log: log::access_log_from_env(),
             state: Vec::new(),
             middleware: Vec::new(),
+            mounts: Vec::new(),
             catch_all: None,
             catch_panics: false,
             method_not_allowed: false,
@@ -200,6 +205,19 @@ impl App {
     pub fn middleware(mut self, middleware: &[Middleware]) -> App {
         self.middleware.extend_from_slice(middleware);
         self
+    }
+
+    /// Configures the routes under a prefix: their own middleware, error handlers and
+    /// not-found handler (see [`Mount`]).
+    pub fn mount(mut self, mount: Mount) -> App {
+        self.mounts.push(mount);
+        self
+    }
+
+    /// The mount a request belongs to: the longest prefix its route's pattern, or its path
+    /// when no route matched, is under.
+    pub(crate) fn mount_for(&self, pattern_or_path: &str) -> Option<&Mount> {
+        self.mounts.iter().filter(|mount| mount.covers(pattern_or_path)).max_by_key(|mount| mount.prefix().len())
     }
 
     /// Replaces the default 404 (`{"statusCode":404,"message":"Not found"}`).

@@ -17,7 +17,7 @@ use smallvec::SmallVec;
 
 use super::executor::block_on;
 use super::log;
-use super::{App, Workspace};
+use super::{App, Mount, NotFoundHandler, Workspace};
 use crate::cors::CorsHeaders;
 use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
@@ -130,14 +130,20 @@ impl App {
         let response = match over_limit {
             Some((status, message)) => error_response(&request, status, message),
             None => {
+                let mount = match request.route_pattern() {
+                    Some(pattern) if !self.mounts.is_empty() => self.mount_for(pattern),
+                    None if !self.mounts.is_empty() => self.mount_for(request.routing_path()),
+                    _ => None,
+                };
                 let (endpoint, route_middleware) = match route {
                     Some(route) => (Endpoint::Handler(route.handler()), route.http().middleware),
-                    None => (self.unrouted(&request, method), &[][..]),
+                    None => (self.unrouted(&request, method, mount), &[][..]),
                 };
-                let chain = Next::new(&request, self, &self.middleware, route_middleware, endpoint);
+                let mount_middleware = mount.map_or(&[][..], |mount| &mount.middleware[..]);
+                let chain = Next::new(&request, self, [&self.middleware, mount_middleware, route_middleware], endpoint);
                 match chain.run().await {
                     Ok(response) => response,
-                    Err(error) => self.error_to_response(error, &request),
+                    Err(error) => self.error_to_response(error, &request, mount),
                 }
             }
         };
@@ -168,7 +174,7 @@ impl App {
 
     /// What answers a request that matched no route: a pre-flight, a 405 when asked for and
     /// some other method has a route here, or the not-found answer.
-    fn unrouted(&self, request: &Request<'_>, method: Option<Method>) -> Endpoint {
+    fn unrouted(&self, request: &Request<'_>, method: Option<Method>, mount: Option<&Mount>) -> Endpoint {
         if method == Some(Method::Options) && self.cors.is_some() {
             return Endpoint::Preflight;
         }
@@ -182,12 +188,16 @@ impl App {
                 return Endpoint::MethodNotAllowed(allowed);
             }
         }
-        Endpoint::NotFound
+        Endpoint::NotFound(mount.and_then(|mount| mount.not_found))
     }
 
-    /// The not-found answer: the app's not-found handler, or the default 404.
-    pub(crate) fn not_found_response<'a>(&self, request: &Request<'a>) -> Result<Response<'a>, Error> {
-        match self.not_found {
+    /// The not-found answer: the mount's not-found handler, the app's, or the default 404.
+    pub(crate) fn not_found_response<'a>(
+        &self,
+        request: &Request<'a>,
+        mount_handler: Option<NotFoundHandler>,
+    ) -> Result<Response<'a>, Error> {
+        match mount_handler.or(self.not_found) {
             Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(request))).map_err(Error::panic),
             None => Ok(error_response(request, 404, "Not found")),
         }
@@ -205,10 +215,11 @@ impl App {
     }
 
     /// The one error path: an error of a handler or a middleware (a panic included) to a
-    /// response, through the error handlers for its type, then the catch-all, then the
-    /// built-in answers. A panicking error handler answers 500.
-    fn error_to_response<'a>(&self, error: Error, request: &Request<'a>) -> Response<'a> {
-        for handler in &self.error_handlers {
+    /// response, through the error handlers for its type (the mount's, then the app's), then
+    /// the catch-all, then the built-in answers. A panicking error handler answers 500.
+    fn error_to_response<'a>(&self, error: Error, request: &Request<'a>, mount: Option<&Mount>) -> Response<'a> {
+        let mount_handlers = mount.map_or(&[][..], |mount| &mount.error_handlers[..]);
+        for handler in mount_handlers.iter().chain(&self.error_handlers) {
             match catch_unwind(AssertUnwindSafe(|| handler(&error, request))) {
                 Ok(Some(response)) => return response,
                 Ok(None) => {}
