@@ -89,7 +89,13 @@ impl Emulator {
 
     /// Starts `binary` against this emulator.
     fn run(&self, binary: &std::path::Path, concurrency: Option<u32>) -> Function {
+        self.run_with(binary, concurrency, &[])
+    }
+
+    /// Starts `binary` against this emulator, with more environment.
+    fn run_with(&self, binary: &std::path::Path, concurrency: Option<u32>, env: &[(&str, &str)]) -> Function {
         let mut command = Command::new(binary);
+        command.envs(env.iter().copied());
         command
             .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
             .env("AWS_LAMBDA_FUNCTION_NAME", "hello")
@@ -230,6 +236,41 @@ fn concurrent_invocations_each_get_their_own_arena() {
     }
     // Several /next polls were open at once: the runtime ran invocations concurrently.
     assert!(emulator.state.lock().unwrap().polls >= 4);
+    assert!(function.still_running());
+}
+
+#[test]
+fn an_async_main_serves_concurrently_from_inside_its_own_runtime() {
+    // The todos example: `#[tokio::main]` (a multi-thread runtime), async start-up, then
+    // `run_async`; four invocations at once.
+    let emulator = Emulator::start();
+    let titles: Vec<String> = (0..16).map(|i| format!("todo {i}")).collect();
+    for (i, title) in titles.iter().enumerate() {
+        let mut event: Value = serde_json::from_slice(&rest_event("/todos")).unwrap();
+        event["httpMethod"] = json!("POST");
+        event["headers"]["Authorization"] = json!("Bearer e2e-token");
+        event["multiValueHeaders"]["Authorization"] = json!(["Bearer e2e-token"]);
+        event["body"] = json!(json!({"title": title}).to_string());
+        emulator.push(&format!("req-{i}"), serde_json::to_vec(&event).unwrap());
+    }
+    emulator.push("health", rest_event("/health"));
+    let mut function = emulator.run_with(&common::binary("todos"), Some(4), &[("TODOS_TOKEN", "e2e-token")]);
+    let outcomes = emulator.outcomes(titles.len() + 1);
+    let mut seen: Vec<String> = Vec::new();
+    for outcome in &outcomes {
+        assert_eq!(outcome.kind, "response", "{outcome:?}");
+        if outcome.request_id == "health" {
+            assert_eq!(body_of(outcome), json!({"status": "ok"}));
+            continue;
+        }
+        assert_eq!(outcome.body["statusCode"], 201, "{outcome:?}");
+        seen.push(body_of(outcome)["title"].as_str().unwrap().to_owned());
+    }
+    seen.sort();
+    let mut expected = titles.clone();
+    expected.sort();
+    assert_eq!(seen, expected, "every invocation created its own item");
+    assert!(emulator.state.lock().unwrap().polls >= 4, "invocations ran concurrently");
     assert!(function.still_running());
 }
 

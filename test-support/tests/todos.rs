@@ -74,7 +74,11 @@ fn errors_are_json_with_the_right_status() {
     let cases = [
         (authed(TestRequest::get("/todos/99")), 404, json!({"message": "no to-do 99"})),
         (authed(TestRequest::get("/todos/abc")), 400, json!({"message": "`abc` is not a to-do id"})),
-        (authed(TestRequest::post("/todos").json_body(&json!({"title": " "}))), 400, json!({"message": "the title is empty"})),
+        (
+            authed(TestRequest::post("/todos").json_body(&json!({"title": " "}))),
+            400,
+            json!({"message": "the title is empty"}),
+        ),
     ];
     for (request, status, body) in cases {
         let response = call(&app, request);

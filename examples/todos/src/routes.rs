@@ -23,13 +23,13 @@ pub fn app(store: Store) -> App {
         .state(store)
         .cors(Cors::new("https://todos.example.com").allow_header("X-Caller").max_age(600))
         .error_handler::<TodoError>(|error, req| {
-            let status = match error {
-                TodoError::NotFound(_) => 404,
-                TodoError::BadId(_) | TodoError::EmptyTitle => 400,
-            };
-            let body = req.to_json(&Problem { message: &error.to_string() }).unwrap_or(r#"{"message":"error"}"#);
-            Response::json_text(status, body)
-        })
+        let status = match error {
+            TodoError::NotFound(_) => 404,
+            TodoError::BadId(_) | TodoError::EmptyTitle => 400,
+        };
+        let body = req.to_json(&Problem { message: &error.to_string() }).unwrap_or(r#"{"message":"error"}"#);
+        Response::json_text(status, body)
+    })
 }
 
 /// What the API refuses, with a message for the caller.
