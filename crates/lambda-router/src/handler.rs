@@ -70,7 +70,7 @@ type Outcome<'a> = Result<Response<'a>, Error>;
 /// The future of an async handler, living in the invocation's arena. Only the pipeline polls
 /// it: it is not a `Future` that user code could pin and then leak.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// use std::cell::Cell;
 /// use lambda_router::{Error, HandlerFuture, Request, Response};
 /// async fn slow<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
