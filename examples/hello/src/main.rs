@@ -1,4 +1,4 @@
-//! The hello example: `cargo run --release -p hello -- --serve`, then
+//! The hello example: `cargo run --release -p hello --features serve -- --serve`, then
 //! `curl localhost:3000/hello`. In Lambda (`AWS_LAMBDA_RUNTIME_API` set) the same binary
 //! serves the Runtime API; `-- --event FILE` runs events from a file.
 

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release -p middleware -- --event -          # JSON lines on stdin
-//! cargo run --release -p middleware -- --serve             # curl -H 'Authorization: Bearer good' localhost:3000/secret
+//! cargo run --release -p middleware --features serve -- --serve # curl -H 'Authorization: Bearer good' localhost:3000/secret
 //! ```
 //!
 //! Its `main` is async, as a function that builds AWS SDK clients at start-up writes it: the

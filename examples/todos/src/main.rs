@@ -3,7 +3,7 @@
 //! DynamoDB client), inside the program's own tokio runtime, then shared with every handler.
 //!
 //! ```sh
-//! TODOS_TOKEN=secret cargo run -p todos -- --serve
+//! TODOS_TOKEN=secret cargo run -p todos --features serve -- --serve
 //! curl -H 'Authorization: Bearer secret' -d '{"title":"write docs"}' localhost:3000/todos
 //! ```
 

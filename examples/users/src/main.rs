@@ -9,7 +9,7 @@
 //! GET  /status         health::status
 //! ```
 //!
-//! `cargo run -p users -- --serve`, then `curl localhost:3000/users/1`.
+//! `cargo run -p users --features serve -- --serve`, then `curl localhost:3000/users/1`.
 
 mod health;
 mod users;

@@ -15,7 +15,8 @@ pub fn binary(name: &str) -> PathBuf {
     if own_example {
         args.extend(["-p", "test-support", "--example", name]);
     } else {
-        args.extend(["-p", name]);
+        // Every example forwards the dev server from its `serve` feature.
+        args.extend(["-p", name, "--features", "serve"]);
     }
     if !cfg!(debug_assertions) {
         args.push("--release");

@@ -14,7 +14,8 @@ use crate::App;
 /// - `--event FILE`: one JSON event, or JSON lines; one compact response line per event on
 ///   stdout (`{"error":"..."}` for a line that is no supported event);
 /// - `--event -`: JSON lines on stdin, likewise;
-/// - `--serve [ADDR] [--source SOURCE]`: a local HTTP server (feature `dev-server`) that turns
+/// - `--serve [ADDR] [--source SOURCE]`: a local HTTP server (feature `dev-server`, off by
+///   default: it stays out of deployed binaries) that turns
 ///   each request into an event of SOURCE (`rest-v1`, `http-v2`, `alb`, `function-url`).
 ///
 /// Logs go to stderr. Returns the process exit code.
@@ -53,6 +54,16 @@ pub fn run(app: App) -> i32 {
                 2
             }
         },
+        #[cfg(not(feature = "dev-server"))]
+        Some("--serve" | "--source") => {
+            eprintln!(
+                "lambda-router: this binary was built without the dev server (it stays out of deployed \
+                 binaries); build it with lambda-router's `dev-server` feature, e.g. \
+                 `cargo run --features serve -- --serve` where the function crate forwards `serve = \
+                 [\"lambda-router/dev-server\"]`"
+            );
+            2
+        }
         _ => {
             eprintln!("{USAGE}");
             2
