@@ -3,6 +3,7 @@
 
 mod lambda;
 mod local;
+mod logging;
 #[cfg(feature = "dev-server")]
 pub(crate) mod serve;
 
@@ -27,7 +28,7 @@ use crate::App;
 /// }
 /// ```
 pub fn run(app: App) -> i32 {
-    init_logging();
+    logging::init();
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         return match lambda::serve(app) {
             Ok(()) => 0,
@@ -109,24 +110,3 @@ const USAGE: &str = "usage: <app> --event FILE    one JSON event, or JSON lines;
        <app> --serve [ADDR] [--source rest-v1|http-v2|alb|function-url]
                              a local HTTP server (default 127.0.0.1:3000, rest-v1 events)
 (inside Lambda, with AWS_LAMBDA_RUNTIME_API set, it serves the Runtime API)";
-
-/// JSON log lines on stderr, one object each (`timestamp`, `level`, `message` and the
-/// fields), as CloudWatch and Powertools' Logger users read them. The level comes from
-/// `AWS_LAMBDA_LOG_LEVEL` (Lambda's advanced logging controls), else `RUST_LOG` (a bare level:
-/// `debug`, `info`, ...), else INFO. Does nothing if the program installed a subscriber.
-fn init_logging() {
-    let level = ["AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok())
-        .and_then(|value| value.trim().parse::<tracing_subscriber::filter::LevelFilter>().ok())
-        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false)
-        .with_span_list(false)
-        .with_target(false)
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
