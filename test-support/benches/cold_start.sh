@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Cold start: time from process spawn to the first response, through the Runtime API emulator
-# of test-support/tests/runtime_e2e.rs, median of 20 runs, for lambda-router (10 routes, 1,000
-# routes compiled at build time, the hello example) and lambda_http + axum (10 and 1,000 routes
-# built at start-up); with the stripped release binary sizes. Prints a Markdown table.
+# Cold start and per-invocation cost through lambda_runtime, measured through the Runtime API
+# emulator of test-support/tests/runtime_e2e.rs (release builds, default configuration):
+# - spawn to first response, 21 alternated rounds, median: a bare lambda_runtime function
+#   (fixed response, no parsing), the hello example as deployed, lambda-router with 10 and
+#   1,000 routes compiled at build time, lambda_http + axum with 10 and 1,000 routes;
+# - 20,000 invocations, per invocation, 3 alternated runs, median: hello against the bare
+#   function.
+# Prints Markdown tables.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --quiet -p hello -p test-support --example cold_start_10 --example cold_start_1000 --example axum_cold_start
-cargo test --release --quiet -p test-support --test runtime_e2e cold_start_to_first_response -- --ignored --nocapture 2>/dev/null | grep '^|'
+cargo test --release --quiet -p test-support --test runtime_e2e -- --ignored --nocapture --test-threads 1 \
+    cold_start_to_first_response per_invocation_through_lambda_runtime 2>/dev/null | grep '^|'

@@ -25,10 +25,15 @@ struct Outcome {
     body: Value,
 }
 
+/// What the emulator keeps per posted outcome: the bytes, read into an [`Outcome`] only when a
+/// test asks, so that serving an invocation costs the emulator no JSON parsing (it is on the
+/// function's path: `lambda_runtime` posts, waits for the answer, then polls again).
+type Posted = (String, &'static str, Bytes);
+
 #[derive(Default)]
 struct State {
     queue: VecDeque<(String, Vec<u8>)>,
-    outcomes: Vec<Outcome>,
+    outcomes: Vec<Posted>,
     polls: usize,
 }
 
@@ -73,13 +78,22 @@ impl Emulator {
     fn outcomes(&self, count: usize) -> Vec<Outcome> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let outcomes = self.state.lock().unwrap().outcomes.clone();
-            if outcomes.len() >= count {
-                return outcomes;
+            let posted = self.state.lock().unwrap().outcomes.len();
+            if posted >= count {
+                break;
             }
-            assert!(Instant::now() < deadline, "only {} of {count} outcomes after 30 s: {outcomes:?}", outcomes.len());
+            assert!(Instant::now() < deadline, "only {posted} of {count} outcomes after 30 s");
             std::thread::sleep(Duration::from_micros(100));
         }
+        let posted = self.state.lock().unwrap().outcomes.clone();
+        posted
+            .into_iter()
+            .map(|(request_id, kind, body)| Outcome {
+                request_id,
+                kind,
+                body: serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body))),
+            })
+            .collect()
     }
 
     /// Starts the hello example against this emulator.
@@ -161,8 +175,7 @@ async fn route(
     };
     let request_id = path.split('/').rev().nth(1).unwrap_or("").to_owned();
     let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    let body = serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
-    state.lock().unwrap().outcomes.push(Outcome { request_id, kind, body });
+    state.lock().unwrap().outcomes.push((request_id, kind, body));
     hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{}"))).unwrap()
 }
 
@@ -274,58 +287,123 @@ fn an_async_main_serves_concurrently_from_inside_its_own_runtime() {
     assert!(function.still_running());
 }
 
+/// A binary to measure: what the table calls it, where it is, and its `ROUTES` (axum's).
+struct Measured {
+    name: &'static str,
+    binary: std::path::PathBuf,
+    routes: Option<&'static str>,
+}
+
+fn measured_binaries() -> Vec<Measured> {
+    let case = |name, binary, routes| Measured { name, binary, routes };
+    vec![
+        case("bare lambda_runtime function (fixed response)", common::binary("bare_function"), None),
+        case("lambda-router, hello example (deployed build)", common::deployed_binary("hello"), None),
+        case("lambda-router, 10 routes", common::binary("cold_start_10"), None),
+        case("lambda-router, 1,000 routes", common::binary("cold_start_1000"), None),
+        case("lambda_http + axum, 10 routes", common::binary("axum_cold_start"), Some("10")),
+        case("lambda_http + axum, 1,000 routes", common::binary("axum_cold_start"), Some("1000")),
+    ]
+}
+
+impl Emulator {
+    /// Starts a measured binary against this emulator, as Lambda starts a function.
+    fn spawn(&self, measured: &Measured) -> Function {
+        let mut command = Command::new(&measured.binary);
+        command
+            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
+            .env("AWS_LAMBDA_FUNCTION_NAME", "measured")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true")
+            .env_remove("RUST_LOG")
+            .env_remove("AWS_LAMBDA_LOG_LEVEL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(routes) = measured.routes {
+            command.env("ROUTES", routes);
+        }
+        Function(command.spawn().expect("the binary starts"))
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn stripped_size(binary: &std::path::Path) -> u64 {
+    let stripped = std::env::temp_dir().join(format!("{}.stripped", binary.file_name().unwrap().to_string_lossy()));
+    Command::new("strip")
+        .arg("-o")
+        .arg(&stripped)
+        .arg(binary)
+        .status()
+        .ok()
+        .filter(|s| s.success())
+        .and_then(|_| std::fs::metadata(&stripped).ok())
+        .map_or(0, |m| m.len())
+}
+
 /// Cold start: time from spawning a function to its first response through this emulator,
-/// median of 20 runs, for lambda-router (10 and 1,000 routes compiled at build time, and the
-/// hello example) and lambda_http + axum (10 and 1,000 routes built at start-up). A
-/// measurement, not a pass/fail test: `benches/cold_start.sh` runs it in release mode.
+/// in the default configuration, 21 rounds with the binaries alternated, median; ratios
+/// against the bare `lambda_runtime` function. A measurement, not a pass/fail test:
+/// `benches/cold_start.sh` runs it in release mode.
 #[test]
 #[ignore = "a measurement; run it with benches/cold_start.sh"]
 fn cold_start_to_first_response() {
-    let cases: [(&str, &str, Option<&str>); 5] = [
-        ("lambda-router, 10 routes", "cold_start_10", None),
-        ("lambda-router, 1,000 routes", "cold_start_1000", None),
-        ("lambda-router, hello example", "hello", None),
-        ("lambda_http + axum, 10 routes", "axum_cold_start", Some("10")),
-        ("lambda_http + axum, 1,000 routes", "axum_cold_start", Some("1000")),
-    ];
-    println!("| binary | median to first response | stripped size |");
-    println!("|---|---|---|");
-    for (name, example, routes) in cases {
-        let binary = common::binary(example);
-        let stripped = std::env::temp_dir().join(format!("{example}.stripped"));
-        let size = Command::new("strip")
-            .arg("-o")
-            .arg(&stripped)
-            .arg(&binary)
-            .status()
-            .ok()
-            .filter(|s| s.success())
-            .and_then(|_| std::fs::metadata(&stripped).ok())
-            .map_or(0, |m| m.len());
-        let mut times = Vec::new();
-        for _ in 0..20 {
+    let binaries = measured_binaries();
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); binaries.len()];
+    for _ in 0..21 {
+        for (index, measured) in binaries.iter().enumerate() {
             let emulator = Emulator::start();
             emulator.push("first", rest_event("/hello"));
-            let mut command = Command::new(&binary);
-            command
-                .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", emulator.port))
-                .env("AWS_LAMBDA_FUNCTION_NAME", "cold")
-                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-                .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-                .env("AWS_LAMBDA_LOG_LEVEL", "ERROR")
-                .env("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
-            if let Some(routes) = routes {
-                command.env("ROUTES", routes);
-            }
             let started = Instant::now();
-            let _function = Function(command.spawn().expect("the binary starts"));
+            let _function = emulator.spawn(measured);
             let outcomes = emulator.outcomes(1);
-            times.push(started.elapsed());
-            assert_eq!(outcomes[0].kind, "response", "{name}");
+            times[index].push(started.elapsed().as_secs_f64() * 1e3);
+            assert_eq!(outcomes[0].kind, "response", "{}", measured.name);
         }
-        times.sort();
-        println!("| {name} | {:.2} ms | {:.2} MB |", times[times.len() / 2].as_secs_f64() * 1e3, size as f64 / 1e6);
+    }
+    let bare = median(times[0].clone());
+    println!("| binary | median spawn to first response | vs bare | stripped size |");
+    println!("|---|---|---|---|");
+    for (measured, times) in binaries.iter().zip(times) {
+        let median = median(times);
+        let size = stripped_size(&measured.binary) as f64 / 1e6;
+        println!("| {} | {median:.2} ms | {:.2}× | {size:.2} MB |", measured.name, median / bare);
+    }
+}
+
+/// Per invocation through `lambda_runtime`: 20,000 invocations queued in this emulator, time
+/// from the first response to the last, per invocation; the binaries alternated, 3 runs each,
+/// median; ratios against the bare function. A measurement: `benches/cold_start.sh` runs it.
+#[test]
+#[ignore = "a measurement; run it with benches/cold_start.sh"]
+fn per_invocation_through_lambda_runtime() {
+    const INVOCATIONS: usize = 20_000;
+    let binaries: Vec<Measured> = measured_binaries().into_iter().take(2).collect();
+    let event = rest_event("/hello/ada");
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); binaries.len()];
+    for _ in 0..3 {
+        for (index, measured) in binaries.iter().enumerate() {
+            let emulator = Emulator::start();
+            for i in 0..INVOCATIONS {
+                emulator.push(&format!("req-{i}"), event.clone());
+            }
+            let _function = emulator.spawn(measured);
+            emulator.outcomes(1);
+            let started = Instant::now();
+            let outcomes = emulator.outcomes(INVOCATIONS);
+            times[index].push(started.elapsed().as_secs_f64() * 1e6 / (INVOCATIONS - 1) as f64);
+            assert!(outcomes.iter().all(|o| o.kind == "response" && o.body["statusCode"] == 200), "{}", measured.name);
+        }
+    }
+    let bare = median(times[0].clone());
+    println!("| binary | per invocation (median of 3 runs of {INVOCATIONS}) | vs bare |");
+    println!("|---|---|---|");
+    for (measured, times) in binaries.iter().zip(times) {
+        let median = median(times);
+        println!("| {} | {median:.1} µs | {:.3}× |", measured.name, median / bare);
     }
 }

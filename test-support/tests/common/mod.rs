@@ -9,14 +9,26 @@ use std::process::Command;
 /// `users`) or of one of this crate's examples (the cold-start programs), built with the test's
 /// profile if needed: `cargo test` alone does not build them, so this asks cargo.
 pub fn binary(name: &str) -> PathBuf {
-    let own_example = name.starts_with("cold_start") || name == "axum_cold_start";
+    build(name, &["serve"])
+}
+
+/// An app's binary as it is deployed: no feature beyond the defaults (no dev server).
+pub fn deployed_binary(name: &str) -> PathBuf {
+    build(name, &[])
+}
+
+fn build(name: &str, features: &[&str]) -> PathBuf {
+    let own_example = name.starts_with("cold_start") || name == "axum_cold_start" || name == "bare_function";
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut args = vec!["build", "--quiet"];
     if own_example {
         args.extend(["-p", "test-support", "--example", name]);
     } else {
         // Every example forwards the dev server from its `serve` feature.
-        args.extend(["-p", name, "--features", "serve"]);
+        args.extend(["-p", name]);
+        for feature in features {
+            args.extend(["--features", feature]);
+        }
     }
     if !cfg!(debug_assertions) {
         args.push("--release");
