@@ -4,6 +4,7 @@
 //! counting across the C boundary), so its loop reuses its input line, its workspace and its
 //! output: a stream of events allocates nothing per event once warm.
 
+use std::future::Future;
 use std::io::{BufRead, Write};
 
 use smallvec::SmallVec;
@@ -64,7 +65,19 @@ impl Local<'_> {
         input: &[u8],
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
-        self.runtime.block_on(self.app.handle_async(workspace, input, lambda))
+        let mut future = std::pin::pin!(self.app.handle_async(workspace, input, lambda));
+        // Most invocations finish in their first poll (every sync handler does): poll once
+        // inside the runtime's context with a no-op waker, and hand the future to the runtime
+        // only if it waits. A future must accept a new waker on its next poll, so the runtime
+        // takes over a pending one correctly.
+        let first = {
+            let _context = self.runtime.enter();
+            future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+        };
+        match first {
+            std::task::Poll::Ready(outcome) => outcome,
+            std::task::Poll::Pending => self.runtime.block_on(future),
+        }
     }
 }
 
