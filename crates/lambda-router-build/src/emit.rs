@@ -81,7 +81,9 @@ fn write_staleness_checks(out: &mut String, krate: &str, tables: &[EmittedTable<
 }
 
 /// The table's arrays as `static`s and the table built from them by the runtime's checking
-/// `const fn`: an inconsistent table is a compile error, not a lookup that misbehaves.
+/// `const fn`: an inconsistent table is a compile error, not a lookup that misbehaves. The
+/// arrays hold numbers only (strings are ranges of one string literal), so the binary's loader
+/// has no relocation to apply per route.
 fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
     let p = format!("{krate}::__private");
     let parts = table.parts();
@@ -95,7 +97,7 @@ fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
         parts
             .statics
             .iter()
-            .map(|s| format!("{p}::StaticPath {{ path: {}, entries: {} }}", cow_str(&s.path), span(&p, s.entries)))
+            .map(|s| format!("{p}::StaticPath {{ path: {}, entries: {} }}", span(&p, s.path), span(&p, s.entries)))
             .collect(),
     );
     array(
@@ -126,7 +128,7 @@ fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
                     "{p}::Edge {{ parent: {}, key: {}, segment: {}, node: {} }}",
                     e.parent,
                     e.key,
-                    cow_str(&e.segment),
+                    span(&p, e.segment),
                     e.node
                 )
             })
@@ -147,7 +149,7 @@ fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
             .map(|r| {
                 format!(
                     "{p}::RouteInfo {{ pattern: {}, methods: {}, params: {}, whole_path_tail: {} }}",
-                    cow_str(&r.pattern),
+                    span(&p, r.pattern),
                     r.methods,
                     span(&p, r.params),
                     r.whole_path_tail
@@ -155,20 +157,17 @@ fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
             })
             .collect(),
     );
-    array("PARAM_NAMES", "::std::borrow::Cow<'static, str>", parts.param_names.iter().map(|n| cow_str(n)).collect());
+    array("PARAM_NAMES", &format!("{p}::Span"), parts.param_names.iter().map(|n| span(&p, *n)).collect());
     let _ = writeln!(
         out,
         "static __{name}_TABLE: {krate}::router::Table = {krate}::router::Table::from_static({p}::TableParts {{ \
          static_lengths: {lengths}, seed: {seed}, displacements: &__{name}_DISPLACEMENTS, statics: &__{name}_STATICS, \
          nodes: &__{name}_NODES, edges: &__{name}_EDGES, edge_index: &__{name}_EDGE_INDEX, entries: &__{name}_ENTRIES, \
-         routes: &__{name}_ROUTE_INFO, param_names: &__{name}_PARAM_NAMES }});",
+         routes: &__{name}_ROUTE_INFO, param_names: &__{name}_PARAM_NAMES, strings: {strings} }});",
+        strings = Literal::string(parts.strings),
         lengths = parts.static_lengths,
         seed = parts.seed,
     );
-}
-
-fn cow_str(text: &str) -> String {
-    format!("::std::borrow::Cow::Borrowed({})", Literal::string(text))
 }
 
 fn span(p: &str, span: Span) -> String {

@@ -119,13 +119,16 @@ pub fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
     }
     check_conflicts(routes, &patterns)?;
 
+    let mut strings = Strings::default();
     let mut infos = Vec::with_capacity(routes.len());
     let mut param_names = Vec::new();
     for (route, parsed) in routes.iter().zip(&patterns) {
         let start = param_names.len() as u32;
-        param_names.extend(parsed.param_names().map(|name| Cow::Owned(name.to_owned())));
+        for name in parsed.param_names() {
+            param_names.push(strings.add(name));
+        }
         infos.push(RouteInfo {
-            pattern: Cow::Owned(route.pattern.clone()),
+            pattern: strings.add(&route.pattern),
             methods: route.methods.bits(),
             params: Span { start, end: param_names.len() as u32 },
             whole_path_tail: matches!(parsed.segments.last(), Some(Segment::Tail { whole_path: true, .. })),
@@ -133,8 +136,8 @@ pub fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
     }
 
     let mut entries = Vec::new();
-    let (static_lengths, seed, displacements, statics) = build_statics(routes, &patterns, &mut entries);
-    let (nodes, edges, edge_index) = build_trie(routes, &patterns, &mut entries);
+    let (static_lengths, seed, displacements, statics) = build_statics(routes, &patterns, &mut entries, &mut strings);
+    let (nodes, edges, edge_index) = build_trie(routes, &patterns, &mut entries, &mut strings);
     let table = Table {
         static_lengths,
         seed,
@@ -146,11 +149,32 @@ pub fn compile(routes: &[RouteSpec]) -> Result<Table, RouteError> {
         entries: Cow::Owned(entries),
         routes: Cow::Owned(infos),
         param_names: Cow::Owned(param_names),
+        strings: Cow::Owned(strings.text),
     };
     // The compiler builds consistent tables; checking costs microseconds once per router and
     // keeps a compiler bug from reaching the matcher.
     super::table::check_parts(&table.parts());
     Ok(table)
+}
+
+/// The table's strings, each stored once: a range of one `String`.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    seen: std::collections::HashMap<String, Span>,
+}
+
+impl Strings {
+    fn add(&mut self, text: &str) -> Span {
+        if let Some(span) = self.seen.get(text) {
+            return *span;
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        let span = Span { start, end: self.text.len() as u32 };
+        self.seen.insert(text.to_owned(), span);
+        span
+    }
 }
 
 fn describe(route: &RouteSpec) -> String {
@@ -188,7 +212,12 @@ fn check_conflicts(routes: &[RouteSpec], patterns: &[Pattern]) -> Result<(), Rou
 type Statics = (u64, u64, Vec<(u32, u32)>, Vec<StaticPath>);
 
 /// The static paths, in a perfect hash (CHD: hash, displace, compress).
-fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<Entry>) -> Statics {
+fn build_statics(
+    routes: &[RouteSpec],
+    patterns: &[Pattern],
+    entries: &mut Vec<Entry>,
+    strings: &mut Strings,
+) -> Statics {
     // Distinct paths in first-declaration order, each with its routes in declaration order.
     let mut paths: Vec<(String, Vec<Entry>)> = Vec::new();
     for (index, (route, parsed)) in routes.iter().zip(patterns).enumerate() {
@@ -217,12 +246,12 @@ fn build_statics(routes: &[RouteSpec], patterns: &[Pattern], entries: &mut Vec<E
         seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
     };
     let (displacements, slot_of) = placement;
-    let mut statics = vec![StaticPath { path: Cow::Borrowed(""), entries: Span::EMPTY }; slots];
+    let mut statics = vec![StaticPath { path: Span::EMPTY, entries: Span::EMPTY }; slots];
     for (key, (path, list)) in paths.into_iter().enumerate() {
         let start = entries.len() as u32;
         entries.extend(list);
         statics[slot_of[key]] =
-            StaticPath { path: Cow::Owned(path), entries: Span { start, end: entries.len() as u32 } };
+            StaticPath { path: strings.add(&path), entries: Span { start, end: entries.len() as u32 } };
     }
     (lengths, seed, displacements, statics)
 }
@@ -298,6 +327,7 @@ fn build_trie(
     routes: &[RouteSpec],
     patterns: &[Pattern],
     entries: &mut Vec<Entry>,
+    strings: &mut Strings,
 ) -> (Vec<Node>, Vec<Edge>, Vec<u32>) {
     let mut nodes = vec![BuildNode::default()];
     for (index, (route, parsed)) in routes.iter().zip(patterns).enumerate() {
@@ -350,7 +380,7 @@ fn build_trie(
         edges.extend(node.statics.iter().map(|(text, child)| Edge {
             parent,
             key: segment_key(text.as_bytes()),
-            segment: Cow::Owned(text.clone()),
+            segment: strings.add(text),
             node: *child as u32,
         }));
         let ends_start = entries.len() as u32;
@@ -380,7 +410,7 @@ fn index_edges(nodes: &[Node], edges: &[Edge]) -> Vec<u32> {
     let mut index = vec![NO_EDGE; slots];
     for edge in indexed {
         let e = &edges[edge];
-        let mut slot = edge_hash(e.parent, e.key, e.segment.len()) as usize & (slots - 1);
+        let mut slot = edge_hash(e.parent, e.key, (e.segment.end - e.segment.start) as usize) as usize & (slots - 1);
         while index[slot] != NO_EDGE {
             slot = (slot + 1) & (slots - 1);
         }

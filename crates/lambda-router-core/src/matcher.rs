@@ -92,6 +92,7 @@ struct View<'t> {
     edge_index: &'t [u32],
     entries: &'t [Entry],
     routes: &'t [RouteInfo],
+    strings: &'t [u8],
 }
 
 impl Table {
@@ -109,6 +110,7 @@ impl Table {
             edge_index: &self.edge_index,
             entries: &self.entries,
             routes: &self.routes,
+            strings: self.strings.as_bytes(),
         };
         let mut values = Values::new();
         let route = match path.strip_prefix('/') {
@@ -118,7 +120,7 @@ impl Table {
             None => view.tails(0, None, path, method, &mut values)?,
         };
         let info = &view.routes[route];
-        Some(Match { route, params: Params::new(&self.param_names[info.params.range()], values) })
+        Some(Match { route, params: Params::new(&self.param_names[info.params.range()], &self.strings, values) })
     }
 
     #[inline]
@@ -130,7 +132,7 @@ impl Table {
         }
         let hash = static_hash(path.as_bytes(), self.seed);
         let slot = &statics[static_slot(hash, &self.displacements, statics.len())];
-        if slot.path.len() != path.len() || slot.path != path {
+        if self.text(slot.path) != path {
             return None;
         }
         first(&self.entries[slot.entries.range()], method)
@@ -232,10 +234,13 @@ impl<'t> View<'t> {
         let key = segment_key(segment.as_bytes());
         // Equal keys and lengths settle segments of up to eight bytes; longer ones compare
         // the bytes past the key.
+        let strings = self.strings;
         let same = |edge: &Edge| {
+            let Span { start, end } = edge.segment;
             edge.key == key
-                && edge.segment.len() == segment.len()
-                && (segment.len() <= 8 || edge.segment.as_bytes()[8..] == segment.as_bytes()[8..])
+                && (end - start) as usize == segment.len()
+                && (segment.len() <= 8
+                    || strings.get(start as usize + 8..end as usize) == Some(&segment.as_bytes()[8..]))
         };
         if count <= SCAN_EDGES {
             return self.edges[edges.range()].iter().find(|e| same(e)).map(|e| e.node as usize);

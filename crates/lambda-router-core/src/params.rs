@@ -3,7 +3,7 @@
 //! On the request path: never allocates for up to [`INLINE_PARAMS`] parameters, and has no
 //! `unsafe` (an array of `&str` starts filled with `""`, so no slot is ever uninitialized).
 
-use std::borrow::Cow;
+use crate::table::Span;
 
 /// Parameters captured inline before the values spill to the heap. Four covers every route
 /// of the GitHub API benchmark set (its deepest has four parameters) and keeps a match
@@ -73,7 +73,9 @@ impl<'p> Values<'p> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Params<'t, 'p> {
-    names: &'t [Cow<'static, str>],
+    /// Ranges of `strings`, the table's.
+    names: &'t [Span],
+    strings: &'t str,
     values: Values<'p>,
 }
 
@@ -81,22 +83,26 @@ impl<'t, 'p> Params<'t, 'p> {
     /// No parameters.
     #[inline]
     pub const fn empty() -> Params<'t, 'p> {
-        Params { names: &[], values: Values::new() }
+        Params { names: &[], strings: "", values: Values::new() }
     }
 
     #[inline]
-    pub(crate) fn new(names: &'t [Cow<'static, str>], values: Values<'p>) -> Params<'t, 'p> {
-        Params { names, values }
+    pub(crate) fn new(names: &'t [Span], strings: &'t str, values: Values<'p>) -> Params<'t, 'p> {
+        Params { names, strings, values }
+    }
+
+    fn name(&self, span: Span) -> &'t str {
+        self.strings.get(span.range()).unwrap_or("")
     }
 
     /// The value of the parameter `name`, as it appears in the path (not percent-decoded).
     pub fn get(&self, name: &str) -> Option<&'p str> {
-        self.names.iter().position(|n| n == name).and_then(|i| self.values.as_slice().get(i).copied())
+        self.names.iter().position(|&n| self.name(n) == name).and_then(|i| self.values.as_slice().get(i).copied())
     }
 
     /// The parameters, as `(name, value)`, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&'t str, &'p str)> + '_ {
-        self.names.iter().map(|n| &**n).zip(self.values.as_slice().iter().copied())
+        self.names.iter().map(|&n| self.name(n)).zip(self.values.as_slice().iter().copied())
     }
 
     /// How many named parameters were captured.

@@ -45,23 +45,25 @@ pub struct Entry {
 }
 
 /// A static path of the perfect hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(hidden)]
 pub struct StaticPath {
-    pub path: Cow<'static, str>,
+    /// Into `Table::strings`.
+    pub path: Span,
     /// Into `entries`.
     pub entries: Span,
 }
 
 /// A static child of a trie node.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(hidden)]
 pub struct Edge {
     /// The node this edge leaves.
     pub parent: u32,
     /// [`segment_key`] of `segment`: most lookups are decided by one integer comparison.
     pub key: u64,
-    pub segment: Cow<'static, str>,
+    /// Into `Table::strings`.
+    pub segment: Span,
     pub node: u32,
 }
 
@@ -115,10 +117,11 @@ pub fn edge_hash(parent: u32, key: u64, len: usize) -> u64 {
 pub const NO_NODE: u32 = u32::MAX;
 
 /// Per route: its full pattern (mount prefix included), its methods and its parameter names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(hidden)]
 pub struct RouteInfo {
-    pub pattern: Cow<'static, str>,
+    /// Into `Table::strings`.
+    pub pattern: Span,
     /// [`MethodSet`](crate::MethodSet) bits.
     pub methods: u16,
     /// Into `Table::param_names`, in path order.
@@ -144,7 +147,12 @@ pub struct Table {
     pub(crate) edge_index: Cow<'static, [u32]>,
     pub(crate) entries: Cow<'static, [Entry]>,
     pub(crate) routes: Cow<'static, [RouteInfo]>,
-    pub(crate) param_names: Cow<'static, [Cow<'static, str>]>,
+    /// Into `strings`.
+    pub(crate) param_names: Cow<'static, [Span]>,
+    /// Every string of the table (patterns, static paths, segments, parameter names) in one:
+    /// the rest of the table holds ranges of it, not pointers, so a table written as a
+    /// `static` needs no relocation per string when the binary loads.
+    pub(crate) strings: Cow<'static, str>,
 }
 
 /// A table's arrays, borrowed: what generated code hands to [`Table::from_static`] and what
@@ -161,7 +169,8 @@ pub struct TableParts<'a> {
     pub edge_index: &'a [u32],
     pub entries: &'a [Entry],
     pub routes: &'a [RouteInfo],
-    pub param_names: &'a [Cow<'static, str>],
+    pub param_names: &'a [Span],
+    pub strings: &'a str,
 }
 
 impl Table {
@@ -177,7 +186,14 @@ impl Table {
 
     /// The full pattern of route `route` (mount prefix included), as declared.
     pub fn pattern(&self, route: usize) -> Option<&str> {
-        self.routes.get(route).map(|info| &*info.pattern)
+        self.routes.get(route).map(|info| self.text(info.pattern))
+    }
+
+    /// The text of a range of `strings` (checked by `check_parts`: in bounds, on character
+    /// boundaries).
+    #[inline]
+    pub(crate) fn text(&self, span: Span) -> &str {
+        self.strings.get(span.range()).unwrap_or("")
     }
 
     /// The methods route `route` answers (none for no such route).
@@ -199,6 +215,7 @@ impl Table {
             entries: &self.entries,
             routes: &self.routes,
             param_names: &self.param_names,
+            strings: &self.strings,
         }
     }
 
@@ -223,6 +240,7 @@ impl Table {
             entries: Cow::Borrowed(parts.entries),
             routes: Cow::Borrowed(parts.routes),
             param_names: Cow::Borrowed(parts.param_names),
+            strings: Cow::Borrowed(parts.strings),
         }
     }
 }
@@ -233,7 +251,8 @@ impl Table {
 /// - `statics` is empty or a power of two long, with displacements to pick a slot from;
 /// - `edge_index` is empty or a power of two long, holds at least one [`NO_EDGE`] (a probe for
 ///   a missing edge ends), and every other slot is an index into `edges`;
-/// - every entry names a route, every route's parameter names are in `param_names`.
+/// - every entry names a route, every route's parameter names are in `param_names`;
+/// - every string range lies within `strings`, on character boundaries.
 pub(crate) const fn check_parts(parts: &TableParts<'_>) {
     let nodes = parts.nodes.len();
     assert!(nodes > 0, "a route table needs its root node");
@@ -249,6 +268,7 @@ pub(crate) const fn check_parts(parts: &TableParts<'_>) {
     let mut i = 0;
     while i < statics {
         assert!(span_within(parts.statics[i].entries, parts.entries.len()), "a static path's entries are out of range");
+        assert!(text_within(parts.statics[i].path, parts.strings), "a static path is out of range");
         i += 1;
     }
     i = 0;
@@ -266,6 +286,7 @@ pub(crate) const fn check_parts(parts: &TableParts<'_>) {
     while i < parts.edges.len() {
         let edge = &parts.edges[i];
         assert!((edge.node as usize) < nodes && (edge.parent as usize) < nodes, "an edge's node is out of range");
+        assert!(text_within(edge.segment, parts.strings), "an edge's segment is out of range");
         i += 1;
     }
     let slots = parts.edge_index.len();
@@ -290,12 +311,25 @@ pub(crate) const fn check_parts(parts: &TableParts<'_>) {
     i = 0;
     while i < parts.routes.len() {
         assert!(span_within(parts.routes[i].params, parts.param_names.len()), "a route's parameters are out of range");
+        assert!(text_within(parts.routes[i].pattern, parts.strings), "a route's pattern is out of range");
+        i += 1;
+    }
+    i = 0;
+    while i < parts.param_names.len() {
+        assert!(text_within(parts.param_names[i], parts.strings), "a parameter name is out of range");
         i += 1;
     }
 }
 
 const fn span_within(span: Span, len: usize) -> bool {
     span.start <= span.end && (span.end as usize) <= len
+}
+
+/// Whether `span` is a range of `text` that starts and ends on character boundaries.
+const fn text_within(span: Span, text: &str) -> bool {
+    span_within(span, text.len())
+        && text.is_char_boundary(span.start as usize)
+        && text.is_char_boundary(span.end as usize)
 }
 
 /// The bit of `static_lengths` for a path of `len` bytes (lengths from 63 share a bit).
