@@ -3,7 +3,7 @@
 `--event -` (examples/process_ours.rs: the pipeline benchmark's 60-route app, default
 configuration) and through a JSON-lines program built on lambda_http + axum with the same routes
 (examples/process_peer.rs: each line through lambda_http's adapter). Both read stdin and write
-one response line per event, flushed. Wall time of the whole process, spawn to exit; the two
+one response line per event, flushed whenever no further input line is buffered. Wall time of the whole process, spawn to exit; the two
 alternate, 3 runs each, median; every response is checked for the scenario's status.
 
 Run from the repository root: `python3 test-support/benches/process.py [COUNT]`.

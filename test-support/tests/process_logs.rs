@@ -68,3 +68,34 @@ fn debug_mode_shows_the_event_and_the_response_whatever_the_level() {
     assert_eq!(lines[0]["event"]["path"], "/hello/ada");
     assert_eq!(lines[1]["response"]["statusCode"], 200);
 }
+
+/// `--event -` answers a caller that sends one event and waits: the response is flushed before
+/// the next read could wait (and, under a stream of events, once per buffer, not per line).
+#[test]
+fn a_response_is_flushed_before_waiting_for_the_next_event() {
+    use std::io::BufRead as _;
+    let mut child = Command::new(common::binary("hello"))
+        .args(["--event", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("hello starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = sender.send(line.unwrap_or_default());
+        }
+    });
+    let event = r#"{"httpMethod":"GET","path":"/hello/ada","headers":{},"requestContext":{"stage":"prod"}}"#;
+    for _ in 0..2 {
+        writeln!(stdin, "{event}").unwrap();
+        stdin.flush().unwrap();
+        let line = receiver.recv_timeout(std::time::Duration::from_secs(10)).expect("a response while stdin is open");
+        assert!(line.contains(r#""statusCode":200"#), "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

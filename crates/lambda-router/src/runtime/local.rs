@@ -31,7 +31,7 @@ pub(super) fn run_events(app: &App, source: &str) -> i32 {
     let mut workspace = Workspace::new();
     let result = if source == "-" {
         let stdin = std::io::stdin();
-        each_line(&local, &mut workspace, &mut stdin.lock(), &mut out)
+        each_line(&local, &mut workspace, &mut std::io::BufReader::with_capacity(1 << 16, stdin.lock()), &mut out)
     } else {
         match std::fs::read(source) {
             Ok(content) => run_file(&local, &mut workspace, &content, &mut out),
@@ -86,7 +86,7 @@ impl Local<'_> {
 fn run_file(app: &Local<'_>, workspace: &mut Workspace, content: &[u8], out: &mut impl Write) -> std::io::Result<()> {
     let trimmed = content.trim_ascii();
     match app.handle(workspace, trimmed, &LambdaContext::LOCAL) {
-        Err(EventError::InvalidJson { .. }) => each_line(app, workspace, &mut &*content, out),
+        Err(EventError::InvalidJson { .. }) => each_line(app, workspace, &mut std::io::BufReader::new(content), out),
         Ok(response) => {
             out.write_all(response)?;
             out.write_all(b"\n")
@@ -102,24 +102,30 @@ fn write_error(workspace: &mut Workspace, error: &EventError, out: &mut impl Wri
     out.write_all(b"\n")
 }
 
-fn each_line(
+/// Answers every line of `input`. Responses are flushed whenever no further line is already
+/// buffered, that is before the next read could wait: a caller that sends one event and waits
+/// gets its response at once, and a stream of events costs one `write` per buffer, not per
+/// line.
+fn each_line<R: std::io::Read>(
     app: &Local<'_>,
     workspace: &mut Workspace,
-    input: &mut impl BufRead,
+    input: &mut std::io::BufReader<R>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let mut line = Vec::new();
     loop {
+        if !input.buffer().contains(&b'\n') {
+            out.flush()?;
+        }
         line.clear();
         if input.read_until(b'\n', &mut line)? == 0 {
-            return Ok(());
+            return out.flush();
         }
         let event = line.trim_ascii();
         if event.is_empty() {
             continue;
         }
         write_outcome(app, workspace, event, out)?;
-        out.flush()?;
     }
 }
 
