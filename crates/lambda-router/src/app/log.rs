@@ -12,7 +12,7 @@ use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::request::Request;
-use crate::response::encode::{escape_into, write_str};
+use crate::response::encode::{escape_into, write_str, write_u64};
 
 /// Whether the next invocation is the process's first.
 static COLD_START: AtomicBool = AtomicBool::new(true);
@@ -41,9 +41,9 @@ pub(crate) fn access_log(line: &mut Vec<u8>, request: &Request<'_>, status: u16,
         None => line.extend_from_slice(b"null"),
     }
     line.extend_from_slice(br#","status":"#);
-    write_number(line, u64::from(status));
+    write_u64(line, u64::from(status));
     line.extend_from_slice(br#","duration_us":"#);
-    write_number(line, duration_us);
+    write_u64(line, duration_us);
     line.extend_from_slice(if cold_start { br#","cold_start":true}"# } else { br#","cold_start":false}"# });
     line.push(b'\n');
     // One write of the whole line: lines from concurrent invocations never interleave.
@@ -69,20 +69,6 @@ pub(crate) fn debug_line(what: &str, request_id: &str, json: &[u8]) {
     }
     line.extend_from_slice(b"}\n");
     let _ = std::io::stderr().lock().write_all(&line);
-}
-
-fn write_number(out: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
 }
 
 /// Debug mode from the environment, as the reference reads it.

@@ -52,7 +52,7 @@ where
 pub(crate) fn encode(out: &mut Vec<u8>, shape: Shape, response: &Response<'_>, extra: &Extra<'_>, body: WireBody<'_>) {
     out.clear();
     out.extend_from_slice(b"{\"statusCode\":");
-    write_u16(out, response.status());
+    write_u64(out, u64::from(response.status()));
     // A handler's own `Content-Type` header wins over the response's content type, as in the
     // reference (`setdefault`).
     let own_content_type = response.headers().iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
@@ -182,8 +182,9 @@ impl fmt::Write for Escaping<'_> {
     }
 }
 
-fn write_u16(out: &mut Vec<u8>, value: u16) {
-    let mut digits = [0u8; 5];
+/// Writes `value` in decimal, with no formatting machinery.
+pub(crate) fn write_u64(out: &mut Vec<u8>, value: u64) {
+    let mut digits = [0u8; 20];
     let mut n = value;
     let mut i = digits.len();
     loop {

@@ -9,7 +9,7 @@
 //! for them. Spans are not recorded; a program that wants them installs its own subscriber,
 //! which this one then leaves alone.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::io::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -17,7 +17,7 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
 
-use crate::response::encode::escape_into;
+use crate::response::encode::{write_str, write_u64};
 
 /// Installs the JSON-lines subscriber, unless the program installed one.
 pub(super) fn init() {
@@ -65,20 +65,20 @@ impl Subscriber for JsonLines {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut line = String::with_capacity(256);
-        line.push_str("{\"timestamp\":\"");
+        let mut line = Vec::with_capacity(256);
+        line.extend_from_slice(b"{\"timestamp\":\"");
         write_timestamp(&mut line, SystemTime::now());
-        line.push_str("\",\"level\":\"");
-        line.push_str(event.metadata().level().as_str());
-        line.push('"');
+        line.extend_from_slice(b"\",\"level\":\"");
+        line.extend_from_slice(event.metadata().level().as_str().as_bytes());
+        line.push(b'"');
         let mut fields = JsonFields { line: &mut line, message: None };
         event.record(&mut fields);
         if let Some(message) = fields.message.take() {
-            line.push_str(",\"message\":");
-            push_json_string(&mut line, &message);
+            line.extend_from_slice(b",\"message\":");
+            write_str(&mut line, &message);
         }
-        line.push_str("}\n");
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        line.extend_from_slice(b"}\n");
+        let _ = std::io::stderr().lock().write_all(&line);
     }
 
     fn enter(&self, _: &Id) {}
@@ -88,7 +88,7 @@ impl Subscriber for JsonLines {
 
 /// The event's fields as JSON members; the message is kept for after the level.
 struct JsonFields<'l> {
-    line: &'l mut String,
+    line: &'l mut Vec<u8>,
     message: Option<String>,
 }
 
@@ -99,7 +99,7 @@ impl Visit for JsonFields<'_> {
             self.message = Some(text);
         } else {
             self.member(field);
-            push_json_string(self.line, &text);
+            write_str(self.line, &text);
         }
     }
 
@@ -108,46 +108,40 @@ impl Visit for JsonFields<'_> {
             self.message = Some(value.to_owned());
         } else {
             self.member(field);
-            push_json_string(self.line, value);
+            write_str(self.line, value);
         }
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.member(field);
-        let _ = write!(self.line, "{value}");
+        if value < 0 {
+            self.line.push(b'-');
+        }
+        write_u64(self.line, value.unsigned_abs());
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
         self.member(field);
-        let _ = write!(self.line, "{value}");
+        write_u64(self.line, value);
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.member(field);
-        self.line.push_str(if value { "true" } else { "false" });
+        self.line.extend_from_slice(if value { b"true" } else { b"false" });
     }
 }
 
 impl JsonFields<'_> {
     fn member(&mut self, field: &Field) {
-        self.line.push(',');
-        push_json_string(self.line, field.name());
-        self.line.push(':');
+        self.line.push(b',');
+        write_str(self.line, field.name());
+        self.line.push(b':');
     }
-}
-
-fn push_json_string(line: &mut String, text: &str) {
-    let mut bytes = Vec::with_capacity(text.len() + 2);
-    bytes.push(b'"');
-    escape_into(&mut bytes, text);
-    bytes.push(b'"');
-    // `escape_into` writes valid UTF-8 (the text's, and ASCII escapes).
-    line.push_str(&String::from_utf8_lossy(&bytes));
 }
 
 /// RFC 3339 in UTC with microseconds (`2026-11-30T14:16:35.123456Z`), from the civil-from-days
 /// algorithm (Howard Hinnant's), with no date library.
-fn write_timestamp(out: &mut String, now: SystemTime) {
+fn write_timestamp(out: &mut Vec<u8>, now: SystemTime) {
     let since = now.duration_since(UNIX_EPOCH).unwrap_or_default();
     let seconds = since.as_secs();
     let (days, rest) = ((seconds / 86_400) as i64, seconds % 86_400);
@@ -184,9 +178,9 @@ mod tests {
             (1_796_048_195, 123_456, "2026-11-30T14:16:35.123456Z"),
             (4_107_542_399, 999_999, "2100-02-28T23:59:59.999999Z"),
         ] {
-            let mut out = String::new();
+            let mut out = Vec::new();
             write_timestamp(&mut out, UNIX_EPOCH + Duration::from_secs(seconds) + Duration::from_micros(micros));
-            assert_eq!(out, expected);
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
     }
 
