@@ -256,6 +256,12 @@ impl Error {
         Error { kind: ErrorKind::Panic(Panic::new(payload)) }
     }
 
+    /// Runs user code (a handler, a middleware, a poll of their future), a panic becoming a
+    /// [`Panic`] error that takes the one error path.
+    pub(crate) fn catching<T>(run: impl FnOnce() -> T) -> Result<T, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(Error::panic)
+    }
+
     /// Whether this is a caught panic ([`Panic`]).
     pub fn is_panic(&self) -> bool {
         matches!(self.kind, ErrorKind::Panic(_))

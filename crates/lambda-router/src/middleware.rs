@@ -9,7 +9,6 @@
 //! through see no response. Nothing here allocates on the heap.
 
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -88,22 +87,16 @@ impl<'r, 'a> Next<'r, 'a> {
             return self.endpoint();
         };
         let request = self.request;
-        match catch_unwind(AssertUnwindSafe(|| middleware(request, next))) {
-            Ok(future) => NextFuture::arena(future),
-            Err(panic) => NextFuture::ready(Err(Error::panic(panic))),
-        }
+        NextFuture::started(Error::catching(|| middleware(request, next)))
     }
 
     fn endpoint(self) -> NextFuture<'r, 'a> {
         let request = self.request;
         match self.endpoint {
-            Endpoint::Handler(Handler::Sync(handler)) => NextFuture::ready(
-                catch_unwind(AssertUnwindSafe(|| handler(request))).unwrap_or_else(|p| Err(Error::panic(p))),
-            ),
-            Endpoint::Handler(Handler::Async(handler)) => match catch_unwind(AssertUnwindSafe(|| handler(request))) {
-                Ok(future) => NextFuture::arena(future),
-                Err(panic) => NextFuture::ready(Err(Error::panic(panic))),
-            },
+            Endpoint::Handler(Handler::Sync(handler)) => {
+                NextFuture::ready(Error::catching(|| handler(request)).and_then(|outcome| outcome))
+            }
+            Endpoint::Handler(Handler::Async(handler)) => NextFuture::started(Error::catching(|| handler(request))),
             Endpoint::NotFound(handler) => NextFuture::ready(self.app.not_found_response(request, handler)),
             Endpoint::Preflight => NextFuture::ready(Ok(self.app.preflight_response())),
             Endpoint::MethodNotAllowed(allowed) => {
@@ -142,8 +135,12 @@ impl<'r, 'a> NextFuture<'r, 'a> {
         NextFuture { state: State::Ready(Some(outcome)) }
     }
 
-    fn arena(future: HandlerFuture<'r, 'a>) -> NextFuture<'r, 'a> {
-        NextFuture { state: State::Arena(future) }
+    /// A middleware's or an async handler's future, or the panic that made it.
+    fn started(made: Result<HandlerFuture<'r, 'a>, Error>) -> NextFuture<'r, 'a> {
+        match made {
+            Ok(future) => NextFuture { state: State::Arena(future) },
+            Err(panic) => NextFuture::ready(Err(panic)),
+        }
     }
 }
 
@@ -156,10 +153,10 @@ impl<'a> Future for NextFuture<'_, 'a> {
             State::Ready(outcome) => outcome.take(),
             // Polled through the counted path of `handler.rs`: if this future is leaked while
             // the inner one is pinned, the workspace leaks the arena rather than reuse it.
-            State::Arena(future) => match catch_unwind(AssertUnwindSafe(|| future.poll_in_pipeline(cx))) {
+            State::Arena(future) => match Error::catching(|| future.poll_in_pipeline(cx)) {
                 Ok(Poll::Pending) => return Poll::Pending,
                 Ok(Poll::Ready(outcome)) => Some(outcome),
-                Err(panic) => Some(Err(Error::panic(panic))),
+                Err(panic) => Some(Err(panic)),
             },
             State::Done => None,
         };

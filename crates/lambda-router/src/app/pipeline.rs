@@ -198,7 +198,7 @@ impl App {
         mount_handler: Option<NotFoundHandler>,
     ) -> Result<Response<'a>, Error> {
         match mount_handler.or(self.not_found) {
-            Some(handler) => catch_unwind(AssertUnwindSafe(|| handler(request))).map_err(Error::panic),
+            Some(handler) => Error::catching(|| handler(request)),
             None => Ok(error_response(request, 404, "Not found")),
         }
     }
