@@ -97,19 +97,11 @@ impl App {
     }
 
     fn from_ref(router: RouterRef) -> App {
-        let routes = match &router {
-            RouterRef::Static(router) => router.routes(),
-            RouterRef::Owned(router) => router.routes(),
-        };
-        let explicit = routes.iter().filter(|route| route.http().cors == Some(true));
-        let methods = explicit.fold(MethodSet::EMPTY, |set, route| set.union(route.methods()));
-        let default_cors = (!methods.is_empty())
-            .then(|| CorsHeaders::new(Cors::default(), methods.union(MethodSet::one(Method::Options)).to_string()));
-        App {
+        let mut app = App {
             router,
             paths: PathOptions::new(),
             cors: None,
-            default_cors,
+            default_cors: None,
             error_handlers: Vec::new(),
             not_found: None,
             debug: log::debug_from_env(),
@@ -122,7 +114,19 @@ impl App {
             method_not_allowed: false,
             serializer: None,
             limits: Limits::default(),
+        };
+        if app.router().routes().iter().any(|route| route.http().cors == Some(true)) {
+            let methods = app.cors_methods(|cors| cors == Some(true));
+            app.default_cors = Some(CorsHeaders::new(Cors::default(), methods.to_string()));
         }
+        app
+    }
+
+    /// The methods a pre-flight allows: those of the routes `applies` picks by their CORS
+    /// option, and `OPTIONS`.
+    fn cors_methods(&self, applies: impl Fn(Option<bool>) -> bool) -> MethodSet {
+        let routes = self.router().routes().iter().filter(|route| applies(route.http().cors));
+        routes.fold(MethodSet::one(Method::Options), |set, route| set.union(route.methods()))
     }
 
     pub(crate) fn router(&self) -> &Router {
@@ -135,10 +139,7 @@ impl App {
     /// Turns CORS on for every route (but those declared `.cors(false)`), with automatic
     /// pre-flight answers.
     pub fn cors(mut self, cors: Cors) -> App {
-        let mut methods = MethodSet::one(Method::Options);
-        for route in self.router().routes().iter().filter(|r| r.http().cors != Some(false)) {
-            methods = methods.union(route.methods());
-        }
+        let methods = self.cors_methods(|cors| cors != Some(false));
         self.cors = Some(CorsHeaders::new(cors, methods.to_string()));
         self
     }
