@@ -13,7 +13,20 @@ use syn::{Expr, Item, Type};
 use crate::BuildError;
 
 /// The options a route may chain after its constructor; none changes its methods or pattern.
-const ROUTE_OPTIONS: &[&str] = &["compress", "cors", "cache_control", "middleware", "layer"];
+const ROUTE_OPTIONS: &[&str] = &[
+    "compress",
+    "cors",
+    "cache_control",
+    "middleware",
+    "layer",
+    "summary",
+    "description",
+    "tags",
+    "operation_id",
+    "deprecated",
+    "hidden",
+    "returns",
+];
 
 /// A route read from a table: where it is, what it answers.
 #[derive(Debug, Clone)]
@@ -113,9 +126,12 @@ fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
             let constructor = func.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
             let args: Vec<&Expr> = call.args.iter().collect();
             let (methods, pattern) = match (constructor.as_str(), args.as_slice()) {
-                ("new" | "new_async", [methods, pattern, _]) => (read_methods(methods)?, *pattern),
+                ("new" | "new_async" | "new_with" | "new_with_async", [methods, pattern, _]) => {
+                    (read_methods(methods)?, *pattern)
+                }
                 (name, [pattern, _]) => {
-                    (MethodSet::one(method_named(name.strip_suffix("_async").unwrap_or(name))?), *pattern)
+                    let name = name.strip_suffix("_async").unwrap_or(name);
+                    (MethodSet::one(method_named(name.strip_suffix("_with").unwrap_or(name))?), *pattern)
                 }
                 _ => return Err(format!("cannot read `Route::{constructor}(...)`")),
             };

@@ -29,6 +29,8 @@ use std::task::{Context, Poll};
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::Response;
+use crate::validate::check::Rejection;
+use crate::validate::{Input, InputSchema, Validation};
 
 /// A synchronous handler: the request in, a response or an error out.
 pub type SyncHandler = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, Error>;
@@ -47,6 +49,13 @@ pub type SyncHandler = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, E
 /// ```
 pub type AsyncHandler = for<'r, 'a> fn(&'r Request<'a>) -> HandlerFuture<'r, 'a>;
 
+/// A typed route's handler: the request and its validated inputs (see
+/// [`validate`](crate::validate)).
+pub type TypedHandler<I> = for<'r, 'a> fn(&'r Request<'a>, <I as Input>::Value<'a>) -> Result<Response<'a>, Error>;
+
+/// A typed route's async handler: returns its future moved into the invocation's arena.
+pub type TypedAsyncHandler<I> = for<'r, 'a> fn(&'r Request<'a>, <I as Input>::Value<'a>) -> HandlerFuture<'r, 'a>;
+
 /// A route's handler.
 #[derive(Clone, Copy)]
 pub enum Handler {
@@ -54,6 +63,10 @@ pub enum Handler {
     Sync(SyncHandler),
     /// Returns a future the pipeline awaits.
     Async(AsyncHandler),
+    /// Validates the route's inputs, then runs to completion.
+    Typed(Typed),
+    /// Validates the route's inputs, then returns a future.
+    TypedAsync(Typed),
 }
 
 impl std::fmt::Debug for Handler {
@@ -61,8 +74,104 @@ impl std::fmt::Debug for Handler {
         f.write_str(match self {
             Handler::Sync(_) => "Handler::Sync",
             Handler::Async(_) => "Handler::Async",
+            Handler::Typed(_) => "Handler::Typed",
+            Handler::TypedAsync(_) => "Handler::TypedAsync",
         })
     }
+}
+
+/// A typed handler with its input type erased, so that routes of every input type fit one
+/// `const` table: the user's `fn` pointer, and `run::<I>`, the validation of `I` that calls it.
+///
+/// INVARIANT: `handler` is a [`TypedHandler<I>`] (or, for `TypedAsync`, a
+/// [`TypedAsyncHandler<I>`]) for the very `I` that `run` was instantiated with. Both fields
+/// are private and only set together, by [`Typed::new`] and [`Typed::new_async`]; safe code
+/// outside this module cannot pair them otherwise.
+#[derive(Clone, Copy)]
+pub struct Typed {
+    run: ErasedRun,
+    handler: ErasedFn,
+    input: &'static InputSchema,
+}
+
+#[derive(Clone, Copy)]
+enum ErasedRun {
+    Sync(for<'r, 'a> fn(&'r Request<'a>, ErasedFn) -> Outcome<'a>),
+    Async(for<'r, 'a> fn(&'r Request<'a>, ErasedFn) -> Result<HandlerFuture<'r, 'a>, Outcome<'a>>),
+}
+
+/// A `fn` pointer with its signature erased: code, immutable, shareable between threads.
+#[derive(Clone, Copy)]
+struct ErasedFn(*const ());
+
+// SAFETY: an `ErasedFn` is a function pointer, which is `Send` and `Sync`; it is only turned
+// back into the `fn` it was made from.
+unsafe impl Send for ErasedFn {}
+// SAFETY: as above.
+unsafe impl Sync for ErasedFn {}
+
+impl Typed {
+    pub(crate) const fn new<I: Input>(handler: TypedHandler<I>) -> Typed {
+        Typed { run: ErasedRun::Sync(run_typed::<I>), handler: ErasedFn(handler as *const ()), input: I::SCHEMA }
+    }
+
+    pub(crate) const fn new_async<I: Input>(handler: TypedAsyncHandler<I>) -> Typed {
+        Typed { run: ErasedRun::Async(run_typed_async::<I>), handler: ErasedFn(handler as *const ()), input: I::SCHEMA }
+    }
+
+    /// The route's inputs.
+    pub(crate) const fn input(&self) -> &'static InputSchema {
+        self.input
+    }
+
+    /// Validates, then runs the sync handler; a 422 or a body error when the inputs do not
+    /// validate.
+    pub(crate) fn run<'a>(&self, req: &Request<'a>) -> Outcome<'a> {
+        match self.run {
+            ErasedRun::Sync(run) => run(req, self.handler),
+            ErasedRun::Async(_) => {
+                Err(crate::ServiceError::internal("an async typed handler run as a sync one").into())
+            }
+        }
+    }
+
+    /// Validates, then starts the async handler; `Err` holds the outcome when the inputs do not
+    /// validate.
+    pub(crate) fn start<'r, 'a>(&self, req: &'r Request<'a>) -> Result<HandlerFuture<'r, 'a>, Outcome<'a>> {
+        match self.run {
+            ErasedRun::Async(run) => run(req, self.handler),
+            ErasedRun::Sync(run) => Err(run(req, self.handler)),
+        }
+    }
+}
+
+/// Validates `I`, answering 422 (or the body's 400) when it does not validate.
+fn validated<'a, I: Input>(req: &Request<'a>) -> Result<I::Value<'a>, Outcome<'a>> {
+    let mut cx = Validation::new(req);
+    let value = I::extract(req, &mut cx);
+    cx.finish(value).map_err(|rejection| match rejection {
+        Rejection::Invalid(response) => Ok(response),
+        Rejection::Undecodable(err) => Err(err.into()),
+    })
+}
+
+fn run_typed<'r, 'a, I: Input>(req: &'r Request<'a>, handler: ErasedFn) -> Outcome<'a> {
+    // SAFETY: `handler` was made from a `TypedHandler<I>` for this very `I` (the INVARIANT of
+    // `Typed`); a `fn` pointer cast to `*const ()` and back is the same pointer.
+    let handler: TypedHandler<I> = unsafe { std::mem::transmute_copy(&handler.0) };
+    match validated::<I>(req) {
+        Ok(value) => handler(req, value),
+        Err(outcome) => outcome,
+    }
+}
+
+fn run_typed_async<'r, 'a, I: Input>(
+    req: &'r Request<'a>,
+    handler: ErasedFn,
+) -> Result<HandlerFuture<'r, 'a>, Outcome<'a>> {
+    // SAFETY: as in `run_typed`, for a `TypedAsyncHandler<I>`.
+    let handler: TypedAsyncHandler<I> = unsafe { std::mem::transmute_copy(&handler.0) };
+    validated::<I>(req).map(|value| handler(req, value))
 }
 
 type Outcome<'a> = Result<Response<'a>, Error>;

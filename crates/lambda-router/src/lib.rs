@@ -18,12 +18,13 @@ mod response;
 mod route;
 mod runtime;
 pub mod testing;
+pub mod validate;
 
 pub use app::{App, CatchAllHandler, Mount, NotFoundHandler, Workspace};
 pub use cors::Cors;
 pub use error::{BodyError, Error, Panic, ServiceError};
 pub use event::{EventError, Headers, Query, Source};
-pub use handler::{AsyncHandler, HandlerFuture, SyncHandler};
+pub use handler::{AsyncHandler, HandlerFuture, SyncHandler, TypedAsyncHandler, TypedHandler};
 pub use limits::Limits;
 pub use middleware::{Middleware, Next, NextFuture};
 pub use request::{ContextKey, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request};
@@ -78,6 +79,7 @@ pub mod decimal {
 pub mod __private {
     //! Items used by generated code only. Not part of the public API.
     pub use lambda_router_core::__private::*;
+    pub use serde;
 }
 
 /// Includes a router generated at build time by `lambda-router-build` from `$OUT_DIR`. Put it

@@ -53,6 +53,8 @@ pub(crate) enum Endpoint {
     Preflight,
     /// No route for this method, but some for the path: 405 with `Allow`.
     MethodNotAllowed(lambda_router_core::MethodSet),
+    /// `GET` on the Swagger UI's path: the page, or the OpenAPI document.
+    Swagger,
 }
 
 /// The rest of the chain, handed to a middleware: [`run`](Next::run) calls it.
@@ -97,8 +99,17 @@ impl<'r, 'a> Next<'r, 'a> {
                 NextFuture::ready(Error::catching(|| handler(request)).and_then(|outcome| outcome))
             }
             Endpoint::Handler(Handler::Async(handler)) => NextFuture::started(Error::catching(|| handler(request))),
+            Endpoint::Handler(Handler::Typed(typed)) => {
+                NextFuture::ready(Error::catching(|| typed.run(request)).and_then(|outcome| outcome))
+            }
+            Endpoint::Handler(Handler::TypedAsync(typed)) => match Error::catching(|| typed.start(request)) {
+                Ok(Ok(future)) => NextFuture::started(Ok(future)),
+                Ok(Err(outcome)) => NextFuture::ready(outcome),
+                Err(err) => NextFuture::ready(Err(err)),
+            },
             Endpoint::NotFound(handler) => NextFuture::ready(self.app.not_found_response(request, handler)),
             Endpoint::Preflight => NextFuture::ready(Ok(self.app.preflight_response())),
+            Endpoint::Swagger => NextFuture::ready(Ok(self.app.swagger_response(request))),
             Endpoint::MethodNotAllowed(allowed) => {
                 NextFuture::ready(Ok(self.app.method_not_allowed_response(request, allowed)))
             }

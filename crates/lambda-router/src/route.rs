@@ -8,8 +8,9 @@ use std::fmt;
 
 use lambda_router_core::Declared;
 
-use crate::handler::{AsyncHandler, Handler, SyncHandler};
+use crate::handler::{AsyncHandler, Handler, SyncHandler, Typed, TypedAsyncHandler, TypedHandler};
 use crate::middleware::Middleware;
+use crate::validate::{Input, InputSchema};
 use crate::{Method, MethodSet};
 
 /// One route: the methods it answers, its pattern, its handler and its options.
@@ -49,6 +50,19 @@ pub(crate) struct Options {
     /// reference's default one; `Some(false)`: off.
     pub(crate) cors: Option<bool>,
     pub(crate) cache_control: Option<&'static str>,
+    pub(crate) doc: Doc,
+}
+
+/// What the OpenAPI document says of a route beyond its inputs.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Doc {
+    pub(crate) summary: Option<&'static str>,
+    pub(crate) description: Option<&'static str>,
+    pub(crate) tags: &'static [&'static str],
+    pub(crate) operation_id: Option<&'static str>,
+    pub(crate) deprecated: bool,
+    pub(crate) hidden: bool,
+    pub(crate) response: Option<&'static crate::validate::Schema>,
 }
 
 macro_rules! method_constructors {
@@ -65,13 +79,41 @@ macro_rules! method_constructors {
     )*};
 }
 
+macro_rules! typed_constructors {
+    ($($name:ident, $name_async:ident => $method:ident),* $(,)?) => {$(
+        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` with the typed inputs `I` (see [`validate`](crate::validate)).")]
+        pub const fn $name<I: Input>(pattern: &'static str, handler: TypedHandler<I>) -> Route {
+            Route::new_with::<I>(MethodSet::one(Method::$method), pattern, handler)
+        }
+
+        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` with the typed inputs `I` and an async handler.")]
+        pub const fn $name_async<I: Input>(pattern: &'static str, handler: TypedAsyncHandler<I>) -> Route {
+            Route::new_with_async::<I>(MethodSet::one(Method::$method), pattern, handler)
+        }
+    )*};
+}
+
 impl Route {
     const fn with(methods: MethodSet, pattern: &'static str, handler: Handler) -> Route {
         Route {
             methods,
             pattern,
             handler,
-            options: Options { middleware: &[], compress: false, cors: None, cache_control: None },
+            options: Options {
+                middleware: &[],
+                compress: false,
+                cors: None,
+                cache_control: None,
+                doc: Doc {
+                    summary: None,
+                    description: None,
+                    tags: &[],
+                    operation_id: None,
+                    deprecated: false,
+                    hidden: false,
+                    response: None,
+                },
+            },
         }
     }
 
@@ -89,6 +131,83 @@ impl Route {
         get, get_async => Get, post, post_async => Post, put, put_async => Put,
         patch, patch_async => Patch, delete, delete_async => Delete,
         head, head_async => Head, options, options_async => Options,
+    }
+
+    /// A route that answers `methods` on `pattern` with the typed inputs `I`: validated before
+    /// `handler` runs, a 422 listing every error when they do not validate (see
+    /// [`validate`](crate::validate)).
+    ///
+    /// Every path parameter (`#[param]`) of `I` must be in the pattern; in a `const` table, one that is
+    /// not is a compile error at the route's line.
+    pub const fn new_with<I: Input>(methods: MethodSet, pattern: &'static str, handler: TypedHandler<I>) -> Route {
+        I::SCHEMA.check_path(pattern);
+        Route::with(methods, pattern, Handler::Typed(Typed::new::<I>(handler)))
+    }
+
+    /// As [`new_with`](Self::new_with), with an async handler.
+    pub const fn new_with_async<I: Input>(
+        methods: MethodSet,
+        pattern: &'static str,
+        handler: TypedAsyncHandler<I>,
+    ) -> Route {
+        I::SCHEMA.check_path(pattern);
+        Route::with(methods, pattern, Handler::TypedAsync(Typed::new_async::<I>(handler)))
+    }
+
+    typed_constructors! {
+        get_with, get_with_async => Get, post_with, post_with_async => Post, put_with, put_with_async => Put,
+        patch_with, patch_with_async => Patch, delete_with, delete_with_async => Delete,
+    }
+
+    /// The OpenAPI operation's summary (by default `METHOD /path`).
+    pub const fn summary(mut self, summary: &'static str) -> Route {
+        self.options.doc.summary = Some(summary);
+        self
+    }
+
+    /// The OpenAPI operation's description.
+    pub const fn description(mut self, description: &'static str) -> Route {
+        self.options.doc.description = Some(description);
+        self
+    }
+
+    /// The OpenAPI operation's tags.
+    pub const fn tags(mut self, tags: &'static [&'static str]) -> Route {
+        self.options.doc.tags = tags;
+        self
+    }
+
+    /// The OpenAPI operation's id (by default made from the method and the path).
+    pub const fn operation_id(mut self, operation_id: &'static str) -> Route {
+        self.options.doc.operation_id = Some(operation_id);
+        self
+    }
+
+    /// Marks the OpenAPI operation deprecated.
+    pub const fn deprecated(mut self) -> Route {
+        self.options.doc.deprecated = true;
+        self
+    }
+
+    /// The model the route answers 200 with, for the OpenAPI document (by default any JSON
+    /// object).
+    pub const fn returns<T: crate::validate::Value<'static>>(mut self) -> Route {
+        self.options.doc.response = Some(T::SCHEMA);
+        self
+    }
+
+    /// Leaves the route out of the OpenAPI document (it still answers).
+    pub const fn hidden(mut self) -> Route {
+        self.options.doc.hidden = true;
+        self
+    }
+
+    /// The route's typed inputs, if it has any.
+    pub const fn input(&self) -> Option<&'static InputSchema> {
+        match &self.handler {
+            Handler::Typed(typed) | Handler::TypedAsync(typed) => Some(typed.input()),
+            Handler::Sync(_) | Handler::Async(_) => None,
+        }
     }
 
     /// Middleware for this route alone, outermost first, inside the app's (see
@@ -140,7 +259,7 @@ impl Route {
 
     /// Whether the handler is async.
     pub const fn is_async(&self) -> bool {
-        matches!(self.handler, Handler::Async(_))
+        matches!(self.handler, Handler::Async(_) | Handler::TypedAsync(_))
     }
 
     pub(crate) const fn handler(&self) -> Handler {

@@ -71,6 +71,7 @@ pub struct App {
     method_not_allowed: bool,
     serializer: Option<JsonSerializer>,
     limits: Limits,
+    openapi: Option<crate::validate::OpenApi>,
 }
 
 impl std::fmt::Debug for App {
@@ -114,6 +115,7 @@ impl App {
             method_not_allowed: false,
             serializer: None,
             limits: Limits::default(),
+            openapi: None,
         };
         if app.router().routes().iter().any(|route| route.http().cors == Some(true)) {
             let methods = app.cors_methods(|cors| cors == Some(true));
@@ -283,6 +285,30 @@ impl App {
     pub fn debug(mut self, debug: bool) -> App {
         self.debug = debug;
         self
+    }
+
+    /// Serves the OpenAPI document of the app's routes and a Swagger UI page for it: `GET
+    /// /swagger` (or the configured path) is the page, `GET /swagger?format=json` the document.
+    ///
+    /// ```
+    /// use lambda_router::validate::OpenApi;
+    /// use lambda_router::{App, Router};
+    /// let app = App::with_router(Router::builder().build().unwrap()).openapi(OpenApi::new("Orders API", "1.0.0"));
+    /// let page = lambda_router::testing::TestRequest::get("/swagger").http_v2().invoke(&app).unwrap();
+    /// assert!(page.text().contains("swagger-ui"));
+    /// ```
+    pub fn openapi(mut self, openapi: crate::validate::OpenApi) -> App {
+        self.openapi = Some(openapi);
+        self
+    }
+
+    /// The OpenAPI 3.1 document of the app's routes, as JSON (what `--openapi` prints): with
+    /// the configuration of [`openapi`](Self::openapi), or a default title and version.
+    pub fn openapi_document(&self) -> String {
+        match &self.openapi {
+            Some(openapi) => openapi.document(self.router()).to_owned(),
+            None => crate::validate::OpenApi::default().document(self.router()).to_owned(),
+        }
     }
 
     /// The route table, one line per route: methods and full pattern.

@@ -25,7 +25,7 @@ use crate::middleware::{Endpoint, Next};
 use crate::request::{InvocationContext, JsonScratch, LambdaContext, Request};
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
-use crate::response::{Body, Response};
+use crate::response::{APPLICATION_JSON, Body, Response, TEXT_HTML};
 use crate::route::Route;
 use crate::{Method, MethodSet};
 
@@ -178,6 +178,9 @@ impl App {
         if method == Some(Method::Options) && self.cors.is_some() {
             return Endpoint::Preflight;
         }
+        if method == Some(Method::Get) && self.openapi.as_ref().is_some_and(|o| o.path() == request.routing_path()) {
+            return Endpoint::Swagger;
+        }
         if self.method_not_allowed {
             let router = self.router();
             let allowed = Method::ALL
@@ -200,6 +203,20 @@ impl App {
         match mount_handler.or(self.not_found) {
             Some(handler) => Error::catching(|| handler(request)),
             None => Ok(error_response(request, 404, "Not found")),
+        }
+    }
+
+    /// The Swagger UI page, or with `?format=json` the OpenAPI document.
+    pub(crate) fn swagger_response<'a>(&'a self, request: &Request<'a>) -> Response<'a> {
+        let Some(openapi) = &self.openapi else {
+            return error_response(request, 404, "Not found");
+        };
+        if request.query_param("format") == Some("json") {
+            Response::new(200)
+                .with_content_type(APPLICATION_JSON)
+                .with_body(Body::Text(openapi.document(self.router())))
+        } else {
+            Response::new(200).with_content_type(TEXT_HTML).with_body(Body::Text(openapi.page()))
         }
     }
 

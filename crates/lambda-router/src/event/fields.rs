@@ -94,6 +94,12 @@ impl<'a> Query<'a> {
         all(found).flat_map(move |value| value.splitn(parts, ','))
     }
 
+    /// Every value of the parameter `name` as the event lists it: HTTP API v2's joined
+    /// values left whole.
+    pub(crate) fn get_all_raw(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
+        all(find_exact(self.multi, name).or_else(|| find_exact(self.single, name)))
+    }
+
     /// Every `(name, value)` pair.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);

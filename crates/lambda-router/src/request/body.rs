@@ -118,6 +118,17 @@ impl<'a> Request<'a> {
     /// [`ExactNumber`] and `serde_json::value::RawValue` need
     /// [`json_exact`](Self::json_exact).
     pub fn json<T: Deserialize<'a>>(&self) -> Result<T, BodyError> {
+        self.with_json_tape(|tape| {
+            let mut deserializer = simd_json::Deserializer::from_tape(tape);
+            // The tape keeps no positions: a shape error cannot say where it stood.
+            let value = T::deserialize(&mut deserializer).map_err(|_| BodyError::UnexpectedShape);
+            (value, deserializer.into_tape())
+        })?
+    }
+
+    /// Parses the body with simd-json into the workspace's reused tape and lends the tape to
+    /// `read`, which hands it back (emptied by the caller's next parse).
+    pub(crate) fn with_json_tape<R>(&self, read: impl FnOnce(Tape<'a>) -> (R, Tape<'a>)) -> Result<R, BodyError> {
         let text = self.body_str()?;
         let len = text.len();
         let buffer = self.arena.alloc_slice_fill_copy(len + INPUT_PADDING, 0u8);
@@ -133,11 +144,9 @@ impl<'a> Request<'a> {
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
             Err(err) => Err(BodyError::InvalidJson { offset: err.index() }),
             Ok(()) => {
-                let mut deserializer = simd_json::Deserializer::from_tape(parsed);
-                // The tape keeps no positions: a shape error cannot say where it stood.
-                let value = T::deserialize(&mut deserializer).map_err(|_| BodyError::UnexpectedShape);
-                parsed = deserializer.into_tape();
-                value
+                let (value, back) = read(parsed);
+                parsed = back;
+                Ok(value)
             }
         };
         *tape = Some(parsed.reset());

@@ -41,6 +41,10 @@ pub fn run(app: App) -> i32 {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("--event") if args.len() == 2 => local::run_events(&app, &args[1]),
+        Some("--openapi") if args.len() == 1 => {
+            println!("{}", app.openapi_document());
+            0
+        }
         #[cfg(feature = "dev-server")]
         Some("--serve" | "--source") => match serve::ServeOptions::parse(&args) {
             Ok(options) => match serve::serve(app, options) {
@@ -106,6 +110,7 @@ pub async fn run_async(app: App) -> i32 {
 }
 
 const USAGE: &str = "usage: <app> --event FILE    one JSON event, or JSON lines; one response line each
+       <app> --openapi       print the OpenAPI document
        <app> --event -       JSON lines on stdin
        <app> --serve [ADDR] [--source rest-v1|http-v2|alb|function-url]
                              a local HTTP server (default 127.0.0.1:3000, rest-v1 events)

@@ -1,0 +1,172 @@
+//! The attributes both derives read: constraints (`gt`, `ge`, `lt`, `le`, `min_length`,
+//! `max_length`), `default`, the external name and a description; and what they become in the
+//! generated code.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Expr, Lit, LitStr, Type};
+
+/// What a field's attribute says.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub(crate) gt: Option<Expr>,
+    pub(crate) ge: Option<Expr>,
+    pub(crate) lt: Option<Expr>,
+    pub(crate) le: Option<Expr>,
+    pub(crate) min_length: Option<Expr>,
+    pub(crate) max_length: Option<Expr>,
+    /// `Some(None)`: `default` alone, the type's `Default`; `Some(Some(e))`: `default = e`.
+    pub(crate) default: Option<Option<Expr>>,
+    pub(crate) name: Option<LitStr>,
+    pub(crate) description: Option<LitStr>,
+}
+
+impl FieldAttrs {
+    /// Reads every `#[<kind>(...)]` of `attrs` (`kind` alone, without a list, is allowed).
+    pub(crate) fn read(attrs: &[Attribute], kind: &str) -> syn::Result<FieldAttrs> {
+        let mut out = FieldAttrs::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident(kind)) {
+            if matches!(attr.meta, syn::Meta::Path(_)) {
+                continue;
+            }
+            attr.parse_nested_meta(|meta| {
+                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                let slot = match key.as_str() {
+                    "gt" => &mut out.gt,
+                    "ge" => &mut out.ge,
+                    "lt" => &mut out.lt,
+                    "le" => &mut out.le,
+                    "min_length" => &mut out.min_length,
+                    "max_length" => &mut out.max_length,
+                    "default" => {
+                        out.default = Some(if meta.input.peek(syn::Token![=]) { Some(meta.value()?.parse()?) } else { None });
+                        return Ok(());
+                    }
+                    "name" | "rename" => {
+                        out.name = Some(meta.value()?.parse()?);
+                        return Ok(());
+                    }
+                    "description" => {
+                        out.description = Some(meta.value()?.parse()?);
+                        return Ok(());
+                    }
+                    _ => {
+                        return Err(meta.error(format!(
+                            "unknown `{key}`: expected gt, ge, lt, le, min_length, max_length, default, name or description"
+                        )));
+                    }
+                };
+                *slot = Some(meta.value()?.parse()?);
+                Ok(())
+            })?;
+        }
+        for (bound, label) in [(&out.gt, "gt"), (&out.ge, "ge"), (&out.lt, "lt"), (&out.le, "le")] {
+            if let Some(expr) = bound {
+                check_number(expr, label)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The `Constraints` value, as a constant expression.
+    pub(crate) fn constraints(&self, krate: &TokenStream) -> TokenStream {
+        let bound = |e: &Option<Expr>| match e {
+            Some(e) => quote!(::core::option::Option::Some((#e) as f64)),
+            None => quote!(::core::option::Option::None),
+        };
+        let length = |e: &Option<Expr>| match e {
+            Some(e) => quote!(::core::option::Option::Some(#e)),
+            None => quote!(::core::option::Option::None),
+        };
+        let (gt, ge, lt, le) = (bound(&self.gt), bound(&self.ge), bound(&self.lt), bound(&self.le));
+        let (min, max) = (length(&self.min_length), length(&self.max_length));
+        quote!(#krate::validate::Constraints { gt: #gt, ge: #ge, lt: #lt, le: #le, min_length: #min, max_length: #max })
+    }
+
+    /// A `fn() -> T` giving the default, as an expression (`None` without a default).
+    pub(crate) fn default_fn(&self, ty: &Type) -> TokenStream {
+        match &self.default {
+            None => quote!(::core::option::Option::None),
+            Some(None) => quote!(::core::option::Option::Some(|| <#ty as ::core::default::Default>::default())),
+            Some(Some(e)) => quote!(::core::option::Option::Some(|| -> #ty { #e })),
+        }
+    }
+
+    /// The default as JSON, for the schema: `None`, or a `fn` writing it (through serde).
+    pub(crate) fn default_doc(&self, krate: &TokenStream, ty: &Type) -> TokenStream {
+        if self.default.is_none() {
+            return quote!(::core::option::Option::None);
+        }
+        let static_ty = with_static_lifetimes(ty);
+        let value = self.default_fn(&static_ty);
+        let value = quote!({ let make: ::core::option::Option<fn() -> #static_ty> = #value; make });
+        quote!(::core::option::Option::Some(|| #krate::validate::__default_json(#value)))
+    }
+
+    pub(crate) fn description(&self) -> TokenStream {
+        match &self.description {
+            Some(text) => quote!(::core::option::Option::Some(#text)),
+            None => quote!(::core::option::Option::None),
+        }
+    }
+}
+
+fn check_number(expr: &Expr, label: &str) -> syn::Result<()> {
+    let literal = match expr {
+        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => &**expr,
+        other => other,
+    };
+    match literal {
+        Expr::Lit(syn::ExprLit { lit: Lit::Int(_) | Lit::Float(_), .. }) => Ok(()),
+        Expr::Path(_) | Expr::Paren(_) => Ok(()),
+        _ => Err(syn::Error::new_spanned(expr, format!("`{label}` must be a number"))),
+    }
+}
+
+/// The doc comment of an item, joined, if any.
+pub(crate) fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let text = lines.join(" ").trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// `ty` with every lifetime `'static`: the type as its schema names it, outside any request.
+pub(crate) fn with_static_lifetimes(ty: &Type) -> Type {
+    struct Statics;
+    impl VisitMut for Statics {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            *lifetime = syn::Lifetime::new("'static", lifetime.span());
+        }
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            if reference.lifetime.is_none() {
+                reference.lifetime = Some(syn::Lifetime::new("'static", proc_macro2::Span::call_site()));
+            }
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+    }
+    let mut ty = ty.clone();
+    Statics.visit_type_mut(&mut ty);
+    ty
+}
+
+/// The field's name without a raw-identifier prefix (`r#type` → `type`).
+pub(crate) fn plain_name(ident: &syn::Ident) -> String {
+    let name = ident.to_string();
+    name.strip_prefix("r#").map(str::to_string).unwrap_or(name)
+}
+
+/// The crate the generated code names.
+pub(crate) fn krate() -> TokenStream {
+    quote!(::lambda_router)
+}

@@ -1,0 +1,299 @@
+//! A JSON body as validation walks it: a cursor over simd-json's tape (each step is an index,
+//! no scan from the start), and where the reference says a body that is not JSON went wrong.
+
+use simd_json::{Node, StaticNode};
+
+/// A value of a parsed body: a slice of the tape that starts with the value.
+#[derive(Clone, Copy, Debug)]
+pub struct Json<'t, 'a> {
+    nodes: &'t [Node<'a>],
+}
+
+/// What a [`Json`] value is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum JsonKind<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer that fits an `i64`.
+    Int(i64),
+    /// An integer above `i64::MAX`.
+    UInt(u64),
+    /// Any other number.
+    Float(f64),
+    /// A string, unescaped.
+    Str(&'a str),
+    /// An array of so many elements.
+    Array(usize),
+    /// An object of so many members.
+    Object(usize),
+}
+
+/// The number of tape nodes a value takes, itself included.
+fn span(node: &Node<'_>) -> usize {
+    match node {
+        Node::Object { count, .. } | Node::Array { count, .. } => count + 1,
+        _ => 1,
+    }
+}
+
+impl<'t, 'a> Json<'t, 'a> {
+    /// The value at the start of `nodes` (a whole tape, or a value's slice of it); `None` for an
+    /// empty tape.
+    pub(crate) fn new(nodes: &'t [Node<'a>]) -> Option<Json<'t, 'a>> {
+        (!nodes.is_empty()).then_some(Json { nodes })
+    }
+
+    /// What the value is.
+    pub fn kind(&self) -> JsonKind<'a> {
+        match self.nodes[0] {
+            Node::String(text) => JsonKind::Str(text),
+            Node::Object { len, .. } => JsonKind::Object(len),
+            Node::Array { len, .. } => JsonKind::Array(len),
+            Node::Static(StaticNode::Null) => JsonKind::Null,
+            Node::Static(StaticNode::Bool(b)) => JsonKind::Bool(b),
+            Node::Static(StaticNode::I64(n)) => JsonKind::Int(n),
+            Node::Static(StaticNode::U64(n)) => i64::try_from(n).map_or(JsonKind::UInt(n), JsonKind::Int),
+            Node::Static(StaticNode::F64(x)) => JsonKind::Float(x),
+        }
+    }
+
+    /// The elements of an array (nothing for another value), in order.
+    pub fn elements(&self) -> impl Iterator<Item = Json<'t, 'a>> + use<'t, 'a> {
+        let children = match self.nodes[0] {
+            Node::Array { len, count } => Children { rest: &self.nodes[1..=count], left: len, keyed: false },
+            _ => Children { rest: &[], left: 0, keyed: false },
+        };
+        children.map(|child| child.json)
+    }
+
+    /// The members of an object (nothing for another value), in order, as `(key, value)`.
+    pub fn members(&self) -> impl Iterator<Item = (&'a str, Json<'t, 'a>)> + use<'t, 'a> {
+        let children = match self.nodes[0] {
+            Node::Object { len, count } => Children { rest: &self.nodes[1..=count], left: len, keyed: true },
+            _ => Children { rest: &[], left: 0, keyed: true },
+        };
+        children.map_while(|value| Some((value.key?, value.json)))
+    }
+}
+
+/// Iterates over the children of an array or an object.
+struct Children<'t, 'a> {
+    rest: &'t [Node<'a>],
+    left: usize,
+    keyed: bool,
+}
+
+/// An element, or an object's member with its key.
+struct Child<'t, 'a> {
+    key: Option<&'a str>,
+    json: Json<'t, 'a>,
+}
+
+impl<'t, 'a> Iterator for Children<'t, 'a> {
+    type Item = Child<'t, 'a>;
+
+    fn next(&mut self) -> Option<Child<'t, 'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let key = if self.keyed {
+            let (first, rest) = self.rest.split_first()?;
+            self.rest = rest;
+            match first {
+                Node::String(key) => Some(*key),
+                _ => return None,
+            }
+        } else {
+            None
+        };
+        let len = span(self.rest.first()?);
+        let (value, rest) = self.rest.split_at_checked(len)?;
+        self.rest = rest;
+        Some(Child { key, json: Json { nodes: value } })
+    }
+}
+
+/// Where Python's `json.loads` (the reference's body parser) reports `text` invalid: the index
+/// of the character, as its `JSONDecodeError.pos`. `None` when Python would parse it (`NaN`,
+/// `Infinity`, lone surrogates: JSON simd-json rejects).
+///
+/// Only called on the error path, after simd-json has rejected the body.
+pub(crate) fn python_error_position(text: &str, max_depth: usize) -> Option<usize> {
+    let scanner = Scanner { bytes: text.as_bytes(), max_depth };
+    let byte = scanner.document().err()?;
+    Some(text.get(..byte).map_or(byte, |head| head.chars().count()))
+}
+
+struct Scanner<'s> {
+    bytes: &'s [u8],
+    max_depth: usize,
+}
+
+/// The byte offset Python would report.
+type Scan = Result<usize, usize>;
+
+impl Scanner<'_> {
+    fn document(&self) -> Scan {
+        let at = self.whitespace(0);
+        let end = self.value(at, 0)?;
+        let end = self.whitespace(end);
+        if end == self.bytes.len() { Ok(end) } else { Err(end) }
+    }
+
+    fn whitespace(&self, mut at: usize) -> usize {
+        while matches!(self.bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            at += 1;
+        }
+        at
+    }
+
+    fn literal(&self, at: usize, word: &[u8]) -> Scan {
+        if self.bytes[at..].starts_with(word) { Ok(at + word.len()) } else { Err(at) }
+    }
+
+    fn value(&self, at: usize, depth: usize) -> Scan {
+        if depth > self.max_depth {
+            return Err(at);
+        }
+        match self.bytes.get(at) {
+            Some(b'"') => self.string(at),
+            Some(b'{') => self.object(at, depth),
+            Some(b'[') => self.array(at, depth),
+            Some(b'n') => self.literal(at, b"null"),
+            Some(b't') => self.literal(at, b"true"),
+            Some(b'f') => self.literal(at, b"false"),
+            Some(b'N') => self.literal(at, b"NaN"),
+            Some(b'I') => self.literal(at, b"Infinity"),
+            Some(b'-') if self.bytes[at..].starts_with(b"-Infinity") => Ok(at + 9),
+            Some(b'-' | b'0'..=b'9') => self.number(at),
+            _ => Err(at),
+        }
+    }
+
+    /// Python's number pattern, `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`: what follows a
+    /// partial match is the caller's error.
+    fn number(&self, at: usize) -> Scan {
+        let digits = |mut i: usize| {
+            let start = i;
+            while self.bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            (i, i > start)
+        };
+        let mut i = at + usize::from(self.bytes[at] == b'-');
+        match self.bytes.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => i = digits(i).0,
+            _ => return Err(at),
+        }
+        if self.bytes.get(i) == Some(&b'.') {
+            if let (end, true) = digits(i + 1) {
+                i = end;
+            }
+        }
+        if matches!(self.bytes.get(i), Some(b'e' | b'E')) {
+            let sign = usize::from(matches!(self.bytes.get(i + 1), Some(b'+' | b'-')));
+            if let (end, true) = digits(i + 1 + sign) {
+                i = end;
+            }
+        }
+        Ok(i)
+    }
+
+    fn string(&self, start: usize) -> Scan {
+        let mut i = start + 1;
+        loop {
+            match self.bytes.get(i) {
+                None => return Err(start),
+                Some(b'"') => return Ok(i + 1),
+                Some(b'\\') => match self.bytes.get(i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u') => {
+                        let hex = self.bytes.get(i + 2..i + 6).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                        if hex.is_none() {
+                            return Err(i + 1);
+                        }
+                        i += 6;
+                    }
+                    None => return Err(start),
+                    Some(_) => return Err(i),
+                },
+                Some(byte) if *byte < 0x20 => return Err(i),
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    fn object(&self, start: usize, depth: usize) -> Scan {
+        let mut at = self.whitespace(start + 1);
+        if self.bytes.get(at) == Some(&b'}') {
+            return Ok(at + 1);
+        }
+        loop {
+            if self.bytes.get(at) != Some(&b'"') {
+                return Err(at);
+            }
+            at = self.whitespace(self.string(at)?);
+            if self.bytes.get(at) != Some(&b':') {
+                return Err(at);
+            }
+            at = self.whitespace(at + 1);
+            at = self.whitespace(self.value(at, depth + 1)?);
+            match self.bytes.get(at) {
+                Some(b'}') => return Ok(at + 1),
+                Some(b',') => at = self.whitespace(at + 1),
+                _ => return Err(at),
+            }
+        }
+    }
+
+    fn array(&self, start: usize, depth: usize) -> Scan {
+        let mut at = self.whitespace(start + 1);
+        if self.bytes.get(at) == Some(&b']') {
+            return Ok(at + 1);
+        }
+        loop {
+            at = self.whitespace(self.value(at, depth + 1)?);
+            match self.bytes.get(at) {
+                Some(b']') => return Ok(at + 1),
+                Some(b',') => at = self.whitespace(at + 1),
+                _ => return Err(at),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_error_position;
+
+    /// Positions Python 3's `json.loads` reports (checked against the reference app).
+    #[test]
+    fn reports_where_python_does() {
+        for (text, at) in [
+            ("not json", 0),
+            (r#"{"customer": "a", "#, 18),
+            ("   ", 3),
+            ("[1,2", 4),
+            (r#"{"a":1}x"#, 7),
+            (r#"{"a":1,}"#, 7),
+            (r#"{"a" 1}"#, 5),
+            ("\u{feff}{}", 0),
+            (r#"{"a":tru}"#, 5),
+            ("nul", 0),
+            (r#"{"a":-}"#, 5),
+            (r#"{"a":01}"#, 6),
+            (r#"{"a":1.}"#, 6),
+            ("{\"é\":x}", 5),
+        ] {
+            assert_eq!(python_error_position(text, 64), Some(at), "{text}");
+        }
+        for valid in [r#"{"a":NaN}"#, "[Infinity,-Infinity]", r#""\ud800""#, "1e5", "-0.5E-3", "{}"] {
+            assert_eq!(python_error_position(valid, 64), None, "{valid}");
+        }
+        assert_eq!(python_error_position(&"[".repeat(100), 64), Some(65));
+    }
+}

@@ -1,0 +1,137 @@
+//! Typed routes: a route's inputs declared once, as Rust types, and from that one declaration
+//! their parsing, their validation (the reference's 422, every error located) and their OpenAPI
+//! schema.
+//!
+//! - [`Model`](macro@Model) derives a JSON body model: a struct of named fields, or a
+//!   fieldless enum of literal strings. Fields borrow from the event (`&'a str`, lists as
+//!   `&'a [T]` in the invocation's arena): nothing is allocated on the heap.
+//! - [`Input`](macro@Input) derives a route's inputs: fields marked `#[param]` (a path
+//!   parameter), `#[query]`, `#[header]` or `#[body]`.
+//! - A route with typed inputs is declared with `Route::get_with::<Input>(pattern, handler)`
+//!   (and `post_with`, `put_with`, ...); its handler takes the request and the validated
+//!   inputs. A path parameter that is not in the pattern is a compile error.
+//!
+//! Values are read the reference's (pydantic's lax) way: from text, `+7`, ` 7 `, `007`,
+//! `1_000` and `3.0` are integers and `1.5` is not; a boolean is `true/false/1/0/yes/no/on/off/
+//! t/f/y/n` in any case; in a JSON body, a number given as a string is a number, `3.0` is an
+//! integer, `2.5` for an integer is `int_from_float`, and a number is not a string.
+//!
+//! ```
+//! use lambda_router::validate::{Input, Model};
+//! use lambda_router::{Error, Request, Response, Route};
+//!
+//! #[derive(Model)]
+//! struct Item<'a> {
+//!     #[field(min_length = 1, max_length = 16)]
+//!     sku: &'a str,
+//!     #[field(ge = 1, le = 1000)]
+//!     qty: i64,
+//! }
+//!
+//! #[derive(Input)]
+//! struct AddItem<'a> {
+//!     #[param]
+//!     cart: i64,
+//!     #[query(default = false)]
+//!     dry_run: bool,
+//!     #[body]
+//!     item: Item<'a>,
+//! }
+//!
+//! fn add_item<'a>(req: &Request<'a>, input: AddItem<'a>) -> Result<Response<'a>, Error> {
+//!     let text = req.format(format_args!("cart {}: {} x {}", input.cart, input.item.qty, input.item.sku));
+//!     Ok(Response::text(200, text))
+//! }
+//!
+//! const ROUTES: &[Route] = &[Route::post_with::<AddItem>("/carts/<cart>/items", add_item)];
+//! # let _ = ROUTES;
+//! ```
+
+pub(crate) mod check;
+mod json;
+pub(crate) mod openapi;
+mod scalars;
+mod schema;
+
+pub use check::{ErrorType, LocPart, Location, Problem, Texts, Validation};
+pub use json::{Json, JsonKind};
+pub use lambda_router_macros::{Input, Model};
+pub use openapi::OpenApi;
+pub use schema::{FieldSchema, InputSchema, ModelSchema, ParamSchema, Schema};
+
+use crate::request::Request;
+
+/// Constraints on a field or a parameter: pydantic's `Field(gt=.., ge=.., lt=.., le=..,
+/// min_length=.., max_length=..)`. Lengths count characters for strings, elements for lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Constraints {
+    /// Exclusive lower bound.
+    pub gt: Option<f64>,
+    /// Inclusive lower bound.
+    pub ge: Option<f64>,
+    /// Exclusive upper bound.
+    pub lt: Option<f64>,
+    /// Inclusive upper bound.
+    pub le: Option<f64>,
+    /// Fewest characters (strings) or elements (lists).
+    pub min_length: Option<usize>,
+    /// Most characters (strings) or elements (lists).
+    pub max_length: Option<usize>,
+}
+
+impl Constraints {
+    /// No constraint.
+    pub const NONE: Constraints =
+        Constraints { gt: None, ge: None, lt: None, le: None, min_length: None, max_length: None };
+}
+
+/// A type a field or a parameter can have: read from a JSON value of a body, or from the text of
+/// a path, query or header parameter, by the reference's rules. Implemented for `i64`, `i32`,
+/// `u32`, `u64`, `f64`, `bool`, `&'a str`, `Option<T>`, `&'a [T]`, and by
+/// [`Model`](macro@Model) for models and literal enums.
+pub trait Value<'a>: Sized {
+    /// The type's schema.
+    const SCHEMA: &'static Schema;
+    /// Whether an absent field or parameter is allowed without a default (`Option`).
+    const OPTIONAL: bool = false;
+
+    /// Reads a JSON value; on failure records the errors in `cx` and returns `None`.
+    fn from_json(json: Json<'_, 'a>, constraints: &Constraints, cx: &mut Validation<'a>) -> Option<Self>;
+
+    /// Reads one text value (a path, query or header parameter).
+    fn from_text(text: &'a str, constraints: &Constraints, cx: &mut Validation<'a>) -> Option<Self>;
+
+    /// Reads a parameter's values: one value for a scalar (several are the reference's type
+    /// error), every value for a list.
+    fn from_texts(texts: Texts<'a>, constraints: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
+        match texts.single() {
+            Some(text) => Self::from_text(text, constraints, cx),
+            None => {
+                cx.error(Self::SCHEMA.type_error());
+                None
+            }
+        }
+    }
+
+    /// The value of an absent optional field (`None` for `Option`).
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+
+/// A route's typed inputs, derived with [`Input`](macro@Input).
+pub trait Input {
+    /// The inputs of one request, borrowing from it.
+    type Value<'a>;
+    /// Where each input comes from, its schema and constraints.
+    const SCHEMA: &'static InputSchema;
+
+    /// Reads and validates every input; on failure the errors are in `cx`.
+    fn extract<'a>(req: &Request<'a>, cx: &mut Validation<'a>) -> Option<Self::Value<'a>>;
+}
+
+/// The JSON of a field's default, for the schema (used by the derives' generated code).
+#[doc(hidden)]
+pub fn __default_json<T: serde::Serialize>(make: Option<fn() -> T>) -> serde_json::Value {
+    make.and_then(|make| serde_json::to_value(make()).ok()).unwrap_or(serde_json::Value::Null)
+}

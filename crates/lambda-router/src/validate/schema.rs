@@ -1,0 +1,135 @@
+//! The schema of typed inputs: static data the derives write next to the parsing code, read by
+//! the OpenAPI document and, for path parameters, by the route table's compile-time check.
+
+use super::{Constraints, ErrorType, Location};
+
+/// The schema of a type.
+#[derive(Debug)]
+pub enum Schema {
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// A string.
+    String,
+    /// A list of values of one schema.
+    Array(&'static Schema),
+    /// A value of the schema, or `null`.
+    Nullable(&'static Schema),
+    /// A model: an object with named fields.
+    Model(&'static ModelSchema),
+    /// One of the given strings.
+    Literal(&'static [&'static str]),
+}
+
+impl Schema {
+    /// The error a value of another type gets (the reference's `*_type` errors).
+    pub const fn type_error(&self) -> ErrorType {
+        match self {
+            Schema::Integer => ErrorType::IntType,
+            Schema::Number => ErrorType::FloatType,
+            Schema::Boolean => ErrorType::BoolType,
+            Schema::String => ErrorType::StringType,
+            Schema::Array(_) => ErrorType::ListType,
+            Schema::Nullable(inner) => inner.type_error(),
+            Schema::Model(_) => ErrorType::ModelAttributesType,
+            Schema::Literal(_) => ErrorType::LiteralError,
+        }
+    }
+}
+
+/// A model: its name (the schema component's) and fields, in declaration order.
+#[derive(Debug)]
+pub struct ModelSchema {
+    /// The model's name.
+    pub name: &'static str,
+    /// Its doc comment.
+    pub description: Option<&'static str>,
+    /// Its fields.
+    pub fields: &'static [FieldSchema],
+}
+
+/// A field of a model, or a parameter.
+#[derive(Debug)]
+pub struct FieldSchema {
+    /// The name in the JSON object, the query string or the headers (lower case).
+    pub name: &'static str,
+    /// The value's schema.
+    pub schema: &'static Schema,
+    /// Its constraints.
+    pub constraints: Constraints,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Its default, as JSON.
+    pub default: Option<fn() -> serde_json::Value>,
+    /// Its description.
+    pub description: Option<&'static str>,
+}
+
+/// A parameter of a route: where it is read from, and its field.
+#[derive(Debug)]
+pub struct ParamSchema {
+    /// Path, query or header.
+    pub location: Location,
+    /// The parameter.
+    pub field: FieldSchema,
+}
+
+/// Every input of a route.
+#[derive(Debug)]
+pub struct InputSchema {
+    /// The parameters, in declaration order.
+    pub params: &'static [ParamSchema],
+    /// The body, if the route reads one.
+    pub body: Option<FieldSchema>,
+}
+
+impl InputSchema {
+    /// Panics (a compile error when evaluated in a route table) unless every path parameter
+    /// is in `pattern` as `<name>`.
+    pub(crate) const fn check_path(&self, pattern: &str) {
+        let mut i = 0;
+        while i < self.params.len() {
+            let param = &self.params[i];
+            if matches!(param.location, Location::Path) && !has_param(pattern.as_bytes(), param.field.name.as_bytes()) {
+                panic!("a #[param] (path parameter) of this route's Input is not in its pattern as `<name>`");
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Whether `pattern` holds `<name>`.
+const fn has_param(pattern: &[u8], name: &[u8]) -> bool {
+    let mut start = 0;
+    while start + name.len() + 2 <= pattern.len() {
+        if pattern[start] == b'<' && pattern[start + name.len() + 1] == b'>' {
+            let mut k = 0;
+            while k < name.len() && pattern[start + 1 + k] == name[k] {
+                k += 1;
+            }
+            if k == name.len() {
+                return true;
+            }
+        }
+        start += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_param;
+
+    #[test]
+    fn finds_a_parameter_by_its_whole_name() {
+        assert!(has_param(b"/todos/<todo_id>", b"todo_id"));
+        assert!(has_param(b"/<a>/<b>", b"b"));
+        assert!(!has_param(b"/todos/<todo_id>", b"todo"));
+        assert!(!has_param(b"/todos/<todo_id>", b"id"));
+        assert!(!has_param(b"/todos/todo_id", b"todo_id"));
+        assert!(!has_param(b"", b"x"));
+    }
+}
