@@ -30,7 +30,8 @@ fn every_case_answers_as_the_reference_did() {
         let response: Value = serde_json::from_slice(response).unwrap();
         let (id, expected) = (&case["id"], &case["expected"]);
         assert_eq!(response["statusCode"], expected["statusCode"], "{id}");
-        let body = |v: &Value| serde_json::from_str::<Value>(v["body"].as_str().unwrap_or("null")).unwrap_or(Value::Null);
+        let body =
+            |v: &Value| serde_json::from_str::<Value>(v["body"].as_str().unwrap_or("null")).unwrap_or(Value::Null);
         assert_eq!(body(&response), body(expected), "{id}");
     }
 }
@@ -39,7 +40,8 @@ fn every_case_answers_as_the_reference_did() {
 fn valid_requests_and_422s_allocate_nothing_once_warm() {
     assert!(is_counting(), "the counting allocator is installed");
     let app = validation::app();
-    let mut events: Vec<String> = lines(include_str!("fixtures/validation/events.jsonl")).into_iter().map(str::to_owned).collect();
+    let mut events: Vec<String> =
+        lines(include_str!("fixtures/validation/events.jsonl")).into_iter().map(str::to_owned).collect();
     for line in lines(include_str!("fixtures/validation_reference_probes.jsonl")) {
         let case: Value = serde_json::from_str(line).unwrap();
         events.push(case["event"].to_string());
@@ -56,7 +58,9 @@ fn valid_requests_and_422s_allocate_nothing_once_warm() {
         let (allocations, ()) = allocations_during(|| {
             let _ = app.handle(&mut workspace, event.as_bytes(), &LambdaContext::LOCAL);
         });
-        let response: Value = serde_json::from_slice(app.handle(&mut workspace, event.as_bytes(), &LambdaContext::LOCAL).unwrap()).unwrap();
+        let response: Value =
+            serde_json::from_slice(app.handle(&mut workspace, event.as_bytes(), &LambdaContext::LOCAL).unwrap())
+                .unwrap();
         *statuses.entry(response["statusCode"].as_u64().unwrap()).or_insert(0) += 1;
         if allocations > 0 {
             offenders.push((line + 1, allocations));
@@ -86,8 +90,9 @@ fn hostile_bodies_get_a_clean_answer() {
     assert_eq!(body["detail"].as_array().unwrap().len(), 100_000);
     assert_eq!(body["detail"][99_999]["loc"], json!(["body", "items", 99_999, "qty"]));
     // Huge numbers: out of range for an integer, infinite as a float.
-    let (status, body) =
-        post_order(format!(r#"{{"customer":"c","items":[{{"sku":"s","qty":{},"price":1}}]}}"#, "9".repeat(400)).as_bytes());
+    let (status, body) = post_order(
+        format!(r#"{{"customer":"c","items":[{{"sku":"s","qty":{},"price":1}}]}}"#, "9".repeat(400)).as_bytes(),
+    );
     assert_eq!(status, 422, "{body}");
     // `1e400` overflows an f64: Python reads it as infinity, simd-json refuses the number.
     let (status, body) = post_order(br#"{"customer":"c","items":[{"sku":"s","qty":1e400,"price":1}]}"#);
@@ -95,7 +100,9 @@ fn hostile_bodies_get_a_clean_answer() {
     let (status, body) = post_order(br#"{"customer":"c","items":[{"sku":"s","qty":"1e400","price":"1e400"}]}"#);
     assert_eq!((status, &body["detail"][0]["type"]), (422, &json!("int_parsing")), "{body}");
     // Escapes are unescaped before lengths are counted; the value is the unescaped text.
-    let (status, body) = post_order(br#"{"customer":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00","items":[{"sku":"\u0041","qty":1,"price":1}]}"#);
+    let (status, body) = post_order(
+        br#"{"customer":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00","items":[{"sku":"\u0041","qty":1,"price":1}]}"#,
+    );
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["customer"], json!("\"\\/\u{8}\u{c}\n\r\té😀"));
     assert_eq!(body["items"][0]["sku"], json!("A"));
@@ -124,8 +131,14 @@ fn the_swagger_ui_and_the_document_are_served() {
     assert_eq!(document["openapi"], json!("3.1.0"));
     assert_eq!(document["info"], json!({"title": "Orders API", "version": "1.0.0"}));
     let limit = &document["paths"]["/todos"]["get"]["parameters"][1];
-    assert_eq!(limit, &json!({"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1.0, "maximum": 100.0, "default": 10}}));
-    assert_eq!(document["paths"]["/orders"]["post"]["responses"]["200"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/Order"}));
+    assert_eq!(
+        limit,
+        &json!({"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1.0, "maximum": 100.0, "default": 10}})
+    );
+    assert_eq!(
+        document["paths"]["/orders"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/Order"})
+    );
     let order = &document["components"]["schemas"]["Order"];
     assert_eq!(order["required"], json!(["customer", "items"]));
     assert_eq!(order["properties"]["priority"], json!({"type": "string", "enum": ["low", "high"], "default": "low"}));

@@ -76,6 +76,13 @@ impl Peer {
         Peer { adapter: lambda_http::Adapter::from(router()) }
     }
 
+    /// Another axum router behind the same adapter.
+    pub fn with_router(router: axum::Router) -> Peer {
+        let mut peer = Peer::new();
+        peer.adapter = lambda_http::Adapter::from(router);
+        peer
+    }
+
     /// The peer app with three no-op `axum::middleware::from_fn` layers around the router.
     pub fn with_middleware() -> Peer {
         let mut peer = Peer::new();

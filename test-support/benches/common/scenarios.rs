@@ -42,7 +42,7 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("fixture JSON")
 }
 
-fn rest_v1(method: &str, path: &str, body: Option<&str>, extra: &[(&str, &str)]) -> Vec<u8> {
+pub fn rest_v1(method: &str, path: &str, body: Option<&str>, extra: &[(&str, &str)]) -> Vec<u8> {
     let mut event = fixture("apiGatewayProxyEvent.json");
     let headers: Vec<(&str, &str)> = HEADERS.iter().copied().chain(extra.iter().copied()).collect();
     event["httpMethod"] = json!(method);
