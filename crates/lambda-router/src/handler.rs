@@ -137,6 +137,7 @@ impl Typed {
 
     /// Validates, then starts the async handler; `Err` holds the outcome when the inputs do not
     /// validate.
+    #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
     pub(crate) fn start<'r, 'a>(&self, req: &'r Request<'a>) -> Result<HandlerFuture<'r, 'a>, Outcome<'a>> {
         match self.run {
             ErasedRun::Async(run) => run(req, self.handler),
@@ -146,6 +147,7 @@ impl Typed {
 }
 
 /// Validates `I`, answering 422 (or the body's 400) when it does not validate.
+#[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
 fn validated<'a, I: Input>(req: &Request<'a>) -> Result<I::Value<'a>, Outcome<'a>> {
     let mut cx = Validation::new(req);
     let value = I::extract(req, &mut cx);
@@ -155,7 +157,7 @@ fn validated<'a, I: Input>(req: &Request<'a>) -> Result<I::Value<'a>, Outcome<'a
     })
 }
 
-fn run_typed<'r, 'a, I: Input>(req: &'r Request<'a>, handler: ErasedFn) -> Outcome<'a> {
+fn run_typed<'a, I: Input>(req: &Request<'a>, handler: ErasedFn) -> Outcome<'a> {
     // SAFETY: `handler` was made from a `TypedHandler<I>` for this very `I` (the INVARIANT of
     // `Typed`); a `fn` pointer cast to `*const ()` and back is the same pointer.
     let handler: TypedHandler<I> = unsafe { std::mem::transmute_copy(&handler.0) };
@@ -165,6 +167,7 @@ fn run_typed<'r, 'a, I: Input>(req: &'r Request<'a>, handler: ErasedFn) -> Outco
     }
 }
 
+#[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
 fn run_typed_async<'r, 'a, I: Input>(
     req: &'r Request<'a>,
     handler: ErasedFn,

@@ -92,6 +92,7 @@ impl<'r, 'a> Next<'r, 'a> {
         NextFuture::started(Error::catching(|| middleware(request, next)))
     }
 
+    #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
     fn endpoint(self) -> NextFuture<'r, 'a> {
         let request = self.request;
         match self.endpoint {

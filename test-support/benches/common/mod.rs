@@ -2,4 +2,5 @@
 
 #[allow(dead_code)] // each bench uses its own part of the peer
 pub mod peer;
+#[allow(dead_code)] // each bench uses its own part of the scenarios
 pub mod scenarios;

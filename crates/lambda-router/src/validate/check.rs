@@ -302,6 +302,7 @@ impl<'a> Validation<'a> {
 
     /// The outcome: the value if there was no error, else the 422 response (or the body's
     /// decoding error).
+    #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
     pub(crate) fn finish<V>(self, value: Option<V>) -> Result<V, Rejection<'a>> {
         if let Some(err) = self.undecodable {
             return Err(Rejection::Undecodable(err));
@@ -359,6 +360,7 @@ fn push_json_str(out: &mut ArenaString<'_>, text: &str) {
 
 /// Why a typed route's handler did not run.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // made once per rejected request, never stored
 pub(crate) enum Rejection<'a> {
     /// Inputs that do not validate: the 422.
     Invalid(Response<'a>),

@@ -189,10 +189,10 @@ impl Scanner<'_> {
             Some(b'1'..=b'9') => i = digits(i).0,
             _ => return Err(at),
         }
-        if self.bytes.get(i) == Some(&b'.') {
-            if let (end, true) = digits(i + 1) {
-                i = end;
-            }
+        if self.bytes.get(i) == Some(&b'.')
+            && let (end, true) = digits(i + 1)
+        {
+            i = end;
         }
         if matches!(self.bytes.get(i), Some(b'e' | b'E')) {
             let sign = usize::from(matches!(self.bytes.get(i + 1), Some(b'+' | b'-')));

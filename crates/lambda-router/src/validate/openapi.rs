@@ -121,7 +121,7 @@ fn document(router: &Router, config: &OpenApi) -> Json {
         if doc.hidden {
             continue;
         }
-        let path = openapi_path(&router.full_pattern(index));
+        let path = openapi_path(router.full_pattern(index));
         let item = paths.entry(path.clone()).or_insert_with(|| json!({}));
         for method in Method::ALL.into_iter().filter(|m| route.methods().contains(*m)) {
             let name = method.as_str().to_ascii_lowercase();

@@ -4,7 +4,9 @@
 
 use super::{Constraints, ErrorType, Json, JsonKind, LocPart, Schema, Texts, Validation, Value};
 
-/// Checks a number against the bounds, recording the first one it breaks.
+/// Checks a number against the bounds, recording the first one it breaks. NaN breaks every
+/// bound, as in the reference: hence the negated comparisons.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 fn bounded(value: f64, c: &Constraints, cx: &mut Validation<'_>) -> bool {
     let broken = if c.gt.is_some_and(|b| !(value > b)) {
         Some(ErrorType::GreaterThan)
@@ -177,8 +179,8 @@ impl<'a> Value<'a> for bool {
             JsonKind::Bool(b) => Ok(b),
             JsonKind::Int(0) => Ok(false),
             JsonKind::Int(1) => Ok(true),
-            JsonKind::Float(x) if x == 0.0 => Ok(false),
-            JsonKind::Float(x) if x == 1.0 => Ok(true),
+            JsonKind::Float(0.0) => Ok(false),
+            JsonKind::Float(1.0) => Ok(true),
             JsonKind::Int(_) | JsonKind::UInt(_) | JsonKind::Float(_) => Err(ErrorType::BoolParsing),
             JsonKind::Str(text) => parse_bool(text),
             JsonKind::Null | JsonKind::Array(_) | JsonKind::Object(_) => Err(ErrorType::BoolType),
