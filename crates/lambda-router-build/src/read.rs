@@ -69,11 +69,27 @@ pub(crate) fn read_table(file: &Path, source: &str, name: &str) -> Result<(Eleme
     let Expr::Array(array) = &*reference.expr else {
         return Err(BuildError::new(file, expr.span().start().line, format!("`{name}` must be `&[...]`")));
     };
+    let inputs = path_params_of_inputs(&parsed.items);
     let mut routes = Vec::new();
     for (index, element_expr) in array.elems.iter().enumerate() {
         let line = element_expr.span().start().line;
-        let (methods, pattern) = read_route(element_expr)
+        let (methods, pattern, input) = read_route(element_expr)
             .map_err(|why| BuildError::new(file, line, format!("route #{index} of `{name}`: {why}")))?;
+        // An input type declared in this file: its path parameters must be in the pattern.
+        // (One declared elsewhere is checked when the table is compiled, without the name.)
+        let declared = input.as_ref().and_then(|ty| inputs.iter().find(|(name, _)| name == ty));
+        if let Some((ty, params)) = declared {
+            if let Some(missing) = params.iter().find(|p| !has_param(&pattern, p)) {
+                return Err(BuildError::new(
+                    file,
+                    line,
+                    format!(
+                        "route #{index} `{methods} {pattern}`: `{ty}` reads the path parameter `{missing}`, \
+                         which is not in the pattern"
+                    ),
+                ));
+            }
+        }
         routes.push(ReadRoute { line, methods, pattern });
     }
     Ok((element, routes))
@@ -111,8 +127,40 @@ fn element_type(ty: &Type) -> Option<Element> {
     }
 }
 
-/// Reads `Route::get("/p", h)`, `Route::new(methods, "/p", h)` and option chains on them.
-fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
+/// The structs of `items` (and their inline modules) with `#[param]` fields: their names and
+/// those fields' names, the path parameters an `#[derive(Input)]` reads.
+fn path_params_of_inputs(items: &[Item]) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    for item in items {
+        match item {
+            Item::Struct(s) => {
+                let params: Vec<String> = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.attrs.iter().any(|a| a.path().is_ident("param")))
+                    .filter_map(|f| f.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+                    .collect();
+                if !params.is_empty() {
+                    found.push((s.ident.to_string(), params));
+                }
+            }
+            Item::Mod(m) => {
+                found.extend(m.content.as_ref().map(|(_, items)| path_params_of_inputs(items)).unwrap_or_default())
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Whether `pattern` has the parameter `name`, as `<name>` or `{name}`.
+fn has_param(pattern: &str, name: &str) -> bool {
+    pattern.contains(&format!("<{name}>")) || pattern.contains(&format!("{{{name}}}"))
+}
+
+/// Reads `Route::get("/p", h)`, `Route::new(methods, "/p", h)`, `Route::get_with::<I>("/p", h)`
+/// and option chains on them: the methods, the pattern and the input type's name, if any.
+fn read_route(expr: &Expr) -> Result<(MethodSet, String, Option<String>), String> {
     match expr {
         Expr::MethodCall(call) => match call.method.to_string().as_str() {
             option if ROUTE_OPTIONS.contains(&option) => read_route(&call.receiver),
@@ -123,7 +171,17 @@ fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
             let Expr::Path(func) = &*call.func else {
                 return Err("expected `Route::get(\"/pattern\", handler)` or `Route::new(...)`".into());
             };
-            let constructor = func.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let last = func.path.segments.last();
+            let constructor = last.map(|s| s.ident.to_string()).unwrap_or_default();
+            let input = last.and_then(|s| match &s.arguments {
+                syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(Type::Path(path)) => {
+                        path.path.segments.last().map(|s| s.ident.to_string())
+                    }
+                    _ => None,
+                }),
+                _ => None,
+            });
             let args: Vec<&Expr> = call.args.iter().collect();
             let (methods, pattern) = match (constructor.as_str(), args.as_slice()) {
                 ("new" | "new_async" | "new_with" | "new_with_async", [methods, pattern, _]) => {
@@ -135,7 +193,7 @@ fn read_route(expr: &Expr) -> Result<(MethodSet, String), String> {
                 }
                 _ => return Err(format!("cannot read `Route::{constructor}(...)`")),
             };
-            Ok((methods, string_literal(pattern)?))
+            Ok((methods, string_literal(pattern)?, input))
         }
         _ => Err("expected `Route::get(\"/pattern\", handler)` or `Route::new(...)`".into()),
     }

@@ -106,3 +106,17 @@ fn the_crate_path_reaches_a_renamed_dependency() {
     assert!(code.contains("pub static ROUTER: ::router::router::Router<::router::router::Route<u8>>"), "{code}");
     assert!(!code.contains("lambda_router"), "nothing names the crate by its own name: {code}");
 }
+
+#[test]
+fn a_path_parameter_missing_from_the_pattern_names_the_input_and_the_parameter() {
+    let source = format!(
+        "{HEADER}#[derive(Input)]\nstruct GetTodo {{\n    #[param]\n    todo_id: i64,\n}}\n\
+         pub const ROUTES: &[Route] = &[\n    Route::get(\"/health\", health),\n    Route::get_with::<GetTodo>(\"/todos/<id>\", get_todo),\n];\n"
+    );
+    assert_eq!(
+        compile("missing_param", &source).unwrap_err(),
+        ":9: route #1 `GET /todos/<id>`: `GetTodo` reads the path parameter `todo_id`, which is not in the pattern"
+    );
+    let fixed = source.replace("/todos/<id>", "/todos/{todo_id}");
+    compile("present_param", &fixed).expect("the parameter is in the pattern");
+}

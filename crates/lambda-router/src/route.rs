@@ -138,7 +138,23 @@ impl Route {
     /// [`validate`](crate::validate)).
     ///
     /// Every path parameter (`#[param]`) of `I` must be in the pattern; in a `const` table, one that is
-    /// not is a compile error at the route's line.
+    /// not is a compile error at the route's line (`lambda-router-build` names the parameter when
+    /// `I` is declared in the table's file):
+    ///
+    /// ```compile_fail,E0080
+    /// use lambda_router::validate::Input;
+    /// use lambda_router::{Error, Request, Response, Route};
+    /// #[derive(Input)]
+    /// struct GetTodo {
+    ///     #[param]
+    ///     todo_id: i64,
+    /// }
+    /// fn get_todo<'a>(_: &Request<'a>, _: GetTodo) -> Result<Response<'a>, Error> {
+    ///     Ok(Response::text(200, "todo"))
+    /// }
+    /// // error: a #[param] (path parameter) of this route's Input is not in its pattern
+    /// const ROUTES: &[Route] = &[Route::get_with::<GetTodo>("/todos/<id>", get_todo)];
+    /// ```
     pub const fn new_with<I: Input>(methods: MethodSet, pattern: &'static str, handler: TypedHandler<I>) -> Route {
         I::SCHEMA.check_path(pattern);
         Route::with(methods, pattern, Handler::Typed(Typed::new::<I>(handler)))

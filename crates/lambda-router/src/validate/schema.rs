@@ -94,18 +94,21 @@ impl InputSchema {
         while i < self.params.len() {
             let param = &self.params[i];
             if matches!(param.location, Location::Path) && !has_param(pattern.as_bytes(), param.field.name.as_bytes()) {
-                panic!("a #[param] (path parameter) of this route's Input is not in its pattern as `<name>`");
+                panic!(
+                    "a #[param] (path parameter) of this route's Input is not in its pattern as `<name>` or `{{name}}`"
+                );
             }
             i += 1;
         }
     }
 }
 
-/// Whether `pattern` holds `<name>`.
+/// Whether `pattern` holds `<name>` or `{name}`.
 const fn has_param(pattern: &[u8], name: &[u8]) -> bool {
     let mut start = 0;
     while start + name.len() + 2 <= pattern.len() {
-        if pattern[start] == b'<' && pattern[start + name.len() + 1] == b'>' {
+        let close = pattern[start + name.len() + 1];
+        if (pattern[start] == b'<' && close == b'>') || (pattern[start] == b'{' && close == b'}') {
             let mut k = 0;
             while k < name.len() && pattern[start + 1 + k] == name[k] {
                 k += 1;
@@ -127,6 +130,8 @@ mod tests {
     fn finds_a_parameter_by_its_whole_name() {
         assert!(has_param(b"/todos/<todo_id>", b"todo_id"));
         assert!(has_param(b"/<a>/<b>", b"b"));
+        assert!(has_param(b"/todos/{todo_id}", b"todo_id"));
+        assert!(!has_param(b"/todos/<todo_id}", b"todo_id"));
         assert!(!has_param(b"/todos/<todo_id>", b"todo"));
         assert!(!has_param(b"/todos/<todo_id>", b"id"));
         assert!(!has_param(b"/todos/todo_id", b"todo_id"));
