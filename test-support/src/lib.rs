@@ -8,6 +8,7 @@ pub mod fuzz_app;
 pub mod mounted;
 pub mod naive;
 pub mod pipeline;
+pub mod typed_fuzz;
 
 /// The GitHub REST API route set of matchit's benchmark (`data/github-routes.txt`), compiled at
 /// build time; a route's value is its index.

@@ -13,13 +13,27 @@ fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .filter(|e| e.file_name() != "README.md")
+                .filter(|e| e.path().is_file() && e.file_name() != "README.md")
                 .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap_or_default()))
                 .collect()
         })
         .unwrap_or_default();
     files.sort();
     files
+}
+
+#[test]
+fn typed_body_seeds_and_kept_crashes_pass_the_typed_checks() {
+    let app = validation::app();
+    let mut workspace = Workspace::new();
+    let mut count = 0;
+    for dir in ["tests/fixtures/fuzz-regressions/typed", "../fuzz/seeds/typed"] {
+        for (_, input) in inputs(dir) {
+            test_support::typed_fuzz::run(&app, &mut workspace, &input);
+            count += 1;
+        }
+    }
+    assert!(count >= 40, "the seeds are there ({count} inputs)");
 }
 
 #[test]
