@@ -13,10 +13,29 @@ use serde_json::{Value, json};
 
 /// The error types a 422 may name.
 const TYPES: &[&str] = &[
-    "missing", "int_parsing", "int_parsing_size", "int_from_float", "int_type", "finite_number", "float_parsing",
-    "float_type", "bool_parsing", "bool_type", "string_type", "string_too_short", "string_too_long", "too_short",
-    "too_long", "list_type", "model_attributes_type", "literal_error", "greater_than", "greater_than_equal",
-    "less_than", "less_than_equal", "json_invalid",
+    "missing",
+    "int_parsing",
+    "int_parsing_size",
+    "int_from_float",
+    "int_type",
+    "finite_number",
+    "float_parsing",
+    "float_type",
+    "bool_parsing",
+    "bool_type",
+    "string_type",
+    "string_too_short",
+    "string_too_long",
+    "too_short",
+    "too_long",
+    "list_type",
+    "model_attributes_type",
+    "literal_error",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "json_invalid",
 ];
 
 /// An HTTP API v2 event with `body`: as text when it is UTF-8, else base64.

@@ -145,3 +145,38 @@ fn the_swagger_ui_and_the_document_are_served() {
     // Other paths and methods are untouched: a POST to the page's path is the ordinary 404.
     assert_eq!(TestRequest::post("/swagger").http_v2().invoke(&app).unwrap().status(), 404);
 }
+
+mod async_typed {
+    use lambda_router::testing::TestRequest;
+    use lambda_router::validate::Input;
+    use lambda_router::{App, Error, Request, Response, Route, Router};
+
+    #[derive(Input)]
+    struct Greet<'a> {
+        #[param]
+        name: &'a str,
+        #[query(ge = 1, le = 3, default = 1)]
+        times: i64,
+    }
+
+    async fn greet<'a>(req: &Request<'a>, input: Greet<'a>) -> Result<Response<'a>, Error> {
+        let text = req.format(format_args!("{}", input.name.repeat(input.times as usize)));
+        Ok(Response::text(200, text))
+    }
+
+    const ROUTES: &[Route] =
+        &[Route::get_with_async::<Greet>("/greet/<name>", |req, input| req.in_arena(greet(req, input)))];
+
+    #[test]
+    fn an_async_typed_handler_runs_after_validation_and_never_starts_on_a_422() {
+        let app = App::with_router(Router::builder().extend(ROUTES.iter().copied()).build().unwrap());
+        assert!(ROUTES[0].is_async());
+        let ok = TestRequest::get("/greet/ab").query("times", "3").http_v2().invoke(&app).unwrap();
+        assert_eq!((ok.status(), ok.text()), (200, "ababab".to_owned()));
+        let bad = TestRequest::get("/greet/ab").query("times", "4").http_v2().invoke(&app).unwrap();
+        assert_eq!(
+            (bad.status(), bad.text()),
+            (422, r#"{"statusCode":422,"detail":[{"loc":["query","times"],"type":"less_than_equal"}]}"#.to_owned())
+        );
+    }
+}
