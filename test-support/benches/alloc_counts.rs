@@ -1,12 +1,13 @@
-//! Heap allocations per invocation, per scenario, for lambda-router and for lambda_http +
-//! axum, counted on this thread by the counting allocator after a warm-up. Prints a table; fails if
-//! lambda-router allocates in any scenario.
+//! Heap allocations per invocation, per scenario (typed bodies included: `Json` + garde on the
+//! peer's side), for lambda-router and for lambda_http + axum, counted on this thread by the
+//! counting allocator after a warm-up. Prints a table; fails if lambda-router allocates in any
+//! scenario.
 //!
 //! Run: `cargo bench -p test-support --bench alloc_counts`.
 
 mod common;
 
-use common::{peer, scenarios};
+use common::{peer, scenarios, typed_peer};
 use test_support::pipeline as ours;
 
 use lambda_router::{LambdaContext, Workspace};
@@ -48,6 +49,22 @@ fn main() {
         let status = serde_json::from_slice::<serde_json::Value>(response).expect("JSON")["statusCode"].clone();
         assert_eq!(status, scenario.status, "{}", scenario.name);
         println!("{:40} {:>14} {:>18}", scenario.name, ours, theirs);
+        ours_total += ours;
+    }
+    // Typed bodies: the validation example against axum's `Json` + garde.
+    let typed = validation::app();
+    let mut typed_peer = typed_peer::peer();
+    for (name, event, status) in typed_peer::events() {
+        let ours = per_invocation(|| {
+            typed.handle(&mut workspace, &event, &LambdaContext::LOCAL).expect("handled");
+        });
+        let theirs = per_invocation(|| {
+            typed_peer.invoke(&event);
+        });
+        let response = typed.handle(&mut workspace, &event, &LambdaContext::LOCAL).expect("handled");
+        let answered = serde_json::from_slice::<serde_json::Value>(response).expect("JSON")["statusCode"].clone();
+        assert_eq!(answered, status, "{name}");
+        println!("{:40} {:>14} {:>18}", name.trim_start_matches("typed body: "), ours, theirs);
         ours_total += ours;
     }
     assert_eq!(ours_total, 0, "lambda-router allocated in the steady state");

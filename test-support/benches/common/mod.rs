@@ -4,3 +4,5 @@
 pub mod peer;
 #[allow(dead_code)] // each bench uses its own part of the scenarios
 pub mod scenarios;
+#[allow(dead_code)] // the typed benches' peer
+pub mod typed_peer;
