@@ -250,3 +250,50 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
 }
+
+#[cfg(test)]
+mod escape_tests {
+    use proptest::prelude::*;
+
+    use super::escape_into;
+
+    /// The definition, a byte at a time.
+    fn escaped(text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &byte in text.as_bytes() {
+            match byte {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                0x00..=0x1F | 0x7F => out.extend_from_slice(format!("\\u{byte:04x}").as_bytes()),
+                _ => out.push(byte),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        /// Every byte that needs escaping, next to plain runs of every length.
+        #[test]
+        fn escapes_as_the_byte_by_byte_definition(text in "[\\x00-\\x21\"\\\\\\x7Fa-zé😀]{0,40}") {
+            let mut out = b"prefix".to_vec();
+            escape_into(&mut out, &text);
+            prop_assert_eq!(&out[6..], &escaped(&text)[..]);
+        }
+    }
+
+    #[test]
+    fn every_byte_value_alone_and_in_a_word() {
+        for byte in 0u8..0x80 {
+            let c = char::from(byte);
+            for text in [c.to_string(), format!("abcdefg{c}"), format!("{c}bcdefghijklmnop"), format!("abcdefghij{c}kl")] {
+                let mut out = Vec::new();
+                escape_into(&mut out, &text);
+                assert_eq!(out, escaped(&text), "{byte:#x} in {text:?}");
+            }
+        }
+    }
+}
