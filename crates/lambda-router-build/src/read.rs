@@ -78,17 +78,17 @@ pub(crate) fn read_table(file: &Path, source: &str, name: &str) -> Result<(Eleme
         // An input type declared in this file: its path parameters must be in the pattern.
         // (One declared elsewhere is checked when the table is compiled, without the name.)
         let declared = input.as_ref().and_then(|ty| inputs.iter().find(|(name, _)| name == ty));
-        if let Some((ty, params)) = declared {
-            if let Some(missing) = params.iter().find(|p| !has_param(&pattern, p)) {
-                return Err(BuildError::new(
-                    file,
-                    line,
-                    format!(
-                        "route #{index} `{methods} {pattern}`: `{ty}` reads the path parameter `{missing}`, \
-                         which is not in the pattern"
-                    ),
-                ));
-            }
+        if let Some((ty, params)) = declared
+            && let Some(missing) = params.iter().find(|p| !has_param(&pattern, p))
+        {
+            return Err(BuildError::new(
+                file,
+                line,
+                format!(
+                    "route #{index} `{methods} {pattern}`: `{ty}` reads the path parameter `{missing}`, \
+                     which is not in the pattern"
+                ),
+            ));
         }
         routes.push(ReadRoute { line, methods, pattern });
     }

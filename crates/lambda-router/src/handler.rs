@@ -112,10 +112,13 @@ unsafe impl Sync for ErasedFn {}
 
 impl Typed {
     pub(crate) const fn new<I: Input>(handler: TypedHandler<I>) -> Typed {
+        // A `fn` pointer round-trips through `*const ()` only where both have one size.
+        assert!(std::mem::size_of::<TypedHandler<I>>() == std::mem::size_of::<*const ()>());
         Typed { run: ErasedRun::Sync(run_typed::<I>), handler: ErasedFn(handler as *const ()), input: I::SCHEMA }
     }
 
     pub(crate) const fn new_async<I: Input>(handler: TypedAsyncHandler<I>) -> Typed {
+        assert!(std::mem::size_of::<TypedAsyncHandler<I>>() == std::mem::size_of::<*const ()>());
         Typed { run: ErasedRun::Async(run_typed_async::<I>), handler: ErasedFn(handler as *const ()), input: I::SCHEMA }
     }
 

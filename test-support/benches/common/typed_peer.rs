@@ -45,7 +45,7 @@ struct Order {
     priority: Priority,
 }
 
-pub async fn create_order(body: Result<axum::Json<Order>, JsonRejection>) -> Response {
+async fn create_order(body: Result<axum::Json<Order>, JsonRejection>) -> Response {
     let order = match body {
         Ok(axum::Json(order)) => order,
         Err(rejection) => return rejection.into_response(),

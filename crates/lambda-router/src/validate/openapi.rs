@@ -121,9 +121,11 @@ fn document(router: &Router, config: &OpenApi) -> Json {
         if doc.hidden {
             continue;
         }
-        let path = openapi_path(router.full_pattern(index));
+        let (path, path_names) = openapi_path(router.full_pattern(index));
         let item = paths.entry(path.clone()).or_insert_with(|| json!({}));
-        for method in Method::ALL.into_iter().filter(|m| route.methods().contains(*m)) {
+        // OpenAPI has no CONNECT operation.
+        let methods = Method::ALL.into_iter().filter(|&m| m != Method::Connect && route.methods().contains(m));
+        for method in methods {
             let name = method.as_str().to_ascii_lowercase();
             let mut operation = Map::new();
             operation.insert(
@@ -141,31 +143,37 @@ fn document(router: &Router, config: &OpenApi) -> Json {
             if doc.deprecated {
                 operation.insert("deprecated".into(), json!(true));
             }
-            if let Some(input) = route.input() {
-                let parameters: Vec<Json> = input
-                    .params
-                    .iter()
-                    .map(|param| {
-                        json!({
-                            "name": param.field.name,
-                            "in": param.location.as_str(),
-                            "required": param.field.required || param.location == Location::Path,
-                            "schema": field_schema(&param.field, &mut models),
-                        })
+            let declared = route.input().map_or(&[][..], |input| input.params);
+            let mut parameters: Vec<Json> = declared
+                .iter()
+                .map(|param| {
+                    json!({
+                        "name": param.field.name,
+                        "in": param.location.as_str(),
+                        "required": param.field.required || param.location == Location::Path,
+                        "schema": field_schema(&param.field, &mut models),
                     })
-                    .collect();
-                if !parameters.is_empty() {
-                    operation.insert("parameters".into(), json!(parameters));
+                })
+                .collect();
+            // Path parameters no input declares (an untyped handler reads them as text).
+            for name in &path_names {
+                let typed = declared.iter().any(|p| p.location == Location::Path && p.field.name == name.as_str());
+                if !typed {
+                    parameters
+                        .push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
                 }
-                if let Some(body) = &input.body {
-                    operation.insert(
-                        "requestBody".into(),
-                        json!({
-                            "required": body.required,
-                            "content": {"application/json": {"schema": field_schema(body, &mut models)}},
-                        }),
-                    );
-                }
+            }
+            if !parameters.is_empty() {
+                operation.insert("parameters".into(), json!(parameters));
+            }
+            if let Some(body) = route.input().and_then(|input| input.body.as_ref()) {
+                operation.insert(
+                    "requestBody".into(),
+                    json!({
+                        "required": body.required,
+                        "content": {"application/json": {"schema": field_schema(body, &mut models)}},
+                    }),
+                );
             }
             let ok = match doc.response {
                 Some(schema) => schema_of(schema, &Constraints::NONE, &mut models),
@@ -223,9 +231,30 @@ fn document(router: &Router, config: &OpenApi) -> Json {
     })
 }
 
-/// `/todos/<todo_id>` → `/todos/{todo_id}`.
-fn openapi_path(pattern: &str) -> String {
-    pattern.replace('<', "{").replace('>', "}")
+/// A pattern in OpenAPI's form, and its parameters' names: `/todos/<todo_id>` and
+/// `/todos/{todo_id}` → `/todos/{todo_id}`; a greedy tail `{proxy+}` → `{proxy}`; the unnamed
+/// catch-all `.+` → `{tail}`.
+fn openapi_path(pattern: &str) -> (String, Vec<String>) {
+    let mut names = Vec::new();
+    let segments: Vec<String> = pattern
+        .split('/')
+        .map(|segment| {
+            let name = segment
+                .strip_prefix('<')
+                .and_then(|s| s.strip_suffix('>'))
+                .or_else(|| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .map(|name| name.trim_end_matches('+'))
+                .or((segment == ".+").then_some("tail"));
+            match name {
+                Some(name) => {
+                    names.push(name.to_owned());
+                    format!("{{{name}}}")
+                }
+                None => segment.to_owned(),
+            }
+        })
+        .collect();
+    (segments.join("/"), names)
 }
 
 /// `put` and `/todos/{todo_id}` → `put_todos__todo_id_`.
@@ -308,4 +337,20 @@ fn schema_of(schema: &Schema, constraints: &Constraints, models: &mut BTreeMap<S
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openapi_path;
+
+    #[test]
+    fn patterns_take_openapis_form_with_their_parameters() {
+        let path = |p: &str| openapi_path(p);
+        assert_eq!(path("/todos/<todo_id>"), ("/todos/{todo_id}".into(), vec!["todo_id".into()]));
+        assert_eq!(path("/a/{b}/c/<d>"), ("/a/{b}/c/{d}".into(), vec!["b".into(), "d".into()]));
+        assert_eq!(path("/files/{proxy+}"), ("/files/{proxy}".into(), vec!["proxy".into()]));
+        assert_eq!(path("/files/.+"), ("/files/{tail}".into(), vec!["tail".into()]));
+        assert_eq!(path("/health"), ("/health".into(), vec![]));
+        assert_eq!(path("/"), ("/".into(), vec![]));
+    }
 }
