@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use bumpalo::Bump;
 use lambda_router_core::Params;
 use serde::Serialize;
-use simd_json::{INPUT_PADDING, tape::Tape};
+use simd_json::tape::Tape;
 use smallvec::SmallVec;
 
 use super::executor::block_on;
@@ -64,10 +64,9 @@ impl App {
         let Workspace { arena, buffers, tape, out, gzip, scratch, pinned, log } = workspace;
         let arena: &Bump = arena;
         let len = input.len();
-        // The one copy of the payload: simd-json parses (and unescapes) in place, past the end
-        // of the document it needs INPUT_PADDING bytes it may read.
-        let buffer = arena.alloc_slice_fill_copy(len + INPUT_PADDING, 0u8);
-        buffer[..len].copy_from_slice(input);
+        // The one copy of the payload: simd-json parses (and unescapes) in place, and reads up
+        // to INPUT_PADDING bytes past the end of the document.
+        let buffer = event::json::padded_copy(arena, input);
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
             Err(err) => Err(EventError::InvalidJson { offset: err.index() }),

@@ -4,6 +4,16 @@
 use simd_json::prelude::*;
 use simd_json::tape::{Object, Value};
 
+/// `bytes` followed by simd-json's `INPUT_PADDING` zero bytes, in the arena: what simd-json
+/// parses in place. One copy; only the padding is zeroed.
+pub(crate) fn padded_copy<'a>(arena: &'a bumpalo::Bump, bytes: &[u8]) -> &'a mut [u8] {
+    let len = bytes.len() + simd_json::INPUT_PADDING;
+    let mut buffer = bumpalo::collections::Vec::with_capacity_in(len, arena);
+    buffer.extend_from_slice(bytes);
+    buffer.resize(len, 0);
+    buffer.into_bump_slice_mut()
+}
+
 /// A value of the tape; input and tape live equally long here.
 pub(crate) type Json<'a> = Value<'a, 'a>;
 

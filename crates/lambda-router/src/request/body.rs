@@ -3,7 +3,7 @@
 //! must keep their exact text).
 
 use serde::{Deserialize, Serialize};
-use simd_json::{Buffers, INPUT_PADDING, tape::Tape};
+use simd_json::{Buffers, tape::Tape};
 
 use super::Request;
 use crate::error::BodyError;
@@ -131,8 +131,7 @@ impl<'a> Request<'a> {
     pub(crate) fn with_json_tape<R>(&self, read: impl FnOnce(Tape<'a>) -> (R, Tape<'a>)) -> Result<R, BodyError> {
         let text = self.body_str()?;
         let len = text.len();
-        let buffer = self.arena.alloc_slice_fill_copy(len + INPUT_PADDING, 0u8);
-        buffer[..len].copy_from_slice(text.as_bytes());
+        let buffer = crate::event::json::padded_copy(self.arena, text.as_bytes());
         // A handler cannot re-enter here while a body is being deserialized; should a
         // `Deserialize` impl try, it gets an error rather than a panic.
         let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
