@@ -132,6 +132,6 @@ pub trait Input {
 
 /// The JSON of a field's default, for the schema (used by the derives' generated code).
 #[doc(hidden)]
-pub fn __default_json<T: serde::Serialize>(make: Option<fn() -> T>) -> serde_json::Value {
-    make.and_then(|make| serde_json::to_value(make()).ok()).unwrap_or(serde_json::Value::Null)
+pub fn __default_json<T: serde::Serialize>(make: Option<fn() -> T>) -> String {
+    make.and_then(|make| serde_json::to_string(&make()).ok()).unwrap_or_else(|| "null".to_owned())
 }

@@ -2,14 +2,13 @@
 //! request needed. Served, with a Swagger UI page, by an app configured with
 //! [`App::openapi`](crate::App::openapi); printed by `--openapi`.
 //!
-//! Made once, on first use, with serde_json: this is not the request path.
+//! Made once, on first use, by a small JSON writer of its own: this is not the request path,
+//! but every function links it (`--openapi`), so it stays small (no `serde_json::Value`).
 
-use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value as Json, json};
-
-use super::{Constraints, FieldSchema, Location, Schema};
+use super::{Constraints, FieldSchema, Location, ModelSchema, Schema};
 use crate::{Method, Router};
 
 /// The public swagger-ui-dist assets, as the reference links them.
@@ -86,10 +85,7 @@ impl OpenApi {
 
     /// The document for `router`, made on first use.
     pub(crate) fn document(&self, router: &Router) -> &str {
-        self.document.get_or_init(|| {
-            let document = document(router, self);
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        })
+        self.document.get_or_init(|| document(router, self))
     }
 
     /// The Swagger UI page.
@@ -112,123 +108,276 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// Writes JSON into a string: objects and arrays with their commas, strings escaped.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    /// Per open object or array: whether it has a member yet.
+    open: Vec<bool>,
+}
+
+// Out of line: the document is written once, and inlined writes would multiply its code in
+// every function binary.
+impl Writer {
+    #[inline(never)]
+    fn separate(&mut self) {
+        if let Some(has_member) = self.open.last_mut() {
+            if *has_member {
+                self.out.push(',');
+            }
+            *has_member = true;
+        }
+    }
+
+    #[inline(never)]
+    fn begin(&mut self, bracket: char) {
+        self.separate();
+        self.out.push(bracket);
+        self.open.push(false);
+    }
+
+    #[inline(never)]
+    fn end(&mut self, bracket: char) {
+        self.open.pop();
+        self.out.push(bracket);
+    }
+
+    /// A key; the next value written is its value.
+    #[inline(never)]
+    fn key(&mut self, key: &str) {
+        self.separate();
+        self.escaped(key);
+        self.out.push(':');
+        // The value that follows must not add a comma of its own.
+        if let Some(has_member) = self.open.last_mut() {
+            *has_member = false;
+        }
+    }
+
+    #[inline(never)]
+    fn string(&mut self, text: &str) {
+        self.separate();
+        self.escaped(text);
+    }
+
+    /// JSON text, written as it is (numbers, `true`, a default's JSON).
+    #[inline(never)]
+    fn raw(&mut self, json: &str) {
+        self.separate();
+        self.out.push_str(json);
+    }
+
+    #[inline(never)]
+    fn number(&mut self, value: f64) {
+        let mut text = String::new();
+        let _ = write!(text, "{value:?}");
+        self.raw(&text);
+    }
+
+    #[inline(never)]
+    fn escaped(&mut self, text: &str) {
+        self.out.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(self.out, "\\u{:04x}", c as u32);
+                }
+                c => self.out.push(c),
+            }
+        }
+        self.out.push('"');
+    }
+
+    #[inline(never)]
+    fn field(&mut self, key: &str, text: &str) {
+        self.key(key);
+        self.string(text);
+    }
+
+    /// `{"type": kind}` and its keys (the caller closes it).
+    #[inline(never)]
+    fn typed(&mut self, kind: &str) {
+        self.begin('{');
+        self.field("type", kind);
+    }
+}
+
 /// The whole document.
-fn document(router: &Router, config: &OpenApi) -> Json {
-    let mut models = BTreeMap::new();
-    let mut paths = Map::new();
+fn document(router: &Router, config: &OpenApi) -> String {
+    let mut models: Vec<&'static ModelSchema> = Vec::new();
+    let mut w = Writer::default();
+    w.begin('{');
+    w.field("openapi", "3.1.0");
+    w.key("info");
+    w.begin('{');
+    w.field("title", &config.title);
+    w.field("version", &config.version);
+    if let Some(description) = &config.description {
+        w.field("description", description);
+    }
+    w.end('}');
+    w.key("servers");
+    w.begin('[');
+    w.begin('{');
+    w.field("url", "/");
+    w.end('}');
+    w.end(']');
+    w.key("paths");
+    w.begin('{');
+    // Routes sharing a path go in one path item, in table order.
+    let mut paths: Vec<(String, Vec<usize>)> = Vec::new();
     for (index, route) in router.routes().iter().enumerate() {
-        let doc = &route.http().doc;
-        if doc.hidden {
+        if route.http().doc.hidden {
             continue;
         }
-        let (path, path_names) = openapi_path(router.full_pattern(index));
-        let item = paths.entry(path.clone()).or_insert_with(|| json!({}));
-        // OpenAPI has no CONNECT operation.
-        let methods = Method::ALL.into_iter().filter(|&m| m != Method::Connect && route.methods().contains(m));
-        for method in methods {
-            let name = method.as_str().to_ascii_lowercase();
-            let mut operation = Map::new();
-            operation.insert(
-                "summary".into(),
-                json!(doc.summary.map_or_else(|| format!("{} {path}", method.as_str()), str::to_owned)),
-            );
-            if let Some(description) = doc.description {
-                operation.insert("description".into(), json!(description));
-            }
-            if !doc.tags.is_empty() {
-                operation.insert("tags".into(), json!(doc.tags));
-            }
-            let operation_id = doc.operation_id.map_or_else(|| default_operation_id(&name, &path), str::to_owned);
-            operation.insert("operationId".into(), json!(operation_id));
-            if doc.deprecated {
-                operation.insert("deprecated".into(), json!(true));
-            }
-            let declared = route.input().map_or(&[][..], |input| input.params);
-            let mut parameters: Vec<Json> = declared
-                .iter()
-                .map(|param| {
-                    json!({
-                        "name": param.field.name,
-                        "in": param.location.as_str(),
-                        "required": param.field.required || param.location == Location::Path,
-                        "schema": field_schema(&param.field, &mut models),
-                    })
-                })
-                .collect();
-            // Path parameters no input declares (an untyped handler reads them as text).
-            for name in &path_names {
-                let typed = declared.iter().any(|p| p.location == Location::Path && p.field.name == name.as_str());
-                if !typed {
-                    parameters
-                        .push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
-                }
-            }
-            if !parameters.is_empty() {
-                operation.insert("parameters".into(), json!(parameters));
-            }
-            if let Some(body) = route.input().and_then(|input| input.body.as_ref()) {
-                operation.insert(
-                    "requestBody".into(),
-                    json!({
-                        "required": body.required,
-                        "content": {"application/json": {"schema": field_schema(body, &mut models)}},
-                    }),
-                );
-            }
-            let ok = match doc.response {
-                Some(schema) => schema_of(schema, &Constraints::NONE, &mut models),
-                None => json!({"type": "object", "additionalProperties": true}),
-            };
-            operation.insert(
-                "responses".into(),
-                json!({
-                    "200": {"description": "Successful Response", "content": {"application/json": {"schema": ok}}},
-                    "422": {
-                        "description": "Validation Error",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}},
-                    },
-                }),
-            );
-            if let Some(item) = item.as_object_mut() {
-                item.insert(name, Json::Object(operation));
-            }
+        let (path, _) = openapi_path(router.full_pattern(index));
+        match paths.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, routes)) => routes.push(index),
+            None => paths.push((path, vec![index])),
         }
     }
-    let mut schemas: Map<String, Json> = models.into_iter().collect();
-    schemas.insert(
-        "ValidationError".into(),
-        json!({
-            "type": "object",
-            "title": "ValidationError",
-            "properties": {
-                "loc": {"type": "array", "title": "Location", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-                "type": {"type": "string", "title": "Error Type"},
-            },
-            "required": ["loc", "type"],
-        }),
-    );
-    schemas.insert(
-        "HTTPValidationError".into(),
-        json!({
-            "type": "object",
-            "title": "HTTPValidationError",
-            "properties": {
-                "statusCode": {"type": "integer"},
-                "detail": {"type": "array", "title": "Detail", "items": {"$ref": "#/components/schemas/ValidationError"}},
-            },
-        }),
-    );
-    let mut info = json!({"title": config.title, "version": config.version});
-    if let (Some(description), Some(info)) = (&config.description, info.as_object_mut()) {
-        info.insert("description".into(), json!(description));
+    for (path, indexes) in &paths {
+        w.key(path);
+        w.begin('{');
+        for &index in indexes {
+            let route = &router.routes()[index];
+            let (_, path_names) = openapi_path(router.full_pattern(index));
+            // OpenAPI has no CONNECT operation.
+            let methods = Method::ALL.into_iter().filter(|&m| m != Method::Connect && route.methods().contains(m));
+            for method in methods {
+                w.key(&method.as_str().to_ascii_lowercase());
+                operation(&mut w, route, method, path, &path_names, &mut models);
+            }
+        }
+        w.end('}');
     }
-    json!({
-        "openapi": "3.1.0",
-        "info": info,
-        "servers": [{"url": "/"}],
-        "paths": paths,
-        "components": {"schemas": schemas},
-    })
+    w.end('}');
+    w.key("components");
+    w.begin('{');
+    w.key("schemas");
+    w.begin('{');
+    // Models found while writing their schemas are written in turn, each once.
+    let mut written = 0;
+    while written < models.len() {
+        let model = models[written];
+        written += 1;
+        w.key(model.name);
+        model_schema(&mut w, model, &mut models);
+    }
+    w.key("ValidationError");
+    w.raw(r#"{"type":"object","title":"ValidationError","properties":{"loc":{"type":"array","title":"Location","items":{"anyOf":[{"type":"string"},{"type":"integer"}]}},"type":{"type":"string","title":"Error Type"}},"required":["loc","type"]}"#);
+    w.key("HTTPValidationError");
+    w.raw(r##"{"type":"object","title":"HTTPValidationError","properties":{"statusCode":{"type":"integer"},"detail":{"type":"array","title":"Detail","items":{"$ref":"#/components/schemas/ValidationError"}}}}"##);
+    w.end('}');
+    w.end('}');
+    w.end('}');
+    w.out
+}
+
+/// One operation: metadata, parameters, body and responses.
+fn operation(
+    w: &mut Writer,
+    route: &crate::Route,
+    method: Method,
+    path: &str,
+    path_names: &[String],
+    models: &mut Vec<&'static ModelSchema>,
+) {
+    let doc = &route.http().doc;
+    w.begin('{');
+    match doc.summary {
+        Some(summary) => w.field("summary", summary),
+        None => w.field("summary", &format!("{} {path}", method.as_str())),
+    }
+    if let Some(description) = doc.description {
+        w.field("description", description);
+    }
+    if !doc.tags.is_empty() {
+        w.key("tags");
+        w.begin('[');
+        for tag in doc.tags {
+            w.string(tag);
+        }
+        w.end(']');
+    }
+    let method_name = method.as_str().to_ascii_lowercase();
+    match doc.operation_id {
+        Some(id) => w.field("operationId", id),
+        None => w.field("operationId", &default_operation_id(&method_name, path)),
+    }
+    if doc.deprecated {
+        w.key("deprecated");
+        w.raw("true");
+    }
+    let declared = route.input().map_or(&[][..], |input| input.params);
+    // Path parameters no input declares: an untyped handler reads them as text.
+    let untyped: Vec<&String> = path_names
+        .iter()
+        .filter(|name| !declared.iter().any(|p| p.location == Location::Path && p.field.name == name.as_str()))
+        .collect();
+    if !declared.is_empty() || !untyped.is_empty() {
+        w.key("parameters");
+        w.begin('[');
+        for param in declared {
+            w.begin('{');
+            w.field("name", param.field.name);
+            w.field("in", param.location.as_str());
+            w.key("required");
+            w.raw(if param.field.required || param.location == Location::Path { "true" } else { "false" });
+            w.key("schema");
+            field_schema(w, &param.field, models);
+            w.end('}');
+        }
+        for name in untyped {
+            w.begin('{');
+            w.field("name", name);
+            w.field("in", "path");
+            w.key("required");
+            w.raw("true");
+            w.key("schema");
+            w.raw(r#"{"type":"string"}"#);
+            w.end('}');
+        }
+        w.end(']');
+    }
+    if let Some(body) = route.input().and_then(|input| input.body.as_ref()) {
+        w.key("requestBody");
+        w.begin('{');
+        w.key("required");
+        w.raw(if body.required { "true" } else { "false" });
+        w.key("content");
+        w.begin('{');
+        w.key("application/json");
+        w.begin('{');
+        w.key("schema");
+        field_schema(w, body, models);
+        w.end('}');
+        w.end('}');
+        w.end('}');
+    }
+    w.key("responses");
+    w.begin('{');
+    w.key("200");
+    w.begin('{');
+    w.field("description", "Successful Response");
+    w.key("content");
+    w.begin('{');
+    w.key("application/json");
+    w.begin('{');
+    w.key("schema");
+    match doc.response {
+        Some(schema) => schema_of(w, schema, &Constraints::NONE, models, None),
+        None => w.raw(r#"{"type":"object","additionalProperties":true}"#),
+    }
+    w.end('}');
+    w.end('}');
+    w.end('}');
+    w.key("422");
+    w.raw(r##"{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}"##);
+    w.end('}');
+    w.end('}');
 }
 
 /// A pattern in OpenAPI's form, and its parameters' names: `/todos/<todo_id>` and
@@ -264,58 +413,55 @@ fn default_operation_id(method: &str, path: &str) -> String {
 }
 
 /// A field's or parameter's schema: its type's, its constraints, its default and description.
-fn field_schema(field: &FieldSchema, models: &mut BTreeMap<String, Json>) -> Json {
-    let mut schema = schema_of(field.schema, &field.constraints, models);
-    if let Some(object) = schema.as_object_mut() {
-        if let Some(default) = field.default {
-            object.insert("default".into(), default());
-        }
-        if let Some(description) = field.description {
-            object.insert("description".into(), json!(description));
-        }
-    }
-    schema
+fn field_schema(w: &mut Writer, field: &FieldSchema, models: &mut Vec<&'static ModelSchema>) {
+    schema_of(w, field.schema, &field.constraints, models, Some(field));
 }
 
-/// A type's schema with `constraints` applied where the reference puts them.
-fn schema_of(schema: &Schema, constraints: &Constraints, models: &mut BTreeMap<String, Json>) -> Json {
-    let mut out = match schema {
-        Schema::Integer => json!({"type": "integer"}),
-        Schema::Number => json!({"type": "number"}),
-        Schema::Boolean => json!({"type": "boolean"}),
-        Schema::String => json!({"type": "string"}),
-        Schema::Literal(values) => json!({"type": "string", "enum": values}),
-        Schema::Array(items) => json!({"type": "array", "items": schema_of(items, &Constraints::NONE, models)}),
+/// A type's schema with `constraints` applied where the reference puts them; `field` adds its
+/// default and description (outside an `anyOf`).
+fn schema_of(
+    w: &mut Writer,
+    schema: &'static Schema,
+    constraints: &Constraints,
+    models: &mut Vec<&'static ModelSchema>,
+    field: Option<&FieldSchema>,
+) {
+    match schema {
+        Schema::Integer => w.typed("integer"),
+        Schema::Number => w.typed("number"),
+        Schema::Boolean => w.typed("boolean"),
+        Schema::String => w.typed("string"),
+        Schema::Literal(values) => {
+            w.typed("string");
+            w.key("enum");
+            w.begin('[');
+            for value in *values {
+                w.string(value);
+            }
+            w.end(']');
+        }
+        Schema::Array(items) => {
+            w.typed("array");
+            w.key("items");
+            schema_of(w, items, &Constraints::NONE, models, None);
+        }
         Schema::Nullable(inner) => {
-            return json!({"anyOf": [schema_of(inner, constraints, models), {"type": "null"}]});
+            w.begin('{');
+            w.key("anyOf");
+            w.begin('[');
+            schema_of(w, inner, constraints, models, None);
+            w.raw(r#"{"type":"null"}"#);
+            w.end(']');
         }
         Schema::Model(model) => {
-            if !models.contains_key(model.name) {
-                // Registered before its fields, so that a model that contains itself ends.
-                models.insert(model.name.to_owned(), Json::Null);
-                let mut properties = Map::new();
-                let mut required = Vec::new();
-                for field in model.fields {
-                    properties.insert(field.name.to_owned(), field_schema(field, models));
-                    if field.required {
-                        required.push(field.name);
-                    }
-                }
-                let mut object = json!({"type": "object", "title": model.name, "properties": properties});
-                if let Some(map) = object.as_object_mut() {
-                    if !required.is_empty() {
-                        map.insert("required".into(), json!(required));
-                    }
-                    if let Some(description) = model.description {
-                        map.insert("description".into(), json!(description));
-                    }
-                }
-                models.insert(model.name.to_owned(), object);
+            if !models.iter().any(|m| std::ptr::eq(*m, *model) || m.name == model.name) {
+                models.push(model);
             }
-            return json!({"$ref": format!("#/components/schemas/{}", model.name)});
+            w.begin('{');
+            w.field("$ref", &format!("#/components/schemas/{}", model.name));
         }
-    };
-    if let Some(object) = out.as_object_mut() {
+    }
+    if !matches!(schema, Schema::Nullable(_) | Schema::Model(_)) {
         let bounds = [
             ("exclusiveMinimum", constraints.gt),
             ("minimum", constraints.ge),
@@ -323,20 +469,56 @@ fn schema_of(schema: &Schema, constraints: &Constraints, models: &mut BTreeMap<S
             ("maximum", constraints.le),
         ];
         for (key, bound) in bounds {
-            if let Some(bound) = bound {
-                object.insert(key.into(), json!(bound));
+            // JSON has no infinities: an infinite bound is no bound.
+            if let Some(bound) = bound.filter(|b| b.is_finite()) {
+                w.key(key);
+                w.number(bound);
             }
         }
         let (min, max) =
             if matches!(schema, Schema::Array(_)) { ("minItems", "maxItems") } else { ("minLength", "maxLength") };
-        if let Some(length) = constraints.min_length {
-            object.insert(min.into(), json!(length));
-        }
-        if let Some(length) = constraints.max_length {
-            object.insert(max.into(), json!(length));
+        for (key, length) in [(min, constraints.min_length), (max, constraints.max_length)] {
+            if let Some(length) = length {
+                w.key(key);
+                w.raw(&length.to_string());
+            }
         }
     }
-    out
+    if let Some(field) = field {
+        if let Some(default) = field.default {
+            w.key("default");
+            w.raw(&default());
+        }
+        if let Some(description) = field.description {
+            w.field("description", description);
+        }
+    }
+    w.end('}');
+}
+
+/// A model's component schema: its fields, which are required, its description.
+fn model_schema(w: &mut Writer, model: &ModelSchema, models: &mut Vec<&'static ModelSchema>) {
+    w.typed("object");
+    w.field("title", model.name);
+    if let Some(description) = model.description {
+        w.field("description", description);
+    }
+    w.key("properties");
+    w.begin('{');
+    for field in model.fields {
+        w.key(field.name);
+        field_schema(w, field, models);
+    }
+    w.end('}');
+    if model.fields.iter().any(|f| f.required) {
+        w.key("required");
+        w.begin('[');
+        for field in model.fields.iter().filter(|f| f.required) {
+            w.string(field.name);
+        }
+        w.end(']');
+    }
+    w.end('}');
 }
 
 #[cfg(test)]

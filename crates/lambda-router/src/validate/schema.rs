@@ -62,8 +62,8 @@ pub struct FieldSchema {
     pub constraints: Constraints,
     /// Whether it must be present.
     pub required: bool,
-    /// Its default, as JSON.
-    pub default: Option<fn() -> serde_json::Value>,
+    /// Its default, as JSON text.
+    pub default: Option<fn() -> String>,
     /// Its description.
     pub description: Option<&'static str>,
 }
