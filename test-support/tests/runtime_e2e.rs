@@ -346,15 +346,17 @@ fn stripped_size(binary: &std::path::Path) -> u64 {
 }
 
 /// Cold start: time from spawning a function to its first response through this emulator,
-/// in the default configuration, 21 rounds with the binaries alternated, median; ratios
-/// against the bare `lambda_runtime` function. A measurement, not a pass/fail test:
-/// `benches/cold_start.sh` runs it in release mode.
+/// in the default configuration, 101 rounds (`COLD_START_ROUNDS`) with the binaries
+/// alternated, median; ratios against the bare `lambda_runtime` function, both of the medians
+/// and the median of each round's ratio (paired in time, so the VM's drift cancels). A
+/// measurement, not a pass/fail test: `benches/cold_start.sh` runs it in release mode.
 #[test]
 #[ignore = "a measurement; run it with benches/cold_start.sh"]
 fn cold_start_to_first_response() {
+    let rounds: usize = std::env::var("COLD_START_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(101);
     let binaries = measured_binaries();
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); binaries.len()];
-    for _ in 0..21 {
+    for _ in 0..rounds {
         for (index, measured) in binaries.iter().enumerate() {
             let emulator = Emulator::start();
             emulator.push("first", rest_event("/hello"));
@@ -366,12 +368,15 @@ fn cold_start_to_first_response() {
         }
     }
     let bare = median(times[0].clone());
-    println!("| binary | median spawn to first response | vs bare | stripped size |");
-    println!("|---|---|---|---|");
-    for (measured, times) in binaries.iter().zip(times) {
-        let median = median(times);
+    println!(
+        "| binary ({rounds} rounds) | median spawn to first response | vs bare | median of the rounds' ratios | stripped size |"
+    );
+    println!("|---|---|---|---|---|");
+    for (measured, own) in binaries.iter().zip(&times) {
+        let paired = median(own.iter().zip(&times[0]).map(|(t, b)| t / b).collect());
         let size = stripped_size(&measured.binary) as f64 / 1e6;
-        println!("| {} | {median:.2} ms | {:.2}× | {size:.2} MB |", measured.name, median / bare);
+        let median = median(own.clone());
+        println!("| {} | {median:.2} ms | {:.2}× | {paired:.3}× | {size:.2} MB |", measured.name, median / bare);
     }
 }
 

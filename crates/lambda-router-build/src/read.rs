@@ -13,20 +13,7 @@ use syn::{Expr, Item, Type};
 use crate::BuildError;
 
 /// The options a route may chain after its constructor; none changes its methods or pattern.
-const ROUTE_OPTIONS: &[&str] = &[
-    "compress",
-    "cors",
-    "cache_control",
-    "middleware",
-    "layer",
-    "summary",
-    "description",
-    "tags",
-    "operation_id",
-    "deprecated",
-    "hidden",
-    "returns",
-];
+const ROUTE_OPTIONS: &[&str] = &["compress", "cors", "cache_control", "middleware", "layer", "doc"];
 
 /// A route read from a table: where it is, what it answers.
 #[derive(Debug, Clone)]

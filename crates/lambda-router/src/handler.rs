@@ -63,10 +63,8 @@ pub enum Handler {
     Sync(SyncHandler),
     /// Returns a future the pipeline awaits.
     Async(AsyncHandler),
-    /// Validates the route's inputs, then runs to completion.
+    /// Validates the route's inputs, then runs its handler, sync or async.
     Typed(Typed),
-    /// Validates the route's inputs, then returns a future.
-    TypedAsync(Typed),
 }
 
 impl std::fmt::Debug for Handler {
@@ -75,23 +73,36 @@ impl std::fmt::Debug for Handler {
             Handler::Sync(_) => "Handler::Sync",
             Handler::Async(_) => "Handler::Async",
             Handler::Typed(_) => "Handler::Typed",
-            Handler::TypedAsync(_) => "Handler::TypedAsync",
         })
     }
 }
 
 /// A typed handler with its input type erased, so that routes of every input type fit one
-/// `const` table: the user's `fn` pointer, and `run::<I>`, the validation of `I` that calls it.
+/// `const` table: the user's `fn` pointer, and the static vtable of its input type `I` (the
+/// validation of `I` that calls it, and `I`'s schema). Two words: a table of 1,000 routes is
+/// loaded at every cold start.
 ///
-/// INVARIANT: `handler` is a [`TypedHandler<I>`] (or, for `TypedAsync`, a
-/// [`TypedAsyncHandler<I>`]) for the very `I` that `run` was instantiated with. Both fields
-/// are private and only set together, by [`Typed::new`] and [`Typed::new_async`]; safe code
-/// outside this module cannot pair them otherwise.
+/// INVARIANT: `handler` is a [`TypedHandler<I>`] (a [`TypedAsyncHandler<I>`] when the vtable's
+/// `run` is async) for the very `I` the vtable was made for. Both fields are private and only
+/// set together, by [`Typed::new`] and [`Typed::new_async`]; safe code outside this module
+/// cannot pair them otherwise.
 #[derive(Clone, Copy)]
 pub struct Typed {
-    run: ErasedRun,
+    vtable: &'static TypedVtable,
     handler: ErasedFn,
+}
+
+struct TypedVtable {
+    run: ErasedRun,
     input: &'static InputSchema,
+}
+
+/// The vtables of one input type, made at compile time.
+struct VtableOf<I>(std::marker::PhantomData<I>);
+
+impl<I: Input> VtableOf<I> {
+    const SYNC: &'static TypedVtable = &TypedVtable { run: ErasedRun::Sync(run_typed::<I>), input: I::SCHEMA };
+    const ASYNC: &'static TypedVtable = &TypedVtable { run: ErasedRun::Async(run_typed_async::<I>), input: I::SCHEMA };
 }
 
 #[derive(Clone, Copy)]
@@ -114,35 +125,29 @@ impl Typed {
     pub(crate) const fn new<I: Input>(handler: TypedHandler<I>) -> Typed {
         // A `fn` pointer round-trips through `*const ()` only where both have one size.
         assert!(std::mem::size_of::<TypedHandler<I>>() == std::mem::size_of::<*const ()>());
-        Typed { run: ErasedRun::Sync(run_typed::<I>), handler: ErasedFn(handler as *const ()), input: I::SCHEMA }
+        Typed { vtable: VtableOf::<I>::SYNC, handler: ErasedFn(handler as *const ()) }
     }
 
     pub(crate) const fn new_async<I: Input>(handler: TypedAsyncHandler<I>) -> Typed {
         assert!(std::mem::size_of::<TypedAsyncHandler<I>>() == std::mem::size_of::<*const ()>());
-        Typed { run: ErasedRun::Async(run_typed_async::<I>), handler: ErasedFn(handler as *const ()), input: I::SCHEMA }
+        Typed { vtable: VtableOf::<I>::ASYNC, handler: ErasedFn(handler as *const ()) }
     }
 
     /// The route's inputs.
     pub(crate) const fn input(&self) -> &'static InputSchema {
-        self.input
+        self.vtable.input
     }
 
-    /// Validates, then runs the sync handler; a 422 or a body error when the inputs do not
-    /// validate.
-    pub(crate) fn run<'a>(&self, req: &Request<'a>) -> Outcome<'a> {
-        match self.run {
-            ErasedRun::Sync(run) => run(req, self.handler),
-            ErasedRun::Async(_) => {
-                Err(crate::ServiceError::internal("an async typed handler run as a sync one").into())
-            }
-        }
+    /// Whether the handler is async.
+    pub(crate) const fn is_async(&self) -> bool {
+        matches!(self.vtable.run, ErasedRun::Async(_))
     }
 
-    /// Validates, then starts the async handler; `Err` holds the outcome when the inputs do not
-    /// validate.
-    #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
+    /// Validates, then starts the handler: `Ok` holds an async handler's future, `Err` the
+    /// outcome of a sync handler, or of inputs that do not validate.
+    #[allow(clippy::result_large_err)] // the outcome is a `Response`, moved once: boxing it would allocate
     pub(crate) fn start<'r, 'a>(&self, req: &'r Request<'a>) -> Result<HandlerFuture<'r, 'a>, Outcome<'a>> {
-        match self.run {
+        match self.vtable.run {
             ErasedRun::Async(run) => run(req, self.handler),
             ErasedRun::Sync(run) => Err(run(req, self.handler)),
         }

@@ -29,7 +29,7 @@ pub use limits::Limits;
 pub use middleware::{Middleware, Next, NextFuture};
 pub use request::{ContextKey, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request};
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
-pub use route::Route;
+pub use route::{Route, RouteDoc};
 pub use runtime::{run, run_async};
 
 /// The router: the std-only route-table core (`lambda-router-core`), re-exported. Its

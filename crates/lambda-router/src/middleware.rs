@@ -100,10 +100,7 @@ impl<'r, 'a> Next<'r, 'a> {
                 NextFuture::ready(Error::catching(|| handler(request)).and_then(|outcome| outcome))
             }
             Endpoint::Handler(Handler::Async(handler)) => NextFuture::started(Error::catching(|| handler(request))),
-            Endpoint::Handler(Handler::Typed(typed)) => {
-                NextFuture::ready(Error::catching(|| typed.run(request)).and_then(|outcome| outcome))
-            }
-            Endpoint::Handler(Handler::TypedAsync(typed)) => match Error::catching(|| typed.start(request)) {
+            Endpoint::Handler(Handler::Typed(typed)) => match Error::catching(|| typed.start(request)) {
                 Ok(Ok(future)) => NextFuture::started(Ok(future)),
                 Ok(Err(outcome)) => NextFuture::ready(outcome),
                 Err(err) => NextFuture::ready(Err(err)),

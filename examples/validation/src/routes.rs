@@ -2,7 +2,7 @@
 //! crate's build script.
 
 use lambda_router::validate::{Input, OpenApi};
-use lambda_router::{App, Error, Request, Response, Route};
+use lambda_router::{App, Error, Request, Response, Route, RouteDoc};
 use serde::Serialize;
 
 use crate::models::{Order, TodoUpdate};
@@ -12,7 +12,7 @@ pub const ROUTES: &[Route] = &[
     Route::get_with::<TodoId>("/todos/<todo_id>", get_todo),
     Route::get_with::<ListTodos>("/todos", list_todos),
     Route::put_with::<UpdateTodo>("/todos/<todo_id>", update_todo),
-    Route::post_with::<CreateOrder>("/orders", create_order).returns::<Order>(),
+    Route::post_with::<CreateOrder>("/orders", create_order).doc(&RouteDoc::new().returns::<Order>()),
     Route::get_with::<WhoAmI>("/whoami", whoami),
     Route::get_with::<Search>("/search", search),
 ];

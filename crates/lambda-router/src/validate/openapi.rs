@@ -229,7 +229,7 @@ fn document(router: &Router, config: &OpenApi) -> String {
     // Routes sharing a path go in one path item, in table order.
     let mut paths: Vec<(String, Vec<usize>)> = Vec::new();
     for (index, route) in router.routes().iter().enumerate() {
-        if route.http().doc.hidden {
+        if route.http().doc.is_some_and(|doc| doc.hidden) {
             continue;
         }
         let (path, _) = openapi_path(router.full_pattern(index));
@@ -276,6 +276,9 @@ fn document(router: &Router, config: &OpenApi) -> String {
     w.out
 }
 
+/// A route without a [`RouteDoc`](crate::RouteDoc).
+const NO_DOC: crate::RouteDoc = crate::RouteDoc::new();
+
 /// One operation: metadata, parameters, body and responses.
 fn operation(
     w: &mut Writer,
@@ -285,7 +288,7 @@ fn operation(
     path_names: &[String],
     models: &mut Vec<&'static ModelSchema>,
 ) {
-    let doc = &route.http().doc;
+    let doc = route.http().doc.unwrap_or(&NO_DOC);
     w.begin('{');
     match doc.summary {
         Some(summary) => w.field("summary", summary),
