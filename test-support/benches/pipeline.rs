@@ -15,18 +15,13 @@
 
 mod common;
 
-use common::{peer, scenarios};
+use common::{peer, scenarios, status_of};
 use test_support::pipeline as ours;
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lambda_router::{LambdaContext, Workspace};
-
-fn status_of(response: &[u8]) -> u64 {
-    let value: serde_json::Value = serde_json::from_slice(response).expect("a JSON response");
-    value["statusCode"].as_u64().unwrap_or(0)
-}
 
 fn bench(c: &mut Criterion) {
     let app = ours::app();

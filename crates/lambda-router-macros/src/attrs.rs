@@ -104,10 +104,31 @@ impl FieldAttrs {
         quote!(::core::option::Option::Some(|| #krate::validate::__default_json(#value)))
     }
 
-    pub(crate) fn description(&self) -> TokenStream {
-        match &self.description {
+    /// The field's `FieldSchema` (what the OpenAPI document reads), as a constant expression.
+    pub(crate) fn schema(
+        &self,
+        krate: &TokenStream,
+        name: &str,
+        ty: &Type,
+        description: Option<String>,
+    ) -> TokenStream {
+        let static_ty = with_static_lifetimes(ty);
+        let constraints = self.constraints(krate);
+        let has_default = self.default.is_some();
+        let default_doc = self.default_doc(krate, ty);
+        let description = match description {
             Some(text) => quote!(::core::option::Option::Some(#text)),
             None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            #krate::validate::FieldSchema {
+                name: #name,
+                schema: <#static_ty as #krate::validate::Value<'static>>::SCHEMA,
+                constraints: #constraints,
+                required: !(#has_default || <#static_ty as #krate::validate::Value<'static>>::OPTIONAL),
+                default: #default_doc,
+                description: #description,
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Fields, Lifetime};
 
-use crate::attrs::{FieldAttrs, krate, plain_name, with_static_lifetimes};
+use crate::attrs::{FieldAttrs, krate, plain_name};
 use crate::model::single_lifetime;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,7 +50,6 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         let attrs = FieldAttrs::read(&field.attrs, kind)?;
         let ty = &field.ty;
-        let static_ty = with_static_lifetimes(ty);
         let name = match (place, &attrs.name) {
             (Place::Header, Some(name)) => name.value().to_ascii_lowercase(),
             (Place::Header, None) => plain_name(field_ident).replace('_', "-"),
@@ -64,21 +63,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             ));
         }
         let constraints = attrs.constraints(&krate);
-        let has_default = attrs.default.is_some();
-        let field_schema = {
-            let default_doc = attrs.default_doc(&krate, ty);
-            let description = attrs.description();
-            quote! {
-                #krate::validate::FieldSchema {
-                    name: #name,
-                    schema: <#static_ty as #krate::validate::Value<'static>>::SCHEMA,
-                    constraints: #constraints,
-                    required: !(#has_default || <#static_ty as #krate::validate::Value<'static>>::OPTIONAL),
-                    default: #default_doc,
-                    description: #description,
-                }
-            }
-        };
+        let field_schema = attrs.schema(&krate, &name, ty, attrs.description.as_ref().map(syn::LitStr::value));
         let local = format_ident!("__input_{}", index);
         let default_fn = attrs.default_fn(ty);
         let constraints = quote!(&{ const C: #krate::validate::Constraints = #constraints; C });

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Fields, Lifetime};
 
-use crate::attrs::{FieldAttrs, doc_comment, krate, plain_name, with_static_lifetimes};
+use crate::attrs::{FieldAttrs, doc_comment, krate, plain_name};
 
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let lifetime = single_lifetime(input)?;
@@ -69,26 +69,9 @@ fn derive_struct(
         let attrs = FieldAttrs::read(&field.attrs, "field")?;
         let key = attrs.name.as_ref().map_or_else(|| plain_name(field_ident), syn::LitStr::value);
         let ty = &field.ty;
-        let static_ty = with_static_lifetimes(ty);
         let constraints = attrs.constraints(&krate);
-        let has_default = attrs.default.is_some();
-        let default_doc = attrs.default_doc(&krate, ty);
-        let field_description =
-            attrs.description.as_ref().map(syn::LitStr::value).or_else(|| doc_comment(&field.attrs));
-        let field_description = match field_description {
-            Some(text) => quote!(::core::option::Option::Some(#text)),
-            None => quote!(::core::option::Option::None),
-        };
-        schemas.push(quote! {
-            #krate::validate::FieldSchema {
-                name: #key,
-                schema: <#static_ty as #krate::validate::Value<'static>>::SCHEMA,
-                constraints: #constraints,
-                required: !(#has_default || <#static_ty as #krate::validate::Value<'static>>::OPTIONAL),
-                default: #default_doc,
-                description: #field_description,
-            }
-        });
+        let description = attrs.description.as_ref().map(syn::LitStr::value).or_else(|| doc_comment(&field.attrs));
+        schemas.push(attrs.schema(&krate, &key, ty, description));
         matches.push(quote!(#key => slots[#index] = ::core::option::Option::Some(value),));
         let local = format_ident!("__field_{}", index);
         let default_fn = attrs.default_fn(ty);
