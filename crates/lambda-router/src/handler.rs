@@ -29,7 +29,6 @@ use std::task::{Context, Poll};
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::Response;
-use crate::validate::check::Rejection;
 use crate::validate::{Input, InputSchema, Validation};
 
 /// A synchronous handler: the request in, a response or an error out.
@@ -159,10 +158,7 @@ impl Typed {
 fn validated<'a, I: Input>(req: &Request<'a>) -> Result<I::Value<'a>, Outcome<'a>> {
     let mut cx = Validation::new(req);
     let value = I::extract(req, &mut cx);
-    cx.finish(value).map_err(|rejection| match rejection {
-        Rejection::Invalid(response) => Ok(response),
-        Rejection::Undecodable(err) => Err(err.into()),
-    })
+    cx.finish(req, value)
 }
 
 fn run_typed<'a, I: Input>(req: &Request<'a>, handler: ErasedFn) -> Outcome<'a> {

@@ -1,17 +1,19 @@
 //! Validation as the reference reports it: the context that collects every error with its
 //! location, the readers of parameters and bodies, and the 422 response.
 
-use std::fmt::Write;
-
 use bumpalo::Bump;
-use bumpalo::collections::{String as ArenaString, Vec as ArenaVec};
+use bumpalo::collections::Vec as ArenaVec;
+use serde::Serialize;
+use serde::ser::SerializeStruct;
 
 use super::json::{Json, python_error_position};
 use super::{Constraints, Value};
-use crate::error::BodyError;
+use crate::error::{BodyError, Error};
 use crate::event::{Headers, Query};
 use crate::request::Request;
 use crate::response::{APPLICATION_JSON, Body, Response};
+
+type Outcome<'a> = Result<Response<'a>, Error>;
 
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,69 +303,45 @@ impl<'a> Validation<'a> {
     }
 
     /// The outcome: the value if there was no error, else the 422 response (or the body's
-    /// decoding error).
+    /// decoding error, the ordinary 400), serialized as every JSON response is.
     #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
-    pub(crate) fn finish<V>(self, value: Option<V>) -> Result<V, Rejection<'a>> {
+    pub(crate) fn finish<V>(self, req: &Request<'a>, value: Option<V>) -> Result<V, Outcome<'a>> {
         if let Some(err) = self.undecodable {
-            return Err(Rejection::Undecodable(err));
+            return Err(Err(err.into()));
         }
         match value {
             Some(value) if self.errors.is_empty() => Ok(value),
-            _ => Err(Rejection::Invalid(self.response())),
-        }
-    }
-
-    /// `{"statusCode":422,"detail":[{"loc":[...],"type":"..."}, ...]}`, in the arena.
-    fn response(&self) -> Response<'a> {
-        let mut body = ArenaString::with_capacity_in(64 + 48 * self.errors.len(), self.arena);
-        body.push_str(r#"{"statusCode":422,"detail":["#);
-        for (i, problem) in self.errors.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
+            _ => {
+                let detail = Detail { status_code: 422, detail: &self.errors };
+                let body = req.to_json(&detail);
+                Err(body.map(|body| Response::new(422).with_content_type(APPLICATION_JSON).with_body(Body::Text(body))))
             }
-            body.push_str(r#"{"loc":["#);
-            for (j, part) in problem.loc.iter().enumerate() {
-                if j > 0 {
-                    body.push(',');
-                }
-                match part {
-                    LocPart::Key(key) => push_json_str(&mut body, key),
-                    LocPart::Index(index) => {
-                        let _ = write!(body, "{index}");
-                    }
-                }
-            }
-            body.push_str(r#"],"type":""#);
-            body.push_str(problem.kind.as_str());
-            body.push_str(r#""}"#);
         }
-        body.push_str("]}");
-        Response::new(422).with_content_type(APPLICATION_JSON).with_body(Body::Text(body.into_bump_str()))
     }
 }
 
-/// `text` as a JSON string (names are the app's own, but may hold anything).
-fn push_json_str(out: &mut ArenaString<'_>, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+/// The 422 body: `{"statusCode":422,"detail":[{"loc":[...],"type":"..."}, ...]}`.
+#[derive(Serialize)]
+struct Detail<'p, 'a> {
+    #[serde(rename = "statusCode")]
+    status_code: u16,
+    detail: &'p [Problem<'a>],
 }
 
-/// Why a typed route's handler did not run.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // made once per rejected request, never stored
-pub(crate) enum Rejection<'a> {
-    /// Inputs that do not validate: the 422.
-    Invalid(Response<'a>),
-    /// A body that cannot be decoded: the ordinary body error (400).
-    Undecodable(BodyError),
+impl Serialize for Problem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut problem = serializer.serialize_struct("Problem", 2)?;
+        problem.serialize_field("loc", self.loc)?;
+        problem.serialize_field("type", self.kind.as_str())?;
+        problem.end()
+    }
+}
+
+impl Serialize for LocPart<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            LocPart::Key(key) => serializer.serialize_str(key),
+            LocPart::Index(index) => serializer.serialize_u64(index as u64),
+        }
+    }
 }
