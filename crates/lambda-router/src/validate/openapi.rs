@@ -5,10 +5,11 @@
 //! Made once, on first use, by a small JSON writer of its own: this is not the request path,
 //! but every function links it (`--openapi`), so it stays small (no `serde_json::Value`).
 
-use std::fmt::Write;
+use std::io::Write;
 use std::sync::OnceLock;
 
 use super::{Constraints, FieldSchema, Location, ModelSchema, Schema};
+use crate::response::encode::write_str;
 use crate::{Method, Router};
 
 /// The public swagger-ui-dist assets, as the reference links them.
@@ -108,10 +109,10 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Writes JSON into a string: objects and arrays with their commas, strings escaped.
+/// Writes JSON into a buffer: objects and arrays with their commas, strings escaped.
 #[derive(Default)]
 struct Writer {
-    out: String,
+    out: Vec<u8>,
     /// Per open object or array: whether it has a member yet.
     open: Vec<bool>,
 }
@@ -123,7 +124,7 @@ impl Writer {
     fn separate(&mut self) {
         if let Some(has_member) = self.open.last_mut() {
             if *has_member {
-                self.out.push(',');
+                self.out.push(b',');
             }
             *has_member = true;
         }
@@ -132,14 +133,14 @@ impl Writer {
     #[inline(never)]
     fn begin(&mut self, bracket: char) {
         self.separate();
-        self.out.push(bracket);
+        self.out.push(bracket as u8);
         self.open.push(false);
     }
 
     #[inline(never)]
     fn end(&mut self, bracket: char) {
         self.open.pop();
-        self.out.push(bracket);
+        self.out.push(bracket as u8);
     }
 
     /// A key; the next value written is its value.
@@ -147,7 +148,7 @@ impl Writer {
     fn key(&mut self, key: &str) {
         self.separate();
         self.escaped(key);
-        self.out.push(':');
+        self.out.push(b':');
         // The value that follows must not add a comma of its own.
         if let Some(has_member) = self.open.last_mut() {
             *has_member = false;
@@ -164,30 +165,19 @@ impl Writer {
     #[inline(never)]
     fn raw(&mut self, json: &str) {
         self.separate();
-        self.out.push_str(json);
+        self.out.extend_from_slice(json.as_bytes());
     }
 
     #[inline(never)]
     fn number(&mut self, value: f64) {
-        let mut text = String::new();
-        let _ = write!(text, "{value:?}");
-        self.raw(&text);
+        self.separate();
+        // Writing to a `Vec` cannot fail.
+        let _ = write!(self.out, "{value:?}");
     }
 
     #[inline(never)]
     fn escaped(&mut self, text: &str) {
-        self.out.push('"');
-        for c in text.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                c if (c as u32) < 0x20 => {
-                    let _ = write!(self.out, "\\u{:04x}", c as u32);
-                }
-                c => self.out.push(c),
-            }
-        }
-        self.out.push('"');
+        write_str(&mut self.out, text);
     }
 
     #[inline(never)]
@@ -227,28 +217,27 @@ fn document(router: &Router, config: &OpenApi) -> String {
     w.key("paths");
     w.begin('{');
     // Routes sharing a path go in one path item, in table order.
-    let mut paths: Vec<(String, Vec<usize>)> = Vec::new();
+    // Each route with its path's parameter names.
+    let mut paths: Vec<(String, Vec<(&crate::Route, Vec<String>)>)> = Vec::new();
     for (index, route) in router.routes().iter().enumerate() {
         if route.http().doc.is_some_and(|doc| doc.hidden) {
             continue;
         }
-        let (path, _) = openapi_path(router.full_pattern(index));
+        let (path, names) = openapi_path(router.full_pattern(index));
         match paths.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => routes.push(index),
-            None => paths.push((path, vec![index])),
+            Some((_, routes)) => routes.push((route, names)),
+            None => paths.push((path, vec![(route, names)])),
         }
     }
-    for (path, indexes) in &paths {
+    for (path, routes) in &paths {
         w.key(path);
         w.begin('{');
-        for &index in indexes {
-            let route = &router.routes()[index];
-            let (_, path_names) = openapi_path(router.full_pattern(index));
+        for (route, path_names) in routes {
             // OpenAPI has no CONNECT operation.
             let methods = Method::ALL.into_iter().filter(|&m| m != Method::Connect && route.methods().contains(m));
             for method in methods {
                 w.key(&method.as_str().to_ascii_lowercase());
-                operation(&mut w, route, method, path, &path_names, &mut models);
+                operation(&mut w, route, method, path, path_names, &mut models);
             }
         }
         w.end('}');
@@ -273,7 +262,8 @@ fn document(router: &Router, config: &OpenApi) -> String {
     w.end('}');
     w.end('}');
     w.end('}');
-    w.out
+    // Every byte written is ASCII or comes from a `&str`: the document is UTF-8.
+    String::from_utf8(w.out).unwrap_or_default()
 }
 
 /// A route without a [`RouteDoc`](crate::RouteDoc).
@@ -457,7 +447,7 @@ fn schema_of(
             w.end(']');
         }
         Schema::Model(model) => {
-            if !models.iter().any(|m| std::ptr::eq(*m, *model) || m.name == model.name) {
+            if !models.iter().any(|m| m.name == model.name) {
                 models.push(model);
             }
             w.begin('{');
