@@ -217,8 +217,7 @@ fn document(router: &Router, config: &OpenApi) -> String {
     w.key("paths");
     w.begin('{');
     // Routes sharing a path go in one path item, in table order.
-    // Each route with its path's parameter names.
-    let mut paths: Vec<(String, Vec<(&crate::Route, Vec<String>)>)> = Vec::new();
+    let mut paths: Vec<PathItem<'_>> = Vec::new();
     for (index, route) in router.routes().iter().enumerate() {
         if route.http().doc.is_some_and(|doc| doc.hidden) {
             continue;
@@ -265,6 +264,9 @@ fn document(router: &Router, config: &OpenApi) -> String {
     // Every byte written is ASCII or comes from a `&str`: the document is UTF-8.
     String::from_utf8(w.out).unwrap_or_default()
 }
+
+/// An OpenAPI path and the routes under it, each with its path's parameter names.
+type PathItem<'r> = (String, Vec<(&'r crate::Route, Vec<String>)>);
 
 /// A route without a [`RouteDoc`](crate::RouteDoc).
 const NO_DOC: crate::RouteDoc = crate::RouteDoc::new();
