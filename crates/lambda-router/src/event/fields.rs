@@ -88,10 +88,9 @@ impl<'a> Query<'a> {
     /// Every value of the parameter `name`, in order. For HTTP API v2, whose events join
     /// repeated values with `,`, the joined value is split again.
     pub fn get_all(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
-        let found = find_exact(self.multi, name).or_else(|| find_exact(self.single, name));
         // `splitn(1, ..)` yields the value whole: only HTTP API v2 values are split again.
         let parts = if self.comma_joined { usize::MAX } else { 1 };
-        all(found).flat_map(move |value| value.splitn(parts, ','))
+        self.get_all_raw(name).flat_map(move |value| value.splitn(parts, ','))
     }
 
     /// Every value of the parameter `name` as the event lists it: HTTP API v2's joined
