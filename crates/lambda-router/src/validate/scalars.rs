@@ -262,6 +262,27 @@ fn list_length(len: usize, c: &Constraints, cx: &mut Validation<'_>) -> bool {
     }
 }
 
+/// A list read item by item: each item's errors located at its index, every item read even
+/// after one fails (the reference reports them all), then the list's length checked.
+fn list_of<'a, S, T>(
+    sources: impl Iterator<Item = S>,
+    expected_len: usize,
+    c: &Constraints,
+    cx: &mut Validation<'a>,
+    mut read: impl FnMut(S, &mut Validation<'a>) -> Option<T>,
+) -> Option<&'a [T]> {
+    let mut items = cx.new_list();
+    items.reserve_exact(expected_len);
+    let mut valid = true;
+    for (index, source) in sources.enumerate() {
+        match cx.at(LocPart::Index(index), |cx| read(source, cx)) {
+            Some(item) => items.push(item),
+            None => valid = false,
+        }
+    }
+    (valid && list_length(items.len(), c, cx)).then(|| cx.alloc_slice(items))
+}
+
 impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
     const SCHEMA: &'static Schema = &Schema::Array(T::SCHEMA);
 
@@ -270,16 +291,7 @@ impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
             cx.error(ErrorType::ListType);
             return None;
         };
-        let mut items = cx.new_list();
-        items.reserve_exact(len);
-        let mut valid = true;
-        for (index, element) in json.elements().enumerate() {
-            match cx.at(LocPart::Index(index), |cx| T::from_json(element, &Constraints::NONE, cx)) {
-                Some(item) => items.push(item),
-                None => valid = false,
-            }
-        }
-        (valid && list_length(items.len(), c, cx)).then(|| cx.alloc_slice(items))
+        list_of(json.elements(), len, c, cx, |element, cx| T::from_json(element, &Constraints::NONE, cx))
     }
 
     fn from_text(text: &'a str, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
@@ -290,15 +302,7 @@ impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
     }
 
     fn from_texts(texts: Texts<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
-        let mut items = cx.new_list();
-        let mut valid = true;
-        for (index, text) in texts.each().enumerate() {
-            match cx.at(LocPart::Index(index), |cx| T::from_text(text, &Constraints::NONE, cx)) {
-                Some(item) => items.push(item),
-                None => valid = false,
-            }
-        }
-        (valid && list_length(items.len(), c, cx)).then(|| cx.alloc_slice(items))
+        list_of(texts.each(), 0, c, cx, |text, cx| T::from_text(text, &Constraints::NONE, cx))
     }
 }
 
