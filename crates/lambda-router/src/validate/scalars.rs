@@ -213,15 +213,7 @@ impl<'a> Value<'a> for &'a str {
         // Characters, as Python counts them; only counted as far as a bound needs.
         let limit = c.max_length.map_or(c.min_length.unwrap_or(0), |max| max + 1);
         let chars = text.chars().take(limit).count();
-        if c.min_length.is_some_and(|min| chars < min) {
-            cx.error(ErrorType::StringTooShort);
-            None
-        } else if c.max_length.is_some_and(|max| chars > max) {
-            cx.error(ErrorType::StringTooLong);
-            None
-        } else {
-            Some(text)
-        }
+        within_length(chars, c, cx, ErrorType::StringTooShort, ErrorType::StringTooLong).then_some(text)
     }
 }
 
@@ -249,13 +241,19 @@ impl<'a, T: Value<'a>> Value<'a> for Option<T> {
     }
 }
 
-/// A list's length against its bounds.
-fn list_length(len: usize, c: &Constraints, cx: &mut Validation<'_>) -> bool {
+/// A string's or a list's length against its bounds, the error named for what was measured.
+fn within_length(
+    len: usize,
+    c: &Constraints,
+    cx: &mut Validation<'_>,
+    too_short: ErrorType,
+    too_long: ErrorType,
+) -> bool {
     if c.min_length.is_some_and(|min| len < min) {
-        cx.error(ErrorType::TooShort);
+        cx.error(too_short);
         false
     } else if c.max_length.is_some_and(|max| len > max) {
-        cx.error(ErrorType::TooLong);
+        cx.error(too_long);
         false
     } else {
         true
@@ -280,7 +278,7 @@ fn list_of<'a, S, T>(
             None => valid = false,
         }
     }
-    (valid && list_length(items.len(), c, cx)).then(|| cx.alloc_slice(items))
+    (valid && within_length(items.len(), c, cx, ErrorType::TooShort, ErrorType::TooLong)).then(|| cx.alloc_slice(items))
 }
 
 impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
@@ -298,7 +296,7 @@ impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
         let item = cx.at(LocPart::Index(0), |cx| T::from_text(text, &Constraints::NONE, cx))?;
         let mut items = cx.new_list();
         items.push(item);
-        list_length(1, c, cx).then(|| cx.alloc_slice(items))
+        within_length(1, c, cx, ErrorType::TooShort, ErrorType::TooLong).then(|| cx.alloc_slice(items))
     }
 
     fn from_texts(texts: Texts<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
