@@ -310,7 +310,7 @@ fn an_async_main_serves_concurrently_from_inside_its_own_runtime() {
 struct Measured {
     name: &'static str,
     binary: std::path::PathBuf,
-    /// Environment of its own: the route count of the axum program, a setting.
+    /// Environment of its own (the axum program's route count).
     env: &'static [(&'static str, &'static str)],
 }
 
@@ -319,11 +319,6 @@ fn measured_binaries() -> Vec<Measured> {
     vec![
         case("bare lambda_runtime function (fixed response)", common::binary("bare_function"), &[]),
         case("lambda-router, hello example (deployed build)", common::deployed_binary("hello"), &[]),
-        case(
-            "lambda-router, hello, `LAMBDA_ROUTER_WARM_UP=off`",
-            common::deployed_binary("hello"),
-            &[("LAMBDA_ROUTER_WARM_UP", "off")],
-        ),
         case("lambda-router, 10 routes", common::binary("cold_start_10"), &[]),
         case("lambda-router, 1,000 routes", common::binary("cold_start_1000"), &[]),
         case("lambda_http + axum, 10 routes", common::binary("axum_cold_start"), &[("ROUTES", "10")]),
