@@ -30,10 +30,7 @@ impl Workspace {
     pub fn new() -> Workspace {
         Workspace {
             arena: Bump::new(),
-            // Sized by the events it parses. `Buffers::new(n)` would also reserve n bytes of an
-            // input buffer that the in-place parse never uses: a page faulted in for nothing
-            // on a cold start.
-            buffers: Buffers::new(0),
+            buffers: Buffers::new(4096),
             tape: None,
             out: Vec::new(),
             gzip: Gzip::new(),
