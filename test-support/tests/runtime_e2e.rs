@@ -334,6 +334,7 @@ fn measured_binaries() -> Vec<Measured> {
 }
 
 /// Pins the calling thread (and the threads and processes it starts afterwards) to `cpu`.
+/// Best effort: where the system refuses, the measurement runs unpinned.
 fn pin_to(cpu: usize) {
     // SAFETY: a zeroed `cpu_set_t` is a valid empty set; CPU_SET writes inside it; the call
     // reads it for the calling thread only.
@@ -341,6 +342,13 @@ fn pin_to(cpu: usize) {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(cpu, &mut set);
         libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+/// Pins this thread, and so the emulators it starts, to CPU 0 when the functions get CPU 1.
+fn pin_emulator() {
+    if measured_cpu().is_some() {
+        pin_to(0);
     }
 }
 
@@ -393,9 +401,9 @@ fn stripped_size(binary: &std::path::Path) -> u64 {
 
 /// Cold start: time from spawning a function to its first response through this emulator,
 /// in the default configuration, 101 rounds (`COLD_START_ROUNDS`) with the binaries
-/// alternated in a shuffled order, median; ratios against the bare `lambda_runtime` function, both of the medians
-/// and the median of each round's ratio (paired in time, so the VM's drift between rounds
-/// cancels). The clock is read by the emulator as each request arrives, which also splits the
+/// alternated in a shuffled order, median; ratios against the bare `lambda_runtime`
+/// function, both of the medians and the median of each round's ratio (paired in time, so
+/// the VM's drift between rounds cancels). The clock is read by the emulator as each request arrives, which also splits the
 /// time: spawn to the first `/next` (start-up: exec, loading, the runtime, the connection) and
 /// `/next` to the response (the first invocation). A measurement, not a pass/fail test:
 /// `benches/cold_start.sh` runs it in release mode.
@@ -404,9 +412,7 @@ fn stripped_size(binary: &std::path::Path) -> u64 {
 fn cold_start_to_first_response() {
     let rounds: usize = std::env::var("COLD_START_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(101);
     let binaries = measured_binaries();
-    if measured_cpu().is_some() {
-        pin_to(0);
-    }
+    pin_emulator();
     // Per binary, per round: (spawn to response, spawn to /next, /next to response), in ms.
     let mut times: Vec<Vec<[f64; 3]>> = vec![Vec::new(); binaries.len()];
     let mut order: Vec<usize> = (0..binaries.len()).collect();
@@ -454,12 +460,14 @@ fn cold_start_to_first_response() {
 
 /// Per invocation through `lambda_runtime`: 20,000 invocations queued in this emulator, time
 /// from the first response to the last, per invocation; the binaries alternated, 3 runs each,
-/// median; ratios against the bare function. A measurement: `benches/cold_start.sh` runs it.
+/// median; ratios against the bare function; CPUs pinned as for the cold start. A
+/// measurement: `benches/cold_start.sh` runs it.
 #[test]
 #[ignore = "a measurement; run it with benches/cold_start.sh"]
 fn per_invocation_through_lambda_runtime() {
     const INVOCATIONS: usize = 20_000;
     let binaries: Vec<Measured> = measured_binaries().into_iter().take(2).collect();
+    pin_emulator();
     let event = rest_event("/hello/ada");
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); binaries.len()];
     for _ in 0..3 {
