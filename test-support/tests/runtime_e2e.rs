@@ -317,8 +317,11 @@ struct Measured {
 /// With two CPUs or more, the measured function runs on CPU 1 and the emulator on CPU 0, so
 /// that neither waits for the other's CPU (the scheduler would otherwise sometimes wake the
 /// emulator onto the function's CPU, adding its wait to the function's time).
+/// Decided once, before any spawn is timed: the count of CPUs is read from the affinity mask
+/// and the cgroup files, I/O that does not belong inside a measurement.
 fn measured_cpu() -> Option<usize> {
-    (std::thread::available_parallelism().map_or(1, usize::from) >= 2).then_some(1)
+    static CPU: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    *CPU.get_or_init(|| (std::thread::available_parallelism().map_or(1, usize::from) >= 2).then_some(1))
 }
 
 fn measured_binaries() -> Vec<Measured> {
