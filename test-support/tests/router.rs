@@ -119,25 +119,25 @@ fn tails_capture_the_rest_of_the_path() {
         .build()
         .unwrap();
     let found = router.find(Method::Get, "/static/css/site.css").unwrap();
-    assert_eq!(*router.route(found.route), "proxy");
+    assert_eq!(router.route(found.route), "proxy");
     assert_eq!(found.params.get("proxy"), Some("css/site.css"));
     // A parameter beats a tail at the same depth...
     let found = router.find(Method::Get, "/static/x").unwrap();
-    assert_eq!(*router.route(found.route), "one");
+    assert_eq!(router.route(found.route), "one");
     // ...and a static segment beats a parameter, further left.
     let found = router.find(Method::Get, "/files/x").unwrap();
-    assert_eq!(*router.route(found.route), "regex");
+    assert_eq!(router.route(found.route), "regex");
     let found = router.find(Method::Get, "/other/x").unwrap();
-    assert_eq!(*router.route(found.route), "two");
+    assert_eq!(router.route(found.route), "two");
     // A tail is unnamed for `.+`.
     let found = router.find(Method::Get, "/files/a/b").unwrap();
-    assert_eq!(*router.route(found.route), "regex");
+    assert_eq!(router.route(found.route), "regex");
     assert!(found.params.is_empty());
 
     let everything = RouterBuilder::new().get("/hello", "hello").get(".+", "all").build().unwrap();
     for path in ["/", "/x", "/x/y/", "//", "no-slash"] {
         let found = everything.find(Method::Get, path).unwrap();
-        assert_eq!(*everything.route(found.route), "all", "{path}");
+        assert_eq!(everything.route(found.route), "all", "{path}");
     }
     assert_eq!(everything.find(Method::Get, "/hello").unwrap().route, 0);
     assert!(everything.find(Method::Get, "").is_none());
@@ -150,8 +150,8 @@ fn equally_specific_routes_go_to_the_first_declared() {
         .route(MethodSet::of(&[Method::Get, Method::Post]), "/a/<y>", "second")
         .build()
         .unwrap();
-    assert_eq!(*router.route(router.find(Method::Get, "/a/1").unwrap().route), "first");
-    assert_eq!(*router.route(router.find(Method::Post, "/a/1").unwrap().route), "second");
+    assert_eq!(router.route(router.find(Method::Get, "/a/1").unwrap().route), "first");
+    assert_eq!(router.route(router.find(Method::Post, "/a/1").unwrap().route), "second");
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn methods() {
     for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
         let found = router.find(Method::parse(method).unwrap(), "/r").unwrap();
         assert_eq!(router.route(found.route).to_uppercase(), method);
-        assert_eq!(*router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route), "any");
+        assert_eq!(router.route(router.find(Method::parse(method).unwrap(), "/any/1").unwrap().route), "any");
     }
     assert_eq!(Method::parse("pAtCh"), Some(Method::Patch));
     assert_eq!(Method::parse("PROPFIND"), None);
@@ -251,8 +251,8 @@ mod regressions {
     #[test]
     fn static_route_declared_after_a_dynamic_one_still_wins() {
         let router = RouterBuilder::new().get("/users/<id>", "dynamic").get("/users/me", "static").build().unwrap();
-        assert_eq!(*router.route(router.find(Method::Get, "/users/me").unwrap().route), "static");
-        assert_eq!(*router.route(router.find(Method::Get, "/users/5").unwrap().route), "dynamic");
+        assert_eq!(router.route(router.find(Method::Get, "/users/me").unwrap().route), "static");
+        assert_eq!(router.route(router.find(Method::Get, "/users/5").unwrap().route), "dynamic");
     }
 
     /// `=`, spaces and `.` in a path parameter (the reference widened its character class).

@@ -19,7 +19,7 @@
 //!     .build()
 //!     .unwrap();
 //! let found = router.find(Method::Get, "/hello/world").unwrap();
-//! assert_eq!(*router.route(found.route), 2);
+//! assert_eq!(router.route(found.route), 2);
 //! assert_eq!(found.params.get("name"), Some("world"));
 //! ```
 #![deny(missing_docs, missing_debug_implementations, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]

@@ -75,7 +75,11 @@ impl<T> Declared for Route<T> {
 }
 
 enum Routes<R: 'static> {
+    /// A `const` table's values, one array.
     Static(&'static [R]),
+    /// Values a generated function assembles from arrays of their parts (see
+    /// [`Router::from_static_fn`]).
+    Assembled(fn(usize) -> R),
     Owned(Vec<R>),
 }
 
@@ -89,7 +93,7 @@ enum Routes<R: 'static> {
 /// use lambda_router_core::{Method, RouterBuilder};
 /// let router = RouterBuilder::new().get("/health", "health").get("/users/<id>", "user").build().unwrap();
 /// let found = router.find(Method::Get, "/users/7").unwrap();
-/// assert_eq!(*router.route(found.route), "user");
+/// assert_eq!(router.route(found.route), "user");
 /// assert_eq!(router.full_pattern(found.route), "/users/<id>");
 /// ```
 pub struct Router<R: 'static> {
@@ -110,6 +114,30 @@ impl<R: 'static> Router<R> {
         Router { routes: Routes::Static(routes), table: Cow::Borrowed(table) }
     }
 
+    /// A router whose route `index` is `assemble(index)`, with the table compiled from the
+    /// routes at build time. Generated code calls this for values that hold pointers: it
+    /// stores their parts in arrays of their own, so that the few parts that point (a handler)
+    /// sit together. The loader patches every pointer of a `static` at start, and copies each
+    /// page holding one: one array of whole routes would cost a function with 1,000 routes a
+    /// page copy per 40 routes at every cold start.
+    ///
+    /// `assemble` is called with indexes below the table's length only.
+    ///
+    /// ```
+    /// use lambda_router_core::{Method, Router, Table};
+    /// static TABLE: std::sync::LazyLock<Table> = std::sync::LazyLock::new(|| {
+    ///     Router::builder().get("/a", ()).get("/b/<id>", ()).build().unwrap().table().clone()
+    /// });
+    /// static NAMES: [&str; 2] = ["a", "b"];
+    /// let router = Router::from_static_fn(|index| NAMES[index], &TABLE);
+    /// let found = router.find(Method::Get, "/b/7").unwrap();
+    /// assert_eq!(router.route(found.route), "b");
+    /// assert_eq!(router.routes().collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
+    pub const fn from_static_fn(assemble: fn(usize) -> R, table: &'static Table) -> Router<R> {
+        Router { routes: Routes::Assembled(assemble), table: Cow::Borrowed(table) }
+    }
+
     /// Finds the route for a request. `path` is the routing path (see
     /// [`PathOptions::routing_path`](crate::PathOptions::routing_path)).
     #[inline]
@@ -117,22 +145,43 @@ impl<R: 'static> Router<R> {
         self.table.find(method, path)
     }
 
-    /// The routes in declaration order.
-    pub fn routes(&self) -> &[R] {
-        match &self.routes {
-            Routes::Static(routes) => routes,
-            Routes::Owned(routes) => routes,
-        }
+    /// The number of routes.
+    pub fn len(&self) -> usize {
+        self.table.len()
     }
 
-    /// Route `index` in declaration order (an index from a [`Match`]).
+    /// Whether the router has no route.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The routes' values in declaration order.
+    pub fn routes(&self) -> impl ExactSizeIterator<Item = R> + '_
+    where
+        R: Clone,
+    {
+        (0..self.len()).map(|index| self.route(index))
+    }
+
+    /// The value of route `index` in declaration order (an index from a [`Match`]).
     ///
     /// # Panics
     ///
     /// When `index` is not a route of this router: an index from [`find`](Router::find) always
     /// is.
-    pub fn route(&self, index: usize) -> &R {
-        &self.routes()[index]
+    #[inline]
+    pub fn route(&self, index: usize) -> R
+    where
+        R: Clone,
+    {
+        match &self.routes {
+            Routes::Static(routes) => routes[index].clone(),
+            Routes::Owned(routes) => routes[index].clone(),
+            Routes::Assembled(assemble) => {
+                assert!(index < self.len(), "route {index} of a router of {} routes", self.len());
+                assemble(index)
+            }
+        }
     }
 
     /// The compiled table.
@@ -169,7 +218,7 @@ impl<R: 'static> fmt::Debug for Router<R> {
 /// let users = RouterBuilder::new().get("/", "list").get("/<id>", "show");
 /// let router = RouterBuilder::new().get("/health", "health").include("/users", users).build().unwrap();
 /// let found = router.find(Method::Get, "/users").unwrap();
-/// assert_eq!(*router.route(found.route), "list");
+/// assert_eq!(router.route(found.route), "list");
 /// assert_eq!(router.full_pattern(2), "/users/<id>");
 /// ```
 pub struct RouterBuilder<R: 'static> {

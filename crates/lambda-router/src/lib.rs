@@ -78,6 +78,7 @@ pub mod decimal {
 #[doc(hidden)]
 pub mod __private {
     //! Items used by generated code only. Not part of the public API.
+    pub use crate::route::RouteParts;
     pub use lambda_router_core::__private::*;
     pub use serde;
 }

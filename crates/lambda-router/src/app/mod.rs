@@ -117,7 +117,7 @@ impl App {
             limits: Limits::default(),
             openapi: None,
         };
-        if app.router().routes().iter().any(|route| route.http().cors == Some(true)) {
+        if app.router().routes().any(|route| route.http().cors == Some(true)) {
             let methods = app.cors_methods(|cors| cors == Some(true));
             app.default_cors = Some(CorsHeaders::new(Cors::default(), methods.to_string()));
         }
@@ -127,7 +127,7 @@ impl App {
     /// The methods a pre-flight allows: those of the routes `applies` picks by their CORS
     /// option, and `OPTIONS`.
     fn cors_methods(&self, applies: impl Fn(Option<bool>) -> bool) -> MethodSet {
-        let routes = self.router().routes().iter().filter(|route| applies(route.http().cors));
+        let routes = self.router().routes().filter(|route| applies(route.http().cors));
         routes.fold(MethodSet::one(Method::Options), |set, route| set.union(route.methods()))
     }
 
@@ -316,7 +316,6 @@ impl App {
         let router = self.router();
         router
             .routes()
-            .iter()
             .enumerate()
             .map(|(index, route)| {
                 let kind = if route.is_async() { " (async)" } else { "" };

@@ -147,7 +147,7 @@ impl App {
             }
         };
         let Output { out, gzip, log } = output;
-        self.finish(&request, route, cors, &response, out, gzip);
+        self.finish(&request, route.as_ref(), cors, &response, out, gzip);
         if let Some(started) = started {
             log::access_log(log, &request, response.status(), started.elapsed().as_micros() as u64);
         }

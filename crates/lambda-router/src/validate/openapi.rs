@@ -217,8 +217,9 @@ fn document(router: &Router, config: &OpenApi) -> String {
     w.key("paths");
     w.begin('{');
     // Routes sharing a path go in one path item, in table order.
+    let routes: Vec<crate::Route> = router.routes().collect();
     let mut paths: Vec<PathItem<'_>> = Vec::new();
-    for (index, route) in router.routes().iter().enumerate() {
+    for (index, route) in routes.iter().enumerate() {
         if route.http().doc.is_some_and(|doc| doc.hidden) {
             continue;
         }
