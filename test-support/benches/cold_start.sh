@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold start and per-invocation cost through lambda_runtime, measured through the Runtime API
 # emulator of test-support/tests/runtime_e2e.rs (release builds, default configuration):
-# - spawn to first response, 101 rounds in shuffled orders (COLD_START_ROUNDS), median and the
+# - spawn to first response, 101 rounds in shuffled orders (COLD_START_ROUNDS; COLD_START_EXTRA=
+#   NAME=PATH,... adds variants built elsewhere to the same rounds), median and the
 #   median of each round's ratio to the bare function, split into spawn to first /next and
 #   /next to response, the clock read by the emulator: a bare lambda_runtime function
 #   (fixed response, no parsing), the hello example as deployed, lambda-router with 10 and

@@ -324,16 +324,36 @@ fn measured_cpu() -> Option<usize> {
     *CPU.get_or_init(|| (std::thread::available_parallelism().map_or(1, usize::from) >= 2).then_some(1))
 }
 
+/// The binaries of the table, then those of `COLD_START_EXTRA` (`NAME=PATH,...`): variants
+/// built elsewhere (another profile, a change under test), measured in the same rounds.
+/// Built before anything is timed.
 fn measured_binaries() -> Vec<Measured> {
     let case = |name, binary, env| Measured { name, binary, env };
-    vec![
+    let mut binaries = vec![
         case("bare lambda_runtime function (fixed response)", common::binary("bare_function"), &[]),
         case("lambda-router, hello example (deployed build)", common::deployed_binary("hello"), &[]),
         case("lambda-router, 10 routes", common::binary("cold_start_10"), &[]),
         case("lambda-router, 1,000 routes", common::binary("cold_start_1000"), &[]),
         case("lambda_http + axum, 10 routes", common::binary("axum_cold_start"), &[("ROUTES", "10")]),
         case("lambda_http + axum, 1,000 routes", common::binary("axum_cold_start"), &[("ROUTES", "1000")]),
-    ]
+    ];
+    let extra = std::env::var("COLD_START_EXTRA").unwrap_or_default();
+    for variant in extra.split(',').filter(|v| !v.is_empty()) {
+        let (name, path) = variant.split_once('=').expect("COLD_START_EXTRA is NAME=PATH,...");
+        let name: &'static str = Box::leak(format!("extra: {name}").into_boxed_str());
+        binaries.push(case(name, path.into(), &[]));
+    }
+    // `COLD_START_ONLY=hello,extra`: the binaries whose names contain one of these (and the
+    // bare function, the ratios' base), for more rounds of an A/B comparison in the same time.
+    if let Ok(only) = std::env::var("COLD_START_ONLY") {
+        let wanted: Vec<&str> = only.split(',').filter(|w| !w.is_empty()).collect();
+        let mut index = 0;
+        binaries.retain(|measured| {
+            index += 1;
+            index == 1 || wanted.iter().any(|w| measured.name.contains(w))
+        });
+    }
+    binaries
 }
 
 /// Pins the calling thread (and the threads and processes it starts afterwards) to `cpu`.
