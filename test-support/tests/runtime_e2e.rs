@@ -35,6 +35,9 @@ struct State {
     queue: VecDeque<(String, Vec<u8>)>,
     outcomes: Vec<Posted>,
     polls: usize,
+    /// Invocations handed out and not yet answered, and the most there ever were at once.
+    in_flight: usize,
+    max_in_flight: usize,
     /// When the first `/next` arrived and when each outcome's request arrived (before its
     /// body is read): the cold-start measurement's clock, read where the exchange happens
     /// rather than by a waiter that polls.
@@ -164,7 +167,15 @@ async fn route(
             state.first_poll_at.get_or_insert(arrived);
         }
         loop {
-            let next = state.lock().unwrap().queue.pop_front();
+            let next = {
+                let mut state = state.lock().unwrap();
+                let next = state.queue.pop_front();
+                if next.is_some() {
+                    state.in_flight += 1;
+                    state.max_in_flight = state.max_in_flight.max(state.in_flight);
+                }
+                next
+            };
             if let Some((request_id, event)) = next {
                 let deadline =
                     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() + 30_000;
@@ -192,6 +203,7 @@ async fn route(
     let request_id = path.split('/').rev().nth(1).unwrap_or("").to_owned();
     let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let mut recorded = state.lock().unwrap();
+    recorded.in_flight = recorded.in_flight.saturating_sub(1);
     recorded.outcomes.push((request_id, kind, body));
     recorded.posted_at.push(arrived);
     drop(recorded);
@@ -248,9 +260,11 @@ fn normal_panicking_and_malformed_invocations_in_order() {
 }
 
 #[test]
-fn concurrent_invocations_each_get_their_own_arena() {
+fn without_the_concurrency_feature_invocations_run_one_at_a_time() {
+    // hello is built without lambda-router's `concurrency` feature: asked for 4 at once, it
+    // answers every invocation, one after the other.
     let emulator = Emulator::start();
-    let names: Vec<String> = (0..24).map(|i| format!("name-{i}-{}", "x".repeat(i * 37))).collect();
+    let names: Vec<String> = (0..8).map(|i| format!("name-{i}-{}", "x".repeat(i * 37))).collect();
     for (i, name) in names.iter().enumerate() {
         emulator.push(&format!("req-{i}"), rest_event(&format!("/later/{name}")));
     }
@@ -259,15 +273,9 @@ fn concurrent_invocations_each_get_their_own_arena() {
     for outcome in &outcomes {
         let index: usize = outcome.request_id.trim_start_matches("req-").parse().unwrap();
         assert_eq!(outcome.kind, "response");
-        assert_eq!(
-            body_of(outcome),
-            json!({"message": format!("hello later, {}", names[index])}),
-            "{}",
-            outcome.request_id
-        );
+        assert_eq!(body_of(outcome), json!({"message": format!("hello later, {}", names[index])}));
     }
-    // Several /next polls were open at once: the runtime ran invocations concurrently.
-    assert!(emulator.state.lock().unwrap().polls >= 4);
+    assert_eq!(emulator.state.lock().unwrap().max_in_flight, 1, "one invocation at a time");
     assert!(function.still_running());
 }
 
@@ -276,7 +284,9 @@ fn an_async_main_serves_concurrently_from_inside_its_own_runtime() {
     // The todos example: `#[tokio::main]` (a multi-thread runtime), async start-up, then
     // `run_async`; four invocations at once.
     let emulator = Emulator::start();
-    let titles: Vec<String> = (0..16).map(|i| format!("todo {i}")).collect();
+    // Titles of different lengths: each invocation's arena holds its own, and a response
+    // carrying another invocation's title would show a shared arena.
+    let titles: Vec<String> = (0..16).map(|i| format!("todo {i}-{}", "x".repeat(i * 37))).collect();
     for (i, title) in titles.iter().enumerate() {
         let mut event: Value = serde_json::from_slice(&rest_event("/todos")).unwrap();
         event["httpMethod"] = json!("POST");
@@ -288,21 +298,18 @@ fn an_async_main_serves_concurrently_from_inside_its_own_runtime() {
     emulator.push("health", rest_event("/health"));
     let mut function = emulator.run_with(&common::binary("todos"), Some(4), &[("TODOS_TOKEN", "e2e-token")]);
     let outcomes = emulator.outcomes(titles.len() + 1);
-    let mut seen: Vec<String> = Vec::new();
     for outcome in &outcomes {
         assert_eq!(outcome.kind, "response", "{outcome:?}");
         if outcome.request_id == "health" {
             assert_eq!(body_of(outcome), json!({"status": "ok"}));
             continue;
         }
+        let index: usize = outcome.request_id.trim_start_matches("req-").parse().unwrap();
         assert_eq!(outcome.body["statusCode"], 201, "{outcome:?}");
-        seen.push(body_of(outcome)["title"].as_str().unwrap().to_owned());
+        assert_eq!(body_of(outcome)["title"], json!(titles[index]), "{}", outcome.request_id);
     }
-    seen.sort();
-    let mut expected = titles.clone();
-    expected.sort();
-    assert_eq!(seen, expected, "every invocation created its own item");
-    assert!(emulator.state.lock().unwrap().polls >= 4, "invocations ran concurrently");
+    let most = emulator.state.lock().unwrap().max_in_flight;
+    assert!(most >= 2, "invocations ran concurrently: at most {most} at once");
     assert!(function.still_running());
 }
 

@@ -12,9 +12,10 @@
 //! the layer catches its own: a panic answers that invocation with an error and the process
 //! keeps serving. (Handler panics never get that far: `App` answers them with a 500.)
 //!
-//! With `AWS_LAMBDA_MAX_CONCURRENCY` above 1, lambda_runtime runs that many invocations at
-//! once; each takes a workspace (arena, buffers) from a pool and returns it, so no two
-//! invocations ever share an arena.
+//! With the `concurrency` feature and `AWS_LAMBDA_MAX_CONCURRENCY` above 1, lambda_runtime runs
+//! that many invocations at once; each takes a workspace (arena, buffers) from a pool and
+//! returns it, so no two invocations ever share an arena. Without the feature, one at a time
+//! (lambda_runtime warns at start when Lambda asked for more).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -189,7 +190,13 @@ async fn post_outcome(_: LambdaEvent<()>) -> Outcome {
 pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
     let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared)).run_concurrent())
+    let lambda = Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared));
+    // Without the feature, lambda_runtime logs a warning when Lambda asks for more than one
+    // invocation at a time, and serves them one after the other.
+    #[cfg(feature = "concurrency")]
+    return runtime.block_on(lambda.run_concurrent());
+    #[cfg(not(feature = "concurrency"))]
+    runtime.block_on(lambda.run())
 }
 
 #[cfg(test)]
