@@ -95,7 +95,8 @@ impl Cors {
     }
 }
 
-/// The CORS header values, computed once when the app is built.
+/// The CORS header values, computed once when the app is built (the allowed methods at the
+/// first pre-flight).
 #[derive(Debug, Clone)]
 pub(crate) struct CorsHeaders {
     pub(crate) config: Cors,
@@ -105,12 +106,13 @@ pub(crate) struct CorsHeaders {
     pub(crate) expose_headers: Option<String>,
     pub(crate) max_age: Option<String>,
     /// `Access-Control-Allow-Methods` of the automatic pre-flight: the methods of the CORS
-    /// routes and `OPTIONS`, sorted.
-    pub(crate) allow_methods: String,
+    /// routes and `OPTIONS`, sorted. Computed at the first pre-flight: it reads every route,
+    /// which a function with 1,000 routes should not do at every cold start.
+    allow_methods: std::sync::OnceLock<String>,
 }
 
 impl CorsHeaders {
-    pub(crate) fn new(config: Cors, allow_methods: String) -> CorsHeaders {
+    pub(crate) fn new(config: Cors) -> CorsHeaders {
         let mut headers: Vec<&str> = REQUIRED_HEADERS.to_vec();
         headers.extend(config.allow_headers.iter().map(String::as_str));
         headers.sort_unstable();
@@ -120,9 +122,14 @@ impl CorsHeaders {
             allow_headers: headers.join(","),
             expose_headers,
             max_age: config.max_age.map(|age| age.to_string()),
-            allow_methods,
+            allow_methods: std::sync::OnceLock::new(),
             config,
         }
+    }
+
+    /// `Access-Control-Allow-Methods`, from `methods` the first time.
+    pub(crate) fn allow_methods(&self, methods: impl FnOnce() -> String) -> &str {
+        self.allow_methods.get_or_init(methods)
     }
 
     /// The CORS headers for a request's `Origin`, in the reference's order; `None` when

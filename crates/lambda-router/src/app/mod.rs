@@ -57,8 +57,8 @@ pub struct App {
     paths: PathOptions,
     cors: Option<CorsHeaders>,
     /// The reference's default CORS headers, for routes declared `.cors(true)` in an app
-    /// without a CORS configuration.
-    default_cors: Option<CorsHeaders>,
+    /// without a CORS configuration; made when the first such route answers.
+    default_cors: std::sync::OnceLock<CorsHeaders>,
     error_handlers: Vec<ErasedErrorHandler>,
     not_found: Option<NotFoundHandler>,
     debug: bool,
@@ -98,11 +98,11 @@ impl App {
     }
 
     fn from_ref(router: RouterRef) -> App {
-        let mut app = App {
+        App {
             router,
             paths: PathOptions::new(),
             cors: None,
-            default_cors: None,
+            default_cors: std::sync::OnceLock::new(),
             error_handlers: Vec::new(),
             not_found: None,
             debug: log::debug_from_env(),
@@ -116,18 +116,25 @@ impl App {
             serializer: None,
             limits: Limits::default(),
             openapi: None,
-        };
-        if app.router().routes().any(|route| route.http().cors == Some(true)) {
-            let methods = app.cors_methods(|cors| cors == Some(true));
-            app.default_cors = Some(CorsHeaders::new(Cors::default(), methods.to_string()));
         }
-        app
     }
 
-    /// The methods a pre-flight allows: those of the routes `applies` picks by their CORS
-    /// option, and `OPTIONS`.
-    fn cors_methods(&self, applies: impl Fn(Option<bool>) -> bool) -> MethodSet {
-        let routes = self.router().routes().filter(|route| applies(route.http().cors));
+    /// The CORS headers of routes declared `.cors(true)` in an app without a CORS
+    /// configuration.
+    pub(crate) fn default_cors(&self) -> &CorsHeaders {
+        self.default_cors.get_or_init(|| CorsHeaders::new(Cors::default()))
+    }
+
+    /// `Access-Control-Allow-Methods` of the automatic pre-flight (answered for the app's CORS
+    /// configuration): the methods of the routes it applies to, and `OPTIONS`.
+    pub(crate) fn allow_methods<'s>(&'s self, headers: &'s CorsHeaders) -> &'s str {
+        headers.allow_methods(|| self.cors_methods().to_string())
+    }
+
+    /// The methods a pre-flight allows: those of the routes the app's CORS applies to (all but
+    /// those declared `.cors(false)`), and `OPTIONS`.
+    fn cors_methods(&self) -> MethodSet {
+        let routes = self.router().routes().filter(|route| route.http().cors != Some(false));
         routes.fold(MethodSet::one(Method::Options), |set, route| set.union(route.methods()))
     }
 
@@ -141,8 +148,7 @@ impl App {
     /// Turns CORS on for every route (but those declared `.cors(false)`), with automatic
     /// pre-flight answers.
     pub fn cors(mut self, cors: Cors) -> App {
-        let methods = self.cors_methods(|cors| cors != Some(false));
-        self.cors = Some(CorsHeaders::new(cors, methods.to_string()));
+        self.cors = Some(CorsHeaders::new(cors));
         self
     }
 

@@ -119,7 +119,7 @@ impl App {
         let cors = match (route.and_then(|route| route.http().cors), &self.cors) {
             (Some(false), _) => None,
             (_, Some(app)) => Some(app),
-            (Some(true), None) => self.default_cors.as_ref(),
+            (Some(true), None) => Some(self.default_cors()),
             (None, None) => None,
         };
         let over_limit = self.over_limit(&request);
@@ -221,7 +221,7 @@ impl App {
 
     /// The automatic answer to a CORS pre-flight.
     pub(crate) fn preflight_response(&self) -> Response<'_> {
-        let methods = self.cors.as_ref().map_or("", |c| c.allow_methods.as_str());
+        let methods = self.cors.as_ref().map_or("", |cors| self.allow_methods(cors));
         Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
     }
 
