@@ -7,8 +7,8 @@
 #   /next to response, the clock read by the emulator: a bare lambda_runtime function
 #   (fixed response, no parsing), the hello example as deployed, lambda-router with 10 and
 #   1,000 routes compiled at build time, lambda_http + axum with 10 and 1,000 routes;
-# - 20,000 invocations, per invocation, 3 alternated runs, median: hello against the bare
-#   function.
+# - 20,000 invocations, per invocation, 5 alternated runs, median and the median of the paired
+#   ratios: hello against the bare function.
 # With two CPUs or more, the emulator runs on CPU 0 and the measured function on CPU 1.
 # Prints Markdown tables.
 set -euo pipefail
