@@ -354,11 +354,8 @@ fn measured_binaries() -> Vec<Measured> {
     // bare function, the ratios' base), for more rounds of an A/B comparison in the same time.
     if let Ok(only) = std::env::var("COLD_START_ONLY") {
         let wanted: Vec<&str> = only.split(',').filter(|w| !w.is_empty()).collect();
-        let mut index = 0;
-        binaries.retain(|measured| {
-            index += 1;
-            index == 1 || wanted.iter().any(|w| measured.name.contains(w))
-        });
+        let others = binaries.split_off(1);
+        binaries.extend(others.into_iter().filter(|measured| wanted.iter().any(|w| measured.name.contains(w))));
     }
     binaries
 }
@@ -432,6 +429,12 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// The median of each run's ratio to the bare function's run of the same round (paired in
+/// time, so the VM's drift between rounds cancels).
+fn median_ratio(own: &[f64], bare: &[f64]) -> f64 {
+    median(own.iter().zip(bare).map(|(t, b)| t / b).collect())
+}
+
 fn stripped_size(binary: &std::path::Path) -> u64 {
     let stripped = std::env::temp_dir().join(format!("{}.stripped", binary.file_name().unwrap().to_string_lossy()));
     Command::new("strip")
@@ -449,10 +452,10 @@ fn stripped_size(binary: &std::path::Path) -> u64 {
 /// in the default configuration, 101 rounds (`COLD_START_ROUNDS`) with the binaries
 /// alternated in a shuffled order, median; ratios against the bare `lambda_runtime`
 /// function, both of the medians and the median of each round's ratio (paired in time, so
-/// the VM's drift between rounds cancels). The clock is read by the emulator as each request arrives, which also splits the
-/// time: spawn to the first `/next` (start-up: exec, loading, the runtime, the connection) and
-/// `/next` to the response (the first invocation). A measurement, not a pass/fail test:
-/// `benches/cold_start.sh` runs it in release mode.
+/// the VM's drift between rounds cancels). The clock is read by the emulator as each request
+/// arrives, which also splits the time: spawn to the first `/next` (start-up: exec, loading,
+/// the runtime, the connection) and `/next` to the response (the first invocation). A
+/// measurement, not a pass/fail test: `benches/cold_start.sh` runs it in release mode.
 #[test]
 #[ignore = "a measurement; run it with benches/cold_start.sh"]
 fn cold_start_to_first_response() {
@@ -496,7 +499,7 @@ fn cold_start_to_first_response() {
     );
     println!("|---|---|---|---|---|---|---|");
     for (measured, own) in binaries.iter().zip(&times) {
-        let paired = median(own.iter().zip(&times[0]).map(|(t, b)| t[0] / b[0]).collect());
+        let paired = median_ratio(&column(own, 0), &column(&times[0], 0));
         let size = stripped_size(&measured.binary) as f64 / 1e6;
         let [total, start_up, first] = [0, 1, 2].map(|k| median(column(own, k)));
         println!(
@@ -510,8 +513,8 @@ fn cold_start_to_first_response() {
 /// Per invocation through `lambda_runtime`: 20,000 invocations queued in this emulator, time
 /// from the first response to the last, per invocation; the binaries alternated, 5 runs each,
 /// median, and the median of each run's ratio to the bare run just before it (paired in time,
-/// as the VM drifts); CPUs pinned as for the cold start. A
-/// measurement: `benches/cold_start.sh` runs it.
+/// as the VM drifts); CPUs pinned as for the cold start. A measurement:
+/// `benches/cold_start.sh` runs it.
 #[test]
 #[ignore = "a measurement; run it with benches/cold_start.sh"]
 fn per_invocation_through_lambda_runtime() {
@@ -542,7 +545,7 @@ fn per_invocation_through_lambda_runtime() {
     println!("|---|---|---|---|");
     for (measured, own) in binaries.iter().zip(&times) {
         let per_invocation = median(own.clone());
-        let paired = median(own.iter().zip(&times[0]).map(|(t, b)| t / b).collect());
+        let paired = median_ratio(own, &times[0]);
         println!("| {} | {per_invocation:.1} µs | {:.3}× | {paired:.3}× |", measured.name, per_invocation / bare);
     }
 }

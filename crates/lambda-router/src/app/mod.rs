@@ -125,15 +125,9 @@ impl App {
         self.default_cors.get_or_init(|| CorsHeaders::new(Cors::default()))
     }
 
-    /// `Access-Control-Allow-Methods` of the automatic pre-flight (answered for the app's CORS
-    /// configuration): the methods of the routes it applies to, and `OPTIONS`.
-    pub(crate) fn allow_methods<'s>(&'s self, headers: &'s CorsHeaders) -> &'s str {
-        headers.allow_methods(|| self.cors_methods().to_string())
-    }
-
     /// The methods a pre-flight allows: those of the routes the app's CORS applies to (all but
     /// those declared `.cors(false)`), and `OPTIONS`.
-    fn cors_methods(&self) -> MethodSet {
+    pub(crate) fn cors_methods(&self) -> MethodSet {
         let routes = self.router().routes().filter(|route| route.http().cors != Some(false));
         routes.fold(MethodSet::one(Method::Options), |set, route| set.union(route.methods()))
     }

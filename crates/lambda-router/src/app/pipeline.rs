@@ -221,7 +221,7 @@ impl App {
 
     /// The automatic answer to a CORS pre-flight.
     pub(crate) fn preflight_response(&self) -> Response<'_> {
-        let methods = self.cors.as_ref().map_or("", |cors| self.allow_methods(cors));
+        let methods = self.cors.as_ref().map_or("", |cors| cors.allow_methods(|| self.cors_methods().to_string()));
         Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
     }
 

@@ -93,9 +93,10 @@ pub fn run(app: App) -> i32 {
 /// Invocations run on a thread of their own with a current-thread runtime, the configuration
 /// the pipeline is built for (an invocation's future lives in its arena and never moves between
 /// threads), whatever runtime the caller has; with the `concurrency` feature,
-/// `AWS_LAMBDA_MAX_CONCURRENCY` above 1 works as with [`run`]. Futures created at start-up, like an SDK client's connection pool, keep working:
-/// tokio's I/O and timers can be used from any runtime while the caller's runtime is alive,
-/// which it is, awaiting this. Returns the process exit code.
+/// `AWS_LAMBDA_MAX_CONCURRENCY` above 1 works as with [`run`]. Futures created at start-up,
+/// like an SDK client's connection pool, keep working: tokio's I/O and timers can be used from
+/// any runtime while the caller's runtime is alive, which it is, awaiting this. Returns the
+/// process exit code.
 pub async fn run_async(app: App) -> i32 {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new().name("lambda-router".into()).spawn(move || {
