@@ -69,7 +69,7 @@ where
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+    type Future = CurrentThread<Pin<Box<dyn Future<Output = Result<S::Response, S::Error>>>>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -80,7 +80,10 @@ where
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
         let shared = self.shared.clone();
-        let work = async move {
+        // Boxed as it is made, and only the box is wrapped: the invocation's state machine is
+        // about 3 KB (the pipeline's future and the posting's), and wrapping it by value copied
+        // it through the stack once more (the runtime loop's frame was 9.5 KB, now 6.8 KB).
+        let work = Box::pin(async move {
             let outcome = CatchUnwind(std::pin::pin!(handle(&shared, &invocation))).await.unwrap_or_else(|_| {
                 Err(Diagnostic {
                     error_type: "LambdaRouter.Panic".into(),
@@ -90,8 +93,8 @@ where
             // The inner handler gets a trivial event and posts the outcome.
             invocation.body = bytes::Bytes::from_static(b"null");
             OUTCOME.scope(RefCell::new(Some(outcome)), inner.call(invocation)).await
-        };
-        Box::pin(CurrentThread::new(work))
+        });
+        CurrentThread::new(work)
     }
 }
 
