@@ -260,6 +260,62 @@ fn normal_panicking_and_malformed_invocations_in_order() {
 }
 
 #[test]
+fn the_pipeline_warms_up_while_the_first_next_waits_and_the_first_event_is_answered_as_ever() {
+    for warm_up in ["on", "off"] {
+        let emulator = Emulator::start();
+        let mut command = Command::new(common::binary("hello"));
+        command
+            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", emulator.port))
+            .env("AWS_LAMBDA_FUNCTION_NAME", "hello")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_LEVEL", "debug")
+            .env("LAMBDA_ROUTER_WARM_UP", warm_up)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the hello example starts");
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut function = Function(child);
+        // Every stderr line, as it comes, with how many `/next` had arrived by then.
+        let (lines, seen) = std::sync::mpsc::channel();
+        let state = emulator.state.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(stderr).map_while(Result::ok) {
+                let polls = state.lock().unwrap().polls;
+                if lines.send((line, polls)).is_err() {
+                    break;
+                }
+            }
+        });
+        let warmed = |line: &str| line.contains("warmed up while waiting for the first event");
+        if warm_up == "on" {
+            // No event is queued: the first `/next` waits, and the warm-up happens meanwhile.
+            let (line, polls) = std::iter::from_fn(|| seen.recv_timeout(Duration::from_secs(20)).ok())
+                .find(|(line, _)| warmed(line))
+                .expect("the warm-up's debug line");
+            // The line can be read before the emulator has counted the `/next` it follows.
+            assert!(polls <= 1, "warmed up before any event: {line}");
+            std::thread::sleep(Duration::from_millis(50));
+            assert_eq!(emulator.state.lock().unwrap().polls, 1, "the first /next waits for an event");
+            let logged: Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(logged["level"], "DEBUG");
+            assert!(logged["micros"].as_u64().is_some(), "{line}");
+        }
+        emulator.push("first", rest_event("/hello"));
+        let outcomes = emulator.outcomes(1);
+        assert_eq!(outcomes[0].kind, "response");
+        assert_eq!(outcomes[0].body["statusCode"], 200);
+        assert_eq!(body_of(&outcomes[0]), json!({"message": "hello universe"}));
+        assert_eq!(outcomes[0].body["multiValueHeaders"]["Access-Control-Allow-Origin"], json!(["*"]));
+        if warm_up == "off" {
+            std::thread::sleep(Duration::from_millis(100));
+            assert!(!seen.try_iter().any(|(line, _)| warmed(&line)), "LAMBDA_ROUTER_WARM_UP=off turns it off");
+        }
+        assert!(function.still_running());
+    }
+}
+
+#[test]
 fn without_the_concurrency_feature_invocations_run_one_at_a_time() {
     // hello is built without lambda-router's `concurrency` feature: asked for 4 at once, it
     // answers every invocation, one after the other.
@@ -325,10 +381,15 @@ struct Measured {
 /// that neither waits for the other's CPU (the scheduler would otherwise sometimes wake the
 /// emulator onto the function's CPU, adding its wait to the function's time).
 /// Decided once, before any spawn is timed: the count of CPUs is read from the affinity mask
-/// and the cgroup files, I/O that does not belong inside a measurement.
+/// and the cgroup files, I/O that does not belong inside a measurement. `COLD_START_PIN=off`
+/// leaves both to the scheduler, as in Lambda, where the function and the Runtime API share
+/// two vCPUs.
 fn measured_cpu() -> Option<usize> {
     static CPU: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
-    *CPU.get_or_init(|| (std::thread::available_parallelism().map_or(1, usize::from) >= 2).then_some(1))
+    *CPU.get_or_init(|| {
+        let pin = std::env::var("COLD_START_PIN").map_or(true, |value| value != "off");
+        (pin && std::thread::available_parallelism().map_or(1, usize::from) >= 2).then_some(1)
+    })
 }
 
 /// The binaries of the table, then those of `COLD_START_EXTRA` (`NAME=PATH,...`): variants

@@ -92,36 +92,7 @@ impl App {
         output: Output<'_>,
         started: Option<std::time::Instant>,
     ) {
-        let router = self.router();
-        let method = Method::parse(event.method);
-        let routing_path = self.paths.routing_path_with(event.path, event.source.ignores_trailing_slash());
-        let found = method.and_then(|m| router.find(m, routing_path));
-        let (route, params) = match found {
-            Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
-            None => (None, (0, Params::empty())),
-        };
-        let request = Request {
-            event,
-            routing_path,
-            params: params.1,
-            pattern: route.map(|_| router.full_pattern(params.0)),
-            arena: memory.arena,
-            lambda: *lambda,
-            scratch: memory.scratch,
-            pinned: memory.pinned,
-            serializer: self.serializer,
-            state: &self.state,
-            context: memory.arena.alloc(InvocationContext::new(memory.arena)),
-            max_json_depth: self.limits.json_depth(),
-        };
-        // Which CORS headers apply: the app's, unless the route turned them off; or, for a route
-        // that turned them on in an app without any, the reference's defaults.
-        let cors = match (route.and_then(|route| route.http().cors), &self.cors) {
-            (Some(false), _) => None,
-            (_, Some(app)) => Some(app),
-            (Some(true), None) => Some(self.default_cors()),
-            (None, None) => None,
-        };
+        let Routed { request, route, method, cors } = self.route(event, memory, lambda);
         let over_limit = self.over_limit(&request);
         // A request over a limit is answered before routing: no middleware, no handler, no
         // compression.
@@ -154,6 +125,75 @@ impl App {
         if self.debug {
             log::debug_line("response", request.lambda.request_id, out);
         }
+    }
+
+    /// The request for `event`: its route and parameters, and the CORS headers that apply.
+    fn route<'a>(&'a self, event: event::Event<'a>, memory: Memory<'a>, lambda: &LambdaContext<'a>) -> Routed<'a> {
+        let router = self.router();
+        let method = Method::parse(event.method);
+        let routing_path = self.paths.routing_path_with(event.path, event.source.ignores_trailing_slash());
+        let found = method.and_then(|m| router.find(m, routing_path));
+        let (route, params) = match found {
+            Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
+            None => (None, (0, Params::empty())),
+        };
+        let request = Request {
+            event,
+            routing_path,
+            params: params.1,
+            pattern: route.map(|_| router.full_pattern(params.0)),
+            arena: memory.arena,
+            lambda: *lambda,
+            scratch: memory.scratch,
+            pinned: memory.pinned,
+            serializer: self.serializer,
+            state: &self.state,
+            context: memory.arena.alloc(InvocationContext::new(memory.arena)),
+            max_json_depth: self.limits.json_depth(),
+        };
+        // Which CORS headers apply: the app's, unless the route turned them off; or, for a route
+        // that turned them on in an app without any, the reference's defaults.
+        let cors = match (route.and_then(|route| route.http().cors), &self.cors) {
+            (Some(false), _) => None,
+            (_, Some(app)) => Some(app),
+            (Some(true), None) => Some(self.default_cors()),
+            (None, None) => None,
+        };
+        Routed { request, route, method, cors }
+    }
+
+    /// Readies `workspace` and the pipeline's code for the first invocation: a built-in event
+    /// goes through every stage that runs no user code (the copy, the parse, reading the event,
+    /// routing, the CORS headers, a 404 serialized and encoded), and the result is dropped. No
+    /// handler, middleware, error handler or custom serializer runs, nothing is logged or
+    /// compressed, and the workspace keeps the memory it grew. Returns whether the event went
+    /// through every stage.
+    pub(crate) fn warm_up(&self, workspace: &mut Workspace) -> bool {
+        workspace.reset_arena();
+        let Workspace { arena, buffers, tape, out, gzip, scratch, pinned, .. } = workspace;
+        let arena: &Bump = arena;
+        let input = WARM_UP_EVENT.as_bytes();
+        let buffer = event::json::padded_copy(arena, input);
+        let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
+        let mut went_through = false;
+        if simd_json::fill_tape_padded(buffer, input.len(), buffers, &mut parsed).is_ok()
+            && let Ok(event) = event::parse(parsed.as_value())
+        {
+            let lambda = LambdaContext::LOCAL;
+            let Routed { request, cors, .. } = self.route(event, Memory { arena, scratch, pinned }, &lambda);
+            let response = match self.serializer {
+                None => error_response(&request, 404, "Not found"),
+                Some(_) => Response::json_text(404, r#"{"statusCode":404,"message":"Not found"}"#),
+            };
+            // As if unrouted: a route's compression would make libdeflate's state (~200 KB)
+            // for a function that may never compress.
+            self.finish(&request, None, cors, &response, out, gzip);
+            went_through = !out.is_empty();
+        }
+        *tape = Some(parsed.reset());
+        out.clear();
+        workspace.reset_arena();
+        went_through
     }
 
     /// The answer to a request over one of the limits, if it is.
@@ -360,6 +400,18 @@ fn shape(source: Source) -> Shape {
         Source::Alb => Shape::LastValue,
     }
 }
+
+/// A request and what routing found for it.
+struct Routed<'a> {
+    request: Request<'a>,
+    route: Option<Route>,
+    method: Option<Method>,
+    cors: Option<&'a CorsHeaders>,
+}
+
+/// What `App::warm_up` runs through the pipeline: a REST API event with a browser's headers.
+/// Its path may match a route of the app: routing runs, a handler never does.
+const WARM_UP_EVENT: &str = include_str!("warm_up_event.json");
 
 /// The invocation's memory a request borrows: the arena, the JSON scratch buffers, and the
 /// count of arena futures pinned (see `handler.rs`).

@@ -65,6 +65,12 @@ impl Workspace {
     pub(crate) fn pinned_futures(&self) -> usize {
         self.pinned.get()
     }
+
+    /// Whether libdeflate's state was made (for tests that no compression happened).
+    #[cfg(test)]
+    pub(crate) fn gzip_started(&self) -> bool {
+        self.gzip.started()
+    }
 }
 
 impl Default for Workspace {

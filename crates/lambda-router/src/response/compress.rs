@@ -66,6 +66,12 @@ impl Gzip {
         Gzip { compressor: None, out: Vec::new() }
     }
 
+    /// Whether libdeflate's state was made.
+    #[cfg(test)]
+    pub(crate) fn started(&self) -> bool {
+        self.compressor.is_some()
+    }
+
     /// Compresses `input` into the reused buffer and returns the gzip member.
     pub(crate) fn compress(&mut self, input: &[u8]) -> &[u8] {
         let compressor =

@@ -21,6 +21,10 @@ use crate::App;
 ///
 /// Logs go to stderr. Returns the process exit code.
 ///
+/// In Lambda, while the first `/next` waits for its answer, the idle thread runs a built-in
+/// event through the stages of the pipeline that run no user code, so that the first
+/// invocation finds its memory and code ready; `LAMBDA_ROUTER_WARM_UP=off` turns this off.
+///
 /// ```no_run
 /// # fn app() -> lambda_router::App { unimplemented!() }
 /// fn main() {
