@@ -172,7 +172,11 @@ async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
     };
     let outcome = match shared.app.handle_async(&mut workspace, &invocation.body, &context).await {
         Ok(bytes) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The response is UTF-8 (text comes from `&str`, binary bodies go out as base64), so
+            // the lossy repair never runs; std's check reads a word at a time where
+            // `from_utf8_lossy` reads a byte at a time (4,000 instructions on hello's 441 bytes).
+            let text = String::from_utf8(bytes.to_vec())
+                .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
             // SAFETY: `App::handle` writes exactly one JSON object, with no whitespace around
             // it (see `response::encode`), which is all `from_string_unchecked` requires.
             Ok(unsafe { RawValue::from_string_unchecked(text) })
