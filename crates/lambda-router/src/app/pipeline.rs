@@ -164,7 +164,8 @@ impl App {
 
     /// Readies `workspace` and the pipeline's code for the first invocation: a built-in event
     /// goes through every stage that runs no user code (the copy, the parse, reading the event,
-    /// routing, the CORS headers, a 404 serialized and encoded), and the result is dropped. No
+    /// routing, the CORS headers, a 404 body serialized, or a fixed one when the app has a
+    /// serializer of its own, then encoded), and the result is dropped. No
     /// handler, middleware, error handler or custom serializer runs, nothing is logged or
     /// compressed, and the workspace keeps the memory it grew. Returns whether the event went
     /// through every stage.

@@ -224,16 +224,23 @@ pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
 
 /// The runtime's park that waits for the first event: its first park waits for the connection
 /// to the Runtime API (a TCP connect completes asynchronously, even on loopback), its second
-/// for the answer to the first `/next`, which it has just sent.
+/// for the answer to the first `/next`, which it has just sent (`perf trace`: the warm-up's
+/// page faults come between the `/next`'s `writev` and the `epoll_wait` for its answer).
+/// Elsewhere it lands on another park, harmlessly: with a host name in
+/// `AWS_LAMBDA_RUNTIME_API` (one more park, for the lookup) before the `/next`, on the critical
+/// path; under SnapStart, during `/restore/next`, before the snapshot; with several
+/// connections (`AWS_LAMBDA_MAX_CONCURRENCY`), on one of their connects.
 const FIRST_EVENT_PARK: usize = 1;
 
 /// Whether to warm up while waiting for the first event: yes, unless `LAMBDA_ROUTER_WARM_UP` is
-/// `off` (or `false`, `no`, `0`). The warm-up assumes another CPU answers the `/next`
-/// meanwhile, as in Lambda, where every function has two vCPUs or more. Where the function
-/// and the Runtime API share a single CPU, it holds the answer back by about what it saves
-/// (41 µs later to the first response, measured), so there it is better off. Checking the
-/// CPUs online instead (a read of `/sys/devices/system/cpu/online`) took back half of the
-/// gain on every cold start.
+/// `off` (or `false`, `no`, `0`, in any case). The warm-up counts on another CPU answering the
+/// `/next` meanwhile. A Lambda function sees two vCPUs at every memory size up to 3 GB (more
+/// above), though below 1,769 MB its CPU time is a fraction of one vCPU's; how the Runtime
+/// API's answer fares under that quota was not measured here. Where the function and the
+/// Runtime API share a single CPU, the warm-up holds the answer back by about what it saves
+/// (41 µs later to the first response, measured), so there it is better turned off. Checking
+/// the CPUs online instead (a read of `/sys/devices/system/cpu/online` in the park) took back
+/// half of the first invocation's gain pinned, all of it unpinned.
 fn warm_up_from_env() -> bool {
     std::env::var("LAMBDA_ROUTER_WARM_UP")
         .map_or(true, |value| !matches!(value.trim().to_ascii_lowercase().as_str(), "off" | "false" | "no" | "0"))
@@ -250,20 +257,29 @@ fn warm_up_from_env() -> bool {
 /// done; during one (an async handler waiting), the pool gains a second workspace. A panic
 /// here (a bug) leaves the pool as it was and the runtime unharmed.
 fn warm_up(shared: &Shared) {
-    if shared.pool.lock().map_or(true, |pool| !pool.is_empty()) {
-        return;
-    }
-    let started = std::time::Instant::now();
-    let mut workspace = Workspace::new();
-    let warmed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shared.app.warm_up(&mut workspace)));
-    if warmed.unwrap_or(false)
-        && let Ok(mut pool) = shared.pool.lock()
-        && pool.is_empty()
-    {
-        pool.push(workspace);
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        tracing::debug!(micros, "warmed up while waiting for the first event");
-    }
+    // Nothing unwinds into tokio's park: not a bug of the warm-up, nor a panic of a subscriber
+    // the program installed, which the debug line below calls.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if shared.pool.lock().map_or(true, |pool| !pool.is_empty()) {
+            return;
+        }
+        let started = std::time::Instant::now();
+        let mut workspace = Workspace::new();
+        if !shared.app.warm_up(&mut workspace) {
+            return;
+        }
+        let pooled = shared.pool.lock().is_ok_and(|mut pool| {
+            let empty = pool.is_empty();
+            if empty {
+                pool.push(workspace);
+            }
+            empty
+        });
+        if pooled {
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            tracing::debug!(micros, "warmed up while waiting for the first event");
+        }
+    }));
 }
 
 #[cfg(test)]
@@ -301,6 +317,14 @@ mod tests {
     /// An app whose every hook counts, with a route matching every GET path (the warm-up's
     /// too), compressed.
     fn hooked() -> App {
+        hooked_with_default_serializer().serializer(|value, out| {
+            ran();
+            serde_json::to_writer(out, value).map_err(|e| e.to_string())
+        })
+    }
+
+    /// The same, with the library's own serializer: the warm-up's 404 is serialized.
+    fn hooked_with_default_serializer() -> App {
         let router = Router::builder().push(Route::get("/{proxy+}", everything).compress()).build().unwrap();
         App::with_router(router)
             .cors(Cors::default())
@@ -317,14 +341,13 @@ mod tests {
                 ran();
                 Response::text(500, "user")
             })
-            .serializer(|value, out| {
-                ran();
-                serde_json::to_writer(out, value).map_err(|e| e.to_string())
-            })
     }
 
     #[test]
     fn the_warm_up_runs_no_user_code_and_leaves_a_ready_workspace_in_the_pool() {
+        let plain = Shared { app: hooked_with_default_serializer(), pool: std::sync::Mutex::new(Vec::new()) };
+        warm_up(&plain);
+        assert_eq!(plain.pool.lock().unwrap().len(), 1, "a warmed workspace in the pool");
         let shared = Shared { app: hooked(), pool: std::sync::Mutex::new(Vec::new()) };
         warm_up(&shared);
         assert_eq!(USER_CODE.load(std::sync::atomic::Ordering::SeqCst), 0, "no user code ran");
