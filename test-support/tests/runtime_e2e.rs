@@ -122,8 +122,13 @@ impl Emulator {
 
     /// Starts `binary` against this emulator, with more environment.
     fn run_with(&self, binary: &std::path::Path, concurrency: Option<u32>, env: &[(&str, &str)]) -> Function {
+        Function(self.command(binary, concurrency, env).spawn().expect("the hello example starts"))
+    }
+
+    /// The command that starts `binary` against this emulator, as Lambda would (logging at
+    /// ERROR, output discarded); `env` comes last, so it may override.
+    fn command(&self, binary: &std::path::Path, concurrency: Option<u32>, env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(binary);
-        command.envs(env.iter().copied());
         command
             .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
             .env("AWS_LAMBDA_FUNCTION_NAME", "hello")
@@ -135,7 +140,8 @@ impl Emulator {
         if let Some(concurrency) = concurrency {
             command.env("AWS_LAMBDA_MAX_CONCURRENCY", concurrency.to_string());
         }
-        Function(command.spawn().expect("the hello example starts"))
+        command.envs(env.iter().copied());
+        command
     }
 }
 
@@ -263,17 +269,9 @@ fn normal_panicking_and_malformed_invocations_in_order() {
 fn the_pipeline_warms_up_while_the_first_next_waits_and_the_first_event_is_answered_as_ever() {
     for warm_up in ["on", "off"] {
         let emulator = Emulator::start();
-        let mut command = Command::new(common::binary("hello"));
-        command
-            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", emulator.port))
-            .env("AWS_LAMBDA_FUNCTION_NAME", "hello")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_LOG_LEVEL", "debug")
-            .env("LAMBDA_ROUTER_WARM_UP", warm_up)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the hello example starts");
+        let env = [("AWS_LAMBDA_LOG_LEVEL", "debug"), ("LAMBDA_ROUTER_WARM_UP", warm_up)];
+        let mut command = emulator.command(&common::binary("hello"), None, &env);
+        let mut child = command.stderr(Stdio::piped()).spawn().expect("the hello example starts");
         let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
         let mut function = Function(child);
         // Every stderr line, as it comes.

@@ -8,6 +8,7 @@
 
 mod app;
 mod cors;
+mod env;
 mod error;
 mod event;
 mod handler;

@@ -82,5 +82,5 @@ pub(crate) fn access_log_from_env() -> bool {
 }
 
 fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    crate::env::switch(name) == Some(true)
 }

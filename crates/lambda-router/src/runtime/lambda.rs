@@ -242,8 +242,7 @@ const FIRST_EVENT_PARK: usize = 1;
 /// the CPUs online instead (a read of `/sys/devices/system/cpu/online` in the park) took back
 /// half of the first invocation's gain pinned, all of it unpinned.
 fn warm_up_from_env() -> bool {
-    std::env::var("LAMBDA_ROUTER_WARM_UP")
-        .map_or(true, |value| !matches!(value.trim().to_ascii_lowercase().as_str(), "off" | "false" | "no" | "0"))
+    crate::env::switch("LAMBDA_ROUTER_WARM_UP") != Some(false)
 }
 
 /// Readies a workspace for the first invocation while the runtime waits for it.
