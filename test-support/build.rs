@@ -20,11 +20,13 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=data/github-routes.txt");
     write(Build::new("pipeline_routes.rs").mount("", "src/pipeline/routes.rs", "ROUTES"));
-    write(Build::new("mounted_routes.rs").mount("/users", "src/mounted/users.rs", "users::ROUTES").mount(
-        "",
-        "src/mounted/health.rs",
-        "health::ROUTES",
-    ));
+    // Tables of the router alone (`Route<T>` of lambda-router-core) reach the core crate.
+    write(
+        Build::new("mounted_routes.rs")
+            .crate_path("::lambda_router_core")
+            .mount("/users", "src/mounted/users.rs", "users::ROUTES")
+            .mount("", "src/mounted/health.rs", "health::ROUTES"),
+    );
     write(Build::new("cold_start_10_routes.rs").mount("", "examples/cold_start_10.rs", "ROUTES"));
     thousand_routes();
     github_routes();
@@ -56,7 +58,7 @@ fn github_routes() {
     source.push_str("];\n");
     let file = out_dir().join("github.rs");
     std::fs::write(&file, source).expect("write the GitHub routes");
-    write(Build::new("github_routes.rs").mount("", &file, "ROUTES"));
+    write(Build::new("github_routes.rs").crate_path("::lambda_router_core").mount("", &file, "ROUTES"));
 }
 
 /// Random route tables, compiled through the build-time path, for the differential property
@@ -134,12 +136,13 @@ mod random_tables {
             let file = out.join(format!("random_{made}.rs"));
             std::fs::write(&file, &source).expect("write random table");
             Build::new(&format!("random_{made}_router.rs"))
+                .crate_path("::lambda_router_core")
                 .mount("", &file, "ROUTES")
                 .write()
                 .unwrap_or_else(|err| panic!("random table {made}: {err}"));
             let _ = writeln!(
                 index_file,
-                "pub mod t{made} {{ use lambda_router::router::{{Method, MethodSet, Route}}; \
+                "pub mod t{made} {{ use lambda_router_core::{{Method, MethodSet, Route}}; \
                  include!(concat!(env!(\"OUT_DIR\"), \"/random_{made}.rs\")); \
                  include!(concat!(env!(\"OUT_DIR\"), \"/random_{made}_router.rs\")); }}"
             );
@@ -147,7 +150,7 @@ mod random_tables {
         }
         let _ = write!(
             index_file,
-            "pub type Table = (&'static [lambda_router::router::Route<u16>], &'static lambda_router::Router<lambda_router::router::Route<u16>>);\npub static TABLES: [Table; {TABLES}] = ["
+            "pub type Table = (&'static [lambda_router_core::Route<u16>], &'static lambda_router_core::Router<lambda_router_core::Route<u16>>);\npub static TABLES: [Table; {TABLES}] = ["
         );
         for i in 0..TABLES {
             let _ = write!(index_file, "(t{i}::ROUTES, &t{i}::ROUTER), ");

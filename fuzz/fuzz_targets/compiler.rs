@@ -3,14 +3,14 @@
 //! build time.
 #![no_main]
 
-use lambda_router::router::RouterBuilder;
+use lambda_router_core::RouterBuilder;
 use lambda_router_build::Build;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
     let Ok(text) = std::str::from_utf8(input) else { return };
     for line in text.lines().take(16) {
-        let _ = lambda_router::parse_pattern(line);
+        let _ = lambda_router_core::parse_pattern(line);
     }
     let built = text.lines().take(16).fold(RouterBuilder::<()>::new(), |b, line| b.get(line, ())).build();
     // The same patterns as a const table, through the build-time reader and compiler.

@@ -2,7 +2,7 @@
 //! route table (`METHODS PATTERN`), the rest are paths; every lookup must agree.
 #![no_main]
 
-use lambda_router::router::RouterBuilder;
+use lambda_router_core::RouterBuilder;
 use lambda_router::{Method, MethodSet};
 use test_support::naive;
 use libfuzzer_sys::fuzz_target;

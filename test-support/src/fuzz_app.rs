@@ -64,7 +64,7 @@ async fn suspending<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
 /// The app every fuzz target drives.
 pub fn app() -> App {
     let router = Router::builder()
-        .push(Route::new_async(MethodSet::ANY, "/async/<a>", |req| req.in_arena(suspending(req))))
+        .push(Route::new(MethodSet::ANY, "/async/<a>", suspending))
         .push(Route::new(MethodSet::ANY, "/fixed", everything))
         .push(Route::new(MethodSet::ANY, "/p/<a>/<b>", everything))
         .push(Route::new(MethodSet::ANY, "/t/{rest+}", everything).compress())

@@ -13,8 +13,7 @@ pub mod typed_fuzz;
 /// The GitHub REST API route set of matchit's benchmark (`data/github-routes.txt`), compiled at
 /// build time; a route's value is its index.
 pub mod github {
-    use lambda_router::router::Route;
-    use lambda_router::{Method, MethodSet};
+    use lambda_router_core::{Method, MethodSet, Route};
 
     include!(concat!(env!("OUT_DIR"), "/github.rs"));
     lambda_router::include_router!("github_routes.rs");

@@ -1,7 +1,7 @@
 //! A lookup allocates nothing: counted with a counting global allocator, on every path of
 //! the GitHub benchmark set and on the conformance routes (static, dynamic, tail, 404).
 
-use lambda_router::{Method, PathOptions};
+use lambda_router_core::{Method, PathOptions};
 use test_support::alloc::{Counting, allocations_during, is_counting};
 use test_support::github;
 

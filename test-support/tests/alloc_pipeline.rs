@@ -145,7 +145,7 @@ fn app() -> App {
         .push(Route::get("/fail", fail))
         .push(Route::get("/unauthorized", unauthorized))
         .push(Route::get("/compressed", compressed).compress())
-        .push(Route::get_async("/later/<name>", |req| req.in_arena(later(req))))
+        .push(Route::get("/later/<name>", later))
         .build()
         .expect("routes compile");
     App::with_router(router)

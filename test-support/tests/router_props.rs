@@ -6,8 +6,8 @@
 //! build-time path (syn reader, compiler, generated `static`); the run-time tables are drawn
 //! by proptest.
 
-use lambda_router::router::{Route, Router, RouterBuilder};
 use lambda_router::{Method, MethodSet};
+use lambda_router_core::{Route, Router, RouterBuilder};
 use proptest::prelude::*;
 use test_support::naive::{naive_find, naive_same_shape};
 use test_support::random;
@@ -112,7 +112,7 @@ proptest! {
                     prop_assert_eq!(lookup(&router, *method, path), naive_find(&routes, *method, path), "{:?}", routes);
                 }
             }
-            Err(lambda_router::RouteError::Conflict { route, earlier, .. }) => {
+            Err(lambda_router_core::RouteError::Conflict { route, earlier, .. }) => {
                 // The naive reading agrees: earlier routes of the same shape cover its methods.
                 let (pattern, methods) = &routes[route];
                 prop_assert!(earlier < route && naive_same_shape(pattern, &routes[earlier].0));

@@ -149,7 +149,7 @@ fn the_swagger_ui_and_the_document_are_served() {
 mod async_typed {
     use lambda_router::testing::TestRequest;
     use lambda_router::validate::Input;
-    use lambda_router::{App, Error, Request, Response, Route, Router};
+    use lambda_router::{App, Error, Request, Response, Route, Router, handler};
 
     #[derive(Input)]
     struct Greet<'a> {
@@ -159,13 +159,13 @@ mod async_typed {
         times: i64,
     }
 
+    #[handler]
     async fn greet<'a>(req: &Request<'a>, input: Greet<'a>) -> Result<Response<'a>, Error> {
         let text = req.format(format_args!("{}", input.name.repeat(input.times as usize)));
         Ok(Response::text(200, text))
     }
 
-    const ROUTES: &[Route] =
-        &[Route::get_with_async::<Greet>("/greet/<name>", |req, input| req.in_arena(greet(req, input)))];
+    const ROUTES: &[Route] = &[Route::get("/greet/<name>", greet)];
 
     #[test]
     fn an_async_typed_handler_runs_after_validation_and_never_starts_on_a_422() {

@@ -29,9 +29,13 @@ pub(crate) fn router_source(
     tables: &[EmittedTable<'_>],
     table: &Table,
 ) -> String {
-    let route = match element {
-        Element::Endpoint => format!("{krate}::Route"),
-        Element::Value(value) => format!("{krate}::router::Route<{value}>"),
+    // An app's table (`&[Route]`) reaches `lambda_router`; a table of the router alone
+    // (`&[Route<T>]`) reaches `lambda_router_core` (the crate path says which).
+    let (route, router) = match element {
+        Element::Endpoint => (format!("{krate}::Route"), format!("{krate}::Router")),
+        Element::Value(value) => {
+            (format!("{krate}::Route<{value}>"), format!("{krate}::Router<{krate}::Route<{value}>>"))
+        }
     };
     let count: usize = tables.iter().map(|t| t.routes.len()).sum();
     let mut out = String::new();
@@ -43,12 +47,12 @@ pub(crate) fn router_source(
             let _ = write!(routes, "{}[{index}], ", table.path);
         }
     }
-    let router = format!("pub static {name}: {krate}::router::Router<{route}> = {krate}::router::Router");
+    let router = format!("pub static {name}: {router} = {krate}::Router");
     match element {
         // The handlers' pointers apart from the rest (see `RouteParts`): the loader then
         // patches a few dense pages at start rather than every page of the routes.
         Element::Endpoint => {
-            let _ = writeln!(out, "{router}::from_static_fn(__{name}_assemble, &__{name}_TABLE);");
+            let _ = writeln!(out, "{router}::__from_static_fn(__{name}_assemble, &__{name}_TABLE);");
             let _ = writeln!(
                 out,
                 "static __{name}_PARTS: {krate}::__private::RouteParts<{count}> = \
@@ -177,7 +181,7 @@ fn write_table(out: &mut String, krate: &str, name: &str, table: &Table) {
     array("PARAM_NAMES", &format!("{p}::Span"), parts.param_names.iter().map(|n| span(&p, *n)).collect());
     let _ = writeln!(
         out,
-        "static __{name}_TABLE: {krate}::router::Table = {krate}::router::Table::from_static({p}::TableParts {{ \
+        "static __{name}_TABLE: {p}::Table = {p}::Table::from_static({p}::TableParts {{ \
          static_lengths: {lengths}, seed: {seed}, displacements: &__{name}_DISPLACEMENTS, statics: &__{name}_STATICS, \
          nodes: &__{name}_NODES, edges: &__{name}_EDGES, edge_index: &__{name}_EDGE_INDEX, entries: &__{name}_ENTRIES, \
          routes: &__{name}_ROUTE_INFO, param_names: &__{name}_PARAM_NAMES, strings: {strings} }});",

@@ -57,14 +57,17 @@ pub(crate) fn read_table(file: &Path, source: &str, name: &str) -> Result<(Eleme
         return Err(BuildError::new(file, expr.span().start().line, format!("`{name}` must be `&[...]`")));
     };
     let inputs = path_params_of_inputs(&parsed.items);
+    let handlers = typed_handlers(&parsed.items);
     let mut routes = Vec::new();
     for (index, element_expr) in array.elems.iter().enumerate() {
         let line = element_expr.span().start().line;
-        let (methods, pattern, input) = read_route(element_expr)
+        let (methods, pattern, handler) = read_route(element_expr)
             .map_err(|why| BuildError::new(file, line, format!("route #{index} of `{name}`: {why}")))?;
-        // An input type declared in this file: its path parameters must be in the pattern.
-        // (One declared elsewhere is checked when the table is compiled, without the name.)
-        let declared = input.as_ref().and_then(|ty| inputs.iter().find(|(name, _)| name == ty));
+        // A `#[handler]` of this file whose input type is declared in this file too: its path
+        // parameters must be in the pattern. (Any other is checked when the table is compiled,
+        // without the parameter's name.)
+        let input = handler.and_then(|handler| handlers.iter().find(|(name, _)| *name == handler).map(|(_, ty)| ty));
+        let declared = input.and_then(|ty| inputs.iter().find(|(name, _)| name == ty));
         if let Some((ty, params)) = declared
             && let Some(missing) = params.iter().find(|p| !has_param(&pattern, p))
         {
@@ -140,13 +143,42 @@ fn path_params_of_inputs(items: &[Item]) -> Vec<(String, Vec<String>)> {
     found
 }
 
+/// The `#[handler]` functions of `items` (and their inline modules) that take typed inputs:
+/// their names and their input type's name.
+fn typed_handlers(items: &[Item]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for item in items {
+        match item {
+            Item::Fn(function)
+                if function.attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "handler")) =>
+            {
+                let input = function.sig.inputs.iter().nth(1).and_then(|arg| match arg {
+                    syn::FnArg::Typed(typed) => match &*typed.ty {
+                        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+                        _ => None,
+                    },
+                    syn::FnArg::Receiver(_) => None,
+                });
+                if let Some(input) = input {
+                    found.push((function.sig.ident.to_string(), input));
+                }
+            }
+            Item::Mod(m) => {
+                found.extend(m.content.as_ref().map(|(_, items)| typed_handlers(items)).unwrap_or_default())
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Whether `pattern` has the parameter `name`, as `<name>` or `{name}`.
 fn has_param(pattern: &str, name: &str) -> bool {
     pattern.contains(&format!("<{name}>")) || pattern.contains(&format!("{{{name}}}"))
 }
 
-/// Reads `Route::get("/p", h)`, `Route::new(methods, "/p", h)`, `Route::get_with::<I>("/p", h)`
-/// and option chains on them: the methods, the pattern and the input type's name, if any.
+/// Reads `Route::get("/p", h)`, `Route::new(methods, "/p", h)` and option chains on them: the
+/// methods, the pattern and the handler's name (when it is one).
 fn read_route(expr: &Expr) -> Result<(MethodSet, String, Option<String>), String> {
     match expr {
         Expr::MethodCall(call) => match call.method.to_string().as_str() {
@@ -158,29 +190,18 @@ fn read_route(expr: &Expr) -> Result<(MethodSet, String, Option<String>), String
             let Expr::Path(func) = &*call.func else {
                 return Err("expected `Route::get(\"/pattern\", handler)` or `Route::new(...)`".into());
             };
-            let last = func.path.segments.last();
-            let constructor = last.map(|s| s.ident.to_string()).unwrap_or_default();
-            let input = last.and_then(|s| match &s.arguments {
-                syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-                    syn::GenericArgument::Type(Type::Path(path)) => {
-                        path.path.segments.last().map(|s| s.ident.to_string())
-                    }
-                    _ => None,
-                }),
-                _ => None,
-            });
+            let constructor = func.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
             let args: Vec<&Expr> = call.args.iter().collect();
-            let (methods, pattern) = match (constructor.as_str(), args.as_slice()) {
-                ("new" | "new_async" | "new_with" | "new_with_async", [methods, pattern, _]) => {
-                    (read_methods(methods)?, *pattern)
-                }
-                (name, [pattern, _]) => {
-                    let name = name.strip_suffix("_async").unwrap_or(name);
-                    (MethodSet::one(method_named(name.strip_suffix("_with").unwrap_or(name))?), *pattern)
-                }
+            let (methods, pattern, handler) = match (constructor.as_str(), args.as_slice()) {
+                ("new", [methods, pattern, handler]) => (read_methods(methods)?, *pattern, *handler),
+                (name, [pattern, handler]) => (MethodSet::one(method_named(name)?), *pattern, *handler),
                 _ => return Err(format!("cannot read `Route::{constructor}(...)`")),
             };
-            Ok((methods, string_literal(pattern)?, input))
+            let handler = match handler {
+                Expr::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            Ok((methods, string_literal(pattern)?, handler))
         }
         _ => Err("expected `Route::get(\"/pattern\", handler)` or `Route::new(...)`".into()),
     }

@@ -80,16 +80,19 @@ fn what_the_reader_cannot_read_is_named() {
 #[test]
 fn a_good_table_generates_a_checked_static_router() {
     let source = format!(
-        "{HEADER}mod api {{\n    pub const ROUTES: &[Route] = &[Route::get(\"/hello\", hello).compress(), Route::post_async(\"/later\", |r| r.in_arena(later(r)))];\n}}\n"
+        "{HEADER}mod api {{\n    pub const ROUTES: &[Route] = &[Route::get(\"/hello\", hello).compress(), Route::post(\"/later\", later)];\n}}\n"
     );
     let code = compile("good", &source).unwrap();
-    assert!(code.contains("pub static ROUTER: ::lambda_router::router::Router<::lambda_router::Route>"), "{code}");
+    assert!(
+        code.contains("pub static ROUTER: ::lambda_router::Router = ::lambda_router::Router::__from_static_fn("),
+        "{code}"
+    );
     let check = |index: usize, pattern: &str, bits: u16| {
         format!("same_route(ROUTES[{index}].pattern(), ROUTES[{index}].methods().bits(), \"{pattern}\", {bits})")
     };
     assert!(code.contains(&check(0, "/hello", 1)), "the staleness check: {code}");
     assert!(code.contains(&check(1, "/later", 4)), "{code}");
-    assert!(code.contains("::lambda_router::router::Table::from_static("), "the checked table constructor: {code}");
+    assert!(code.contains("::lambda_router::__private::Table::from_static("), "the checked table constructor: {code}");
 }
 
 #[test]
@@ -103,7 +106,7 @@ fn the_crate_path_reaches_a_renamed_dependency() {
     )
     .unwrap();
     let code = Build::new("unused.rs").crate_path("::router").mount("", &file, "ROUTES").generate().unwrap();
-    assert!(code.contains("pub static ROUTER: ::router::router::Router<::router::router::Route<u8>>"), "{code}");
+    assert!(code.contains("pub static ROUTER: ::router::Router<::router::Route<u8>>"), "{code}");
     assert!(!code.contains("lambda_router"), "nothing names the crate by its own name: {code}");
 }
 
@@ -111,11 +114,12 @@ fn the_crate_path_reaches_a_renamed_dependency() {
 fn a_path_parameter_missing_from_the_pattern_names_the_input_and_the_parameter() {
     let source = format!(
         "{HEADER}#[derive(Input)]\nstruct GetTodo {{\n    #[param]\n    todo_id: i64,\n}}\n\
-         pub const ROUTES: &[Route] = &[\n    Route::get(\"/health\", health),\n    Route::get_with::<GetTodo>(\"/todos/<id>\", get_todo),\n];\n"
+         #[handler]\nfn get_todo<'a>(_: &Request<'a>, input: GetTodo) -> Result<Response<'a>, Error> {{ todo!() }}\n\
+         pub const ROUTES: &[Route] = &[\n    Route::get(\"/health\", health),\n    Route::get(\"/todos/<id>\", get_todo),\n];\n"
     );
     assert_eq!(
         compile("missing_param", &source).unwrap_err(),
-        ":9: route #1 `GET /todos/<id>`: `GetTodo` reads the path parameter `todo_id`, which is not in the pattern"
+        ":11: route #1 `GET /todos/<id>`: `GetTodo` reads the path parameter `todo_id`, which is not in the pattern"
     );
     let fixed = source.replace("/todos/<id>", "/todos/{todo_id}");
     compile("present_param", &fixed).expect("the parameter is in the pattern");

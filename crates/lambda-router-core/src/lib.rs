@@ -46,7 +46,7 @@ pub use table::Table;
 /// of the public API: they may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::table::{Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, Span, StaticPath, TableParts};
+    pub use crate::table::{Edge, Entry, NO_EDGE, NO_NODE, Node, RouteInfo, Span, StaticPath, Table, TableParts};
 
     /// Whether a route was declared with this pattern and these method bits: generated code
     /// asserts it at compile time for every route, so a table edited after its matcher was

@@ -6,7 +6,11 @@
 //! nothing.
 #![deny(missing_docs, missing_debug_implementations, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
+// The generated code of `#[handler]` and `#[middleware]` names `::lambda_router`, also here.
+extern crate self as lambda_router;
+
 mod app;
+mod arena;
 mod cors;
 mod env;
 mod error;
@@ -14,49 +18,86 @@ mod event;
 mod handler;
 mod limits;
 mod middleware;
+pub mod openapi;
 mod request;
 mod response;
 mod route;
+mod router;
 mod runtime;
 pub mod testing;
 pub mod validate;
 
-pub use app::{App, CatchAllHandler, Mount, NotFoundHandler, Workspace};
+pub use app::{App, Mount, Workspace};
+pub use arena::ArenaRef;
 pub use cors::Cors;
 pub use error::{BodyError, Error, Panic, ServiceError};
 pub use event::{EventError, Headers, Query, Source};
-pub use handler::{AsyncHandler, HandlerFuture, SyncHandler, TypedAsyncHandler, TypedHandler};
-pub use limits::Limits;
-pub use middleware::{Middleware, Next, NextFuture};
-pub use request::{ContextKey, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request};
-pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
-pub use route::{Route, RouteDoc};
-pub use runtime::{run, run_async};
-
-/// The router: the std-only route-table core (`lambda-router-core`), re-exported. Its
-/// [`Router`](router::Router) and [`RouterBuilder`](router::RouterBuilder) hold values of any
-/// type; an app's hold [`Route`]s.
-pub use lambda_router_core as router;
-pub use lambda_router_core::{
-    Match, Method, MethodSet, Params, PathOptions, PatternError, PatternErrorKind, RouteError, Table, parse_pattern,
-};
-
-/// An app's router: [`Route`]s and their compiled table, made at build time
-/// (`lambda-router-build`) or at run time with [`RouterBuilder`].
+pub use handler::{CatchAllHandler, IntoHandler, NotFoundHandler};
+pub use lambda_router_core::{Match, Method, MethodSet, Params, PatternError, PatternErrorKind, RouteError};
+/// Marks a handler with typed inputs (or any handler) so that a route table can name it: a
+/// `fn` or `async fn` of the request and, optionally, a type deriving
+/// [`Input`](validate::Input) whose values are validated before it runs.
 ///
 /// ```
-/// use lambda_router::{Error, Method, Request, Response, Route, Router};
+/// use lambda_router::validate::Input;
+/// use lambda_router::{Error, Request, Response, Route, handler};
+///
+/// #[derive(Input)]
+/// struct GetTodo {
+///     #[param]
+///     todo_id: i64,
+/// }
+///
+/// #[handler]
+/// async fn get_todo<'a>(req: &Request<'a>, input: GetTodo) -> Result<Response<'a>, Error> {
+///     Ok(Response::text(200, req.format(format_args!("todo {}", input.todo_id))))
+/// }
+///
+/// const ROUTES: &[Route] = &[Route::get("/todos/<todo_id>", get_todo)];
+/// # let _ = ROUTES;
+/// ```
+pub use lambda_router_macros::handler;
+/// Marks an `async fn` of the request and the rest of the chain as a [`Middleware`], named
+/// directly in `App::middleware(&[..])` or a route's `.middleware(&[..])`. A third argument
+/// `config: &C` makes it a configured middleware: `C` is the value the app was given at
+/// start-up with [`App::state`], so one middleware, written once, is configured per function.
+///
+/// ```
+/// use lambda_router::{App, Error, Next, Request, Response, Route, Router, middleware};
+///
+/// /// The issuer an auth middleware trusts, read from the environment at start-up.
+/// struct Issuer(String);
+///
+/// #[middleware]
+/// async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>, issuer: &'r Issuer) -> Result<Response<'a>, Error> {
+///     if req.header("x-issuer") != Some(issuer.0.as_str()) {
+///         return Ok(Response::text(401, "untrusted issuer"));
+///     }
+///     next.run().await
+/// }
+///
 /// fn hello<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
 ///     Ok(Response::text(200, "hello"))
 /// }
-/// let router: Router = Router::builder().push(Route::get("/hello/<name>", hello)).build().unwrap();
-/// let found = router.find(Method::Get, "/hello/ada").unwrap();
-/// assert_eq!(router.route(found.route).pattern(), "/hello/<name>");
+///
+/// let router = Router::builder().push(Route::get("/hello", hello).middleware(&[auth])).build().unwrap();
+/// let app = App::with_router(router).state(Issuer("https://issuer.example".into()));
+/// let call = |issuer: &str| {
+///     let request = lambda_router::testing::TestRequest::get("/hello").header("x-issuer", issuer);
+///     request.http_v2().invoke(&app).unwrap().status()
+/// };
+/// assert_eq!((call("https://issuer.example"), call("https://evil.example")), (200, 401));
 /// ```
-pub type Router<R = Route> = lambda_router_core::Router<R>;
-
-/// Composes an app's router at run time (see [`router::RouterBuilder`]).
-pub type RouterBuilder<R = Route> = lambda_router_core::RouterBuilder<R>;
+pub use lambda_router_macros::middleware;
+pub use limits::Limits;
+pub use middleware::{Middleware, Next, NextFuture};
+pub use request::{
+    ContextKey, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request, Serializable,
+};
+pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
+pub use route::{Route, RouteDoc};
+pub use router::{Router, RouterBuilder};
+pub use runtime::{run, run_async};
 
 /// Money as the reference writes a `Decimal`: a JSON string (feature `rust_decimal`).
 ///
@@ -79,7 +120,11 @@ pub mod decimal {
 #[doc(hidden)]
 pub mod __private {
     //! Items used by generated code only. Not part of the public API.
+    pub use crate::arena::ArenaFuture;
+    pub use crate::handler::{PlainAsyncFn, PlainFn, Started, TypedFn, TypedStart, pending, ready, validated};
+    pub use crate::middleware::missing_config;
     pub use crate::route::RouteParts;
+    pub use crate::validate::{Json, JsonKind, Texts, Validation};
     pub use lambda_router_core::__private::*;
     pub use serde;
 }

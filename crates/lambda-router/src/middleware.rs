@@ -1,32 +1,32 @@
 //! Middleware, on the reference's model: a function of the request and the rest of the chain
 //! (`next`). It may answer itself without calling `next`, or call it and change the response;
-//! it may `await` (middleware are async, their futures live in the invocation's arena, as
-//! async handlers' do).
+//! it may `await` (its future lives in the invocation's arena, as an async handler's does).
 //!
 //! Order is an onion: the app's middleware outermost (in the order given), then its mount's
-//! (`Mount`), then the route's (in declared order), then the handler; responses travel back out in reverse. An error (or
-//! a panic) anywhere inside bubbles out to the app's error handlers: the middleware it passed
-//! through see no response. Nothing here allocates on the heap.
+//! (`Mount`), then the route's (in declared order), then the endpoint; responses travel back out
+//! in reverse. An error (or a panic) anywhere inside bubbles out to the app's error handlers:
+//! the middleware it passed through see no response. Nothing here allocates on the heap, and
+//! nothing here knows the `App`: the pipeline hands the chain its endpoint, ready to run.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::app::App;
+use crate::MethodSet;
+use crate::arena::ArenaFuture;
 use crate::error::Error;
-use crate::handler::{Handler, HandlerFuture};
+use crate::handler::{Handler, NotFoundHandler, Outcome, Started};
 use crate::request::Request;
-use crate::response::Response;
+use crate::response::{Body, Response};
 
-type Outcome<'a> = Result<Response<'a>, Error>;
-
-/// A middleware: the request and the rest of the chain in, a response or an error out. Written
-/// as an `async fn` and moved into the invocation's arena with [`Request::in_arena`]:
+/// A middleware: an `async fn` of the request and the rest of the chain, marked
+/// `#[middleware]`, named directly in the app's or a route's list.
 ///
 /// ```
-/// use lambda_router::{Error, Middleware, Next, Request, Response};
+/// use lambda_router::{Error, Next, Request, Response, Route, middleware};
 ///
 /// /// Answers 401 itself unless the bearer token is right; otherwise lets the request through.
+/// #[middleware]
 /// async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
 ///     if req.header("Authorization") != Some("Bearer good") {
 ///         return Ok(Response::json_text(401, r#"{"message":"no token"}"#));
@@ -35,49 +35,66 @@ type Outcome<'a> = Result<Response<'a>, Error>;
 ///     Ok(response.header("X-Checked", "yes"))
 /// }
 ///
-/// pub const AUTH: Middleware = |req, next| req.in_arena(auth(req, next));
+/// fn secret<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+///     Ok(Response::text(200, "s"))
+/// }
+///
+/// const ROUTES: &[Route] = &[Route::get("/secret", secret).middleware(&[auth])];
+/// # let _ = ROUTES;
 /// ```
 ///
-/// Put it on the app (`App::middleware`, for every request) or on a route in its `const`
-/// table (`Route::get(..).middleware(&[AUTH])`).
-pub type Middleware = for<'r, 'a> fn(&'r Request<'a>, Next<'r, 'a>) -> HandlerFuture<'r, 'a>;
+/// Put it on the app (`App::middleware`, for every request) or on a route in its `const` table
+/// (`Route::get(..).middleware(&[auth])`). `#[middleware]` moves the function's future into the
+/// invocation's arena and gives it this signature: it starts the middleware and returns it
+/// running.
+///
+/// A middleware may take its configuration as a third argument, `config: &C`: the value of type
+/// `C` the app was given at start-up with [`App::state`](crate::App::state), the same for every
+/// route that lists the middleware (see [`middleware`](macro@crate::middleware)).
+pub type Middleware = for<'r, 'a> fn(&'r Request<'a>, Next<'r, 'a>) -> NextFuture<'r, 'a>;
 
-/// What answers at the centre of the chain.
+/// A configured middleware whose configuration the app was not given: a 500, and an error in
+/// the log that names what is missing.
+#[doc(hidden)]
+pub fn missing_config<'r, 'a>(what: &'static str) -> NextFuture<'r, 'a> {
+    tracing::error!("{what}");
+    NextFuture::ready(Err(crate::ServiceError::internal("Internal Server Error").into()))
+}
+
+/// What answers at the centre of the chain, with everything it needs.
 #[derive(Clone, Copy)]
-pub(crate) enum Endpoint {
+pub(crate) enum Endpoint<'a> {
     /// The matched route's handler.
     Handler(Handler),
     /// No route matched: the mount's or the app's not-found handler, or the 404.
-    NotFound(Option<crate::app::NotFoundHandler>),
+    NotFound(Option<NotFoundHandler>),
     /// A CORS pre-flight: 204 with the allowed methods.
-    Preflight,
+    Preflight(&'a str),
     /// No route for this method, but some for the path: 405 with `Allow`.
-    MethodNotAllowed(lambda_router_core::MethodSet),
-    /// `GET` on the Swagger UI's path: the page, or the OpenAPI document.
-    Swagger,
+    MethodNotAllowed(MethodSet),
+    /// A page or document of the app's own (the Swagger UI, the OpenAPI document).
+    Page { content_type: &'a str, body: &'a str },
 }
 
 /// The rest of the chain, handed to a middleware: [`run`](Next::run) calls it.
 pub struct Next<'r, 'a> {
     request: &'r Request<'a>,
-    app: &'a App,
     global: &'r [Middleware],
     mount: &'r [Middleware],
     route: &'r [Middleware],
-    endpoint: Endpoint,
+    endpoint: Endpoint<'a>,
 }
 
 impl<'r, 'a> Next<'r, 'a> {
     pub(crate) fn new(
         request: &'r Request<'a>,
-        app: &'a App,
         [global, mount, route]: [&'r [Middleware]; 3],
-        endpoint: Endpoint,
+        endpoint: Endpoint<'a>,
     ) -> Next<'r, 'a> {
-        Next { request, app, global, mount, route, endpoint }
+        Next { request, global, mount, route, endpoint }
     }
 
-    /// Runs the rest of the chain: the next middleware, or the handler.
+    /// Runs the rest of the chain: the next middleware, or the endpoint.
     pub fn run(self) -> NextFuture<'r, 'a> {
         let (middleware, next) = if let Some((first, rest)) = self.global.split_first() {
             (*first, Next { global: rest, ..self })
@@ -89,29 +106,29 @@ impl<'r, 'a> Next<'r, 'a> {
             return self.endpoint();
         };
         let request = self.request;
-        NextFuture::started(Error::catching(|| middleware(request, next)))
+        match Error::catching(|| middleware(request, next)) {
+            Ok(running) => running,
+            Err(panic) => NextFuture::ready(Err(panic)),
+        }
     }
 
-    #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
     fn endpoint(self) -> NextFuture<'r, 'a> {
         let request = self.request;
-        match self.endpoint {
-            Endpoint::Handler(Handler::Sync(handler)) => {
-                NextFuture::ready(Error::catching(|| handler(request)).and_then(|outcome| outcome))
+        let outcome = match self.endpoint {
+            Endpoint::Handler(handler) => return NextFuture::started(Error::catching(|| handler.start(request))),
+            Endpoint::NotFound(Some(handler)) => Error::catching(|| handler(request)),
+            Endpoint::NotFound(None) => Ok(request.error_response(404, "Not found")),
+            Endpoint::Preflight(methods) => {
+                Ok(Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods))
             }
-            Endpoint::Handler(Handler::Async(handler)) => NextFuture::started(Error::catching(|| handler(request))),
-            Endpoint::Handler(Handler::Typed(typed)) => match Error::catching(|| typed.start(request)) {
-                Ok(Ok(future)) => NextFuture::started(Ok(future)),
-                Ok(Err(outcome)) => NextFuture::ready(outcome),
-                Err(err) => NextFuture::ready(Err(err)),
-            },
-            Endpoint::NotFound(handler) => NextFuture::ready(self.app.not_found_response(request, handler)),
-            Endpoint::Preflight => NextFuture::ready(Ok(self.app.preflight_response())),
-            Endpoint::Swagger => NextFuture::ready(Ok(self.app.swagger_response(request))),
-            Endpoint::MethodNotAllowed(allowed) => {
-                NextFuture::ready(Ok(self.app.method_not_allowed_response(request, allowed)))
+            Endpoint::MethodNotAllowed(allowed) => Ok(request
+                .error_response(405, "Method Not Allowed")
+                .header("Allow", request.format(format_args!("{allowed}")))),
+            Endpoint::Page { content_type, body } => {
+                Ok(Response::new(200).with_content_type(content_type).with_body(Body::Text(body)))
             }
-        }
+        };
+        NextFuture::ready(outcome)
     }
 }
 
@@ -135,7 +152,7 @@ pub struct NextFuture<'r, 'a> {
 #[allow(clippy::large_enum_variant)]
 enum State<'r, 'a> {
     Ready(Option<Outcome<'a>>),
-    Arena(HandlerFuture<'r, 'a>),
+    Arena(ArenaFuture<'r, 'a>),
     Done,
 }
 
@@ -144,10 +161,17 @@ impl<'r, 'a> NextFuture<'r, 'a> {
         NextFuture { state: State::Ready(Some(outcome)) }
     }
 
-    /// A middleware's or an async handler's future, or the panic that made it.
-    fn started(made: Result<HandlerFuture<'r, 'a>, Error>) -> NextFuture<'r, 'a> {
-        match made {
-            Ok(future) => NextFuture { state: State::Arena(future) },
+    /// A middleware started (generated code of `#[middleware]`).
+    #[doc(hidden)]
+    pub fn __started(started: Started<'r, 'a>) -> NextFuture<'r, 'a> {
+        NextFuture::started(Ok(started))
+    }
+
+    /// A middleware or a handler started, or the panic that starting it was.
+    fn started(started: Result<Started<'r, 'a>, Error>) -> NextFuture<'r, 'a> {
+        match started {
+            Ok(Started::Ready(outcome)) => NextFuture::ready(outcome),
+            Ok(Started::Pending(future)) => NextFuture { state: State::Arena(future) },
             Err(panic) => NextFuture::ready(Err(panic)),
         }
     }
@@ -160,9 +184,10 @@ impl<'a> Future for NextFuture<'_, 'a> {
         let this = &mut *self;
         let outcome = match &mut this.state {
             State::Ready(outcome) => outcome.take(),
-            // Polled through the counted path of `handler.rs`: if this future is leaked while
-            // the inner one is pinned, the workspace leaks the arena rather than reuse it.
-            State::Arena(future) => match Error::catching(|| future.poll_in_pipeline(cx)) {
+            // Counted in the arena before its first poll (see `arena.rs`): if this future is
+            // leaked while the inner one is pinned, the workspace leaks the arena rather than
+            // reuse it.
+            State::Arena(future) => match Error::catching(|| future.poll(cx)) {
                 Ok(Poll::Pending) => return Poll::Pending,
                 Ok(Poll::Ready(outcome)) => Some(outcome),
                 Err(panic) => Some(Err(panic)),

@@ -8,9 +8,9 @@ use std::fmt;
 
 use lambda_router_core::Declared;
 
-use crate::handler::{AsyncHandler, Handler, SyncHandler, Typed, TypedAsyncHandler, TypedHandler};
+use crate::handler::{Handler, IntoHandler};
 use crate::middleware::Middleware;
-use crate::validate::{Input, InputSchema};
+use crate::validate::InputSchema;
 use crate::{Method, MethodSet};
 
 /// One route: the methods it answers, its pattern, its handler and its options.
@@ -146,94 +146,47 @@ impl RouteDoc {
 }
 
 macro_rules! method_constructors {
-    ($($name:ident, $name_async:ident => $method:ident),* $(,)?) => {$(
-        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern`.")]
-        pub const fn $name(pattern: &'static str, handler: SyncHandler) -> Route {
-            Route::with(MethodSet::one(Method::$method), pattern, Handler::Sync(handler))
-        }
-
-        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` with an async handler.")]
-        pub const fn $name_async(pattern: &'static str, handler: AsyncHandler) -> Route {
-            Route::with(MethodSet::one(Method::$method), pattern, Handler::Async(handler))
-        }
-    )*};
-}
-
-macro_rules! typed_constructors {
-    ($($name:ident, $name_async:ident => $method:ident),* $(,)?) => {$(
-        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` with the typed inputs `I` (see [`validate`](crate::validate)).")]
-        pub const fn $name<I: Input>(pattern: &'static str, handler: TypedHandler<I>) -> Route {
-            Route::new_with::<I>(MethodSet::one(Method::$method), pattern, handler)
-        }
-
-        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` with the typed inputs `I` and an async handler.")]
-        pub const fn $name_async<I: Input>(pattern: &'static str, handler: TypedAsyncHandler<I>) -> Route {
-            Route::new_with_async::<I>(MethodSet::one(Method::$method), pattern, handler)
+    ($($name:ident => $method:ident),* $(,)?) => {$(
+        #[doc = concat!("A route that answers `", stringify!($method), "` on `pattern` (see [`Route::new`]).")]
+        pub const fn $name<H: IntoHandler<M>, M>(pattern: &'static str, handler: H) -> Route {
+            Route::new(MethodSet::one(Method::$method), pattern, handler)
         }
     )*};
 }
 
 impl Route {
-    const fn with(methods: MethodSet, pattern: &'static str, handler: Handler) -> Route {
-        Route { methods, pattern, handler, options: Options::NONE }
-    }
-
-    /// A route that answers `methods` on `pattern` with a handler.
-    pub const fn new(methods: MethodSet, pattern: &'static str, handler: SyncHandler) -> Route {
-        Route::with(methods, pattern, Handler::Sync(handler))
-    }
-
-    /// A route that answers `methods` on `pattern` with an async handler.
-    pub const fn new_async(methods: MethodSet, pattern: &'static str, handler: AsyncHandler) -> Route {
-        Route::with(methods, pattern, Handler::Async(handler))
-    }
-
-    method_constructors! {
-        get, get_async => Get, post, post_async => Post, put, put_async => Put,
-        patch, patch_async => Patch, delete, delete_async => Delete,
-        head, head_async => Head, options, options_async => Options,
-    }
-
-    /// A route that answers `methods` on `pattern` with the typed inputs `I`: validated before
-    /// `handler` runs, a 422 listing every error when they do not validate (see
-    /// [`validate`](crate::validate)).
+    /// A route that answers `methods` on `pattern` with `handler`: a plain `fn` or `async fn`
+    /// of the request, or a `#[handler]` with typed inputs (see [`IntoHandler`]).
     ///
-    /// Every path parameter (`#[param]`) of `I` must be in the pattern; in a `const` table, one that is
-    /// not is a compile error at the route's line (`lambda-router-build` names the parameter when
-    /// `I` is declared in the table's file):
+    /// A typed handler's path parameters (`#[param]`) must be in the pattern; in a `const`
+    /// table, one that is not is a compile error at the route's line (`lambda-router-build`
+    /// names the parameter when the input type is declared in the table's file):
     ///
     /// ```compile_fail,E0080
     /// use lambda_router::validate::Input;
-    /// use lambda_router::{Error, Request, Response, Route};
+    /// use lambda_router::{Error, Request, Response, Route, handler};
     /// #[derive(Input)]
     /// struct GetTodo {
     ///     #[param]
     ///     todo_id: i64,
     /// }
+    /// #[handler]
     /// fn get_todo<'a>(_: &Request<'a>, _: GetTodo) -> Result<Response<'a>, Error> {
     ///     Ok(Response::text(200, "todo"))
     /// }
     /// // error: a #[param] (path parameter) of this route's Input is not in its pattern
-    /// const ROUTES: &[Route] = &[Route::get_with::<GetTodo>("/todos/<id>", get_todo)];
+    /// const ROUTES: &[Route] = &[Route::get("/todos/<id>", get_todo)];
     /// ```
-    pub const fn new_with<I: Input>(methods: MethodSet, pattern: &'static str, handler: TypedHandler<I>) -> Route {
-        I::SCHEMA.check_path(pattern);
-        Route::with(methods, pattern, Handler::Typed(Typed::new::<I>(handler)))
+    pub const fn new<H: IntoHandler<M>, M>(methods: MethodSet, pattern: &'static str, handler: H) -> Route {
+        let handler = Handler::of(handler);
+        if let Some(input) = handler.input() {
+            input.check_path(pattern);
+        }
+        Route { methods, pattern, handler, options: Options::NONE }
     }
 
-    /// As [`new_with`](Self::new_with), with an async handler.
-    pub const fn new_with_async<I: Input>(
-        methods: MethodSet,
-        pattern: &'static str,
-        handler: TypedAsyncHandler<I>,
-    ) -> Route {
-        I::SCHEMA.check_path(pattern);
-        Route::with(methods, pattern, Handler::Typed(Typed::new_async::<I>(handler)))
-    }
-
-    typed_constructors! {
-        get_with, get_with_async => Get, post_with, post_with_async => Post, put_with, put_with_async => Put,
-        patch_with, patch_with_async => Patch, delete_with, delete_with_async => Delete,
+    method_constructors! {
+        get => Get, post => Post, put => Put, patch => Patch, delete => Delete, head => Head, options => Options,
     }
 
     /// What the OpenAPI document says of the route beyond its inputs (see [`RouteDoc`]).
@@ -243,22 +196,21 @@ impl Route {
     }
 
     /// The route's typed inputs, if it has any.
-    pub const fn input(&self) -> Option<&'static InputSchema> {
-        match &self.handler {
-            Handler::Typed(typed) => Some(typed.input()),
-            Handler::Sync(_) | Handler::Async(_) => None,
-        }
+    pub(crate) const fn input(&self) -> Option<&'static InputSchema> {
+        self.handler.input()
     }
 
     /// Middleware for this route alone, outermost first, inside the app's (see
     /// [`Middleware`]):
     ///
     /// ```
-    /// # use lambda_router::{Error, Middleware, Next, Request, Response, Route};
-    /// # async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> { next.run().await }
+    /// # use lambda_router::{Error, Next, Request, Response, Route, middleware};
+    /// #[middleware]
+    /// async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+    ///     next.run().await
+    /// }
     /// # fn secret<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> { Ok(Response::text(200, "s")) }
-    /// const AUTH: Middleware = |req, next| req.in_arena(auth(req, next));
-    /// const ROUTES: &[Route] = &[Route::get("/secret", secret).middleware(&[AUTH])];
+    /// const ROUTES: &[Route] = &[Route::get("/secret", secret).middleware(&[auth])];
     /// # let _ = ROUTES;
     /// ```
     pub const fn middleware(mut self, middleware: &'static [Middleware]) -> Route {
@@ -299,11 +251,7 @@ impl Route {
 
     /// Whether the handler is async.
     pub const fn is_async(&self) -> bool {
-        match &self.handler {
-            Handler::Async(_) => true,
-            Handler::Typed(typed) => typed.is_async(),
-            Handler::Sync(_) => false,
-        }
+        self.handler.is_async()
     }
 
     pub(crate) const fn handler(&self) -> Handler {
@@ -356,11 +304,16 @@ impl<const N: usize> fmt::Debug for RouteParts<N> {
     }
 }
 
+/// What fills `RouteParts`' arrays before every slot is set.
+fn unset<'a>(_: &crate::Request<'a>) -> Result<crate::Response<'a>, crate::Error> {
+    Err(crate::ServiceError::internal("a route part was not set").into())
+}
+
 impl<const N: usize> RouteParts<N> {
     /// Splits `routes` (evaluated at compile time, in generated code).
     pub const fn split(routes: [Route; N]) -> RouteParts<N> {
         // Overwritten below for every index: never in a generated `static`.
-        const UNSET: Handler = Handler::Sync(|_| Err(crate::ServiceError::internal("a route part was not set").into()));
+        const UNSET: Handler = Handler::of(unset);
         let mut handlers = [UNSET; N];
         let mut options = [Options::NONE; N];
         let mut index = 0;
@@ -392,7 +345,7 @@ impl<const N: usize> RouteParts<N> {
 #[cfg(test)]
 mod tests {
     use super::{Handler, Route, RouteDoc, RouteParts};
-    use crate::{Error, Middleware, Request, Response, Router};
+    use crate::{Error, Request, Response, Router};
 
     fn ok<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
         Ok(Response::text(200, "ok"))
@@ -402,11 +355,14 @@ mod tests {
         Ok(Response::text(200, "later"))
     }
 
-    const PASS: Middleware = |req, next| req.in_arena(async move { next.run().await });
+    #[crate::middleware]
+    async fn pass<'r, 'a>(_: &'r Request<'a>, next: crate::Next<'r, 'a>) -> Result<Response<'a>, Error> {
+        next.run().await
+    }
     const ROUTES: [Route; 4] = [
         Route::get("/a", ok),
-        Route::post_async("/b/<id>", |req| req.in_arena(later(req))).compress().cors(false),
-        Route::get("/c/{rest+}", ok).cache_control("max-age=1").middleware(&[PASS]).cors(true),
+        Route::post("/b/<id>", later).compress().cors(false),
+        Route::get("/c/{rest+}", ok).cache_control("max-age=1").middleware(&[pass]).cors(true),
         Route::delete("/d", ok).doc(&RouteDoc::new().summary("d").hidden()),
     ];
     static PARTS: RouteParts<4> = RouteParts::split(ROUTES);
@@ -416,7 +372,7 @@ mod tests {
     #[test]
     fn split_routes_come_back_as_declared() {
         let router = Router::builder().extend(ROUTES).build().expect("the routes compile");
-        let table = Box::leak(Box::new(router.table().clone()));
+        let table = Box::leak(Box::new(router.__table().clone()));
         for (index, declared) in ROUTES.iter().enumerate() {
             let route = PARTS.route(index, table);
             assert_eq!((route.methods(), route.pattern()), (declared.methods(), declared.pattern()));

@@ -4,6 +4,10 @@
 use lambda_router::{App, Body, Cors, Error, LambdaContext, Request, Response, Route, Router, ServiceError, Workspace};
 use serde_json::{Value, json};
 
+fn no_content<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+    Ok(Response::new(204))
+}
+
 fn hello<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     req.json_response(&json!({"message": "hello"}))
 }
@@ -45,7 +49,7 @@ fn router() -> Router {
         .push(Route::get("/big/off", big_uncompressed).compress())
         .push(Route::get("/big/asks", big_response_asks))
         .push(Route::get("/binary", binary).compress())
-        .push(Route::get("/empty", |_| Ok(Response::new(204))).compress())
+        .push(Route::get("/empty", no_content).compress())
         .build()
         .unwrap()
 }

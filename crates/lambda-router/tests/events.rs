@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use lambda_router::IntoHandler;
 use lambda_router::{
     App, BodyError, Error, EventError, ExactNumber, JsonValue, LambdaContext, MethodSet, Request, Response, Route,
     Router, Source, Workspace,
@@ -43,11 +44,9 @@ fn with_body(body: &str, base64: bool) -> String {
     })
 }
 
-/// A synchronous handler, as the probes below are.
-type Probe = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, Error>;
 
 /// An app whose one catch-all route, for every method, answers with `handler`.
-fn catch_all(handler: Probe) -> App {
+fn catch_all<H: IntoHandler<M>, M>(handler: H) -> App {
     let router = Router::builder()
         .push(Route::new(MethodSet::ANY, ".+", handler))
         .build()
@@ -64,7 +63,7 @@ fn invoke(app: &App, event: &str, lambda: &LambdaContext<'_>) -> Value {
 }
 
 /// What `handler` saw of `event`: the JSON body of its 200 response.
-fn probe(handler: Probe, event: &str) -> Value {
+fn probe<H: IntoHandler<M>, M>(handler: H, event: &str) -> Value {
     let response = invoke(&catch_all(handler), event, &LambdaContext::LOCAL);
     assert_eq!(response["statusCode"], 200, "the probe failed: {response}");
     let body = response["body"].as_str().expect("a text body");
@@ -72,7 +71,7 @@ fn probe(handler: Probe, event: &str) -> Value {
 }
 
 /// What `handler` saw of the fixture `name`.
-fn probe_fixture(handler: Probe, name: &str) -> Value {
+fn probe_fixture<H: IntoHandler<M>, M>(handler: H, name: &str) -> Value {
     probe(handler, &fixture(name))
 }
 

@@ -5,9 +5,7 @@
 //! `compare.py` in CI.)
 
 use lambda_router::testing::{TestRequest, TestResponse};
-use lambda_router::{
-    App, ContextKey, Cookie, Error, Middleware, Next, Panic, Request, Response, Route, Router, ServiceError,
-};
+use lambda_router::{App, ContextKey, Cookie, Error, Next, Panic, Request, Response, Route, Router, ServiceError};
 
 struct Steps;
 
@@ -25,6 +23,7 @@ fn step<'a>(req: &Request<'a>, name: &'a str) {
     req.context().insert::<Steps>(new);
 }
 
+#[lambda_router::middleware]
 async fn outer<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     step(req, "outer-in");
     let response = next.run().await?;
@@ -33,6 +32,7 @@ async fn outer<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Respo
     Ok(response.header("X-Steps", req.alloc_str(&trail)))
 }
 
+#[lambda_router::middleware]
 async fn inner<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     step(req, "inner-in");
     let response = next.run().await?;
@@ -41,6 +41,7 @@ async fn inner<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Respo
 }
 
 /// Waits (suspends once) before and after the rest of the chain.
+#[lambda_router::middleware]
 async fn waits<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     tokio::task::yield_now().await;
     step(req, "waited");
@@ -49,6 +50,7 @@ async fn waits<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Respo
     response
 }
 
+#[lambda_router::middleware]
 async fn refuses<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     if req.header("Authorization").is_none() {
         return Ok(Response::text(401, "no"));
@@ -56,20 +58,15 @@ async fn refuses<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Res
     next.run().await
 }
 
+#[lambda_router::middleware]
 async fn fails<'r, 'a>(_: &'r Request<'a>, _: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     Err(ServiceError::forbidden("middleware says no").into())
 }
 
+#[lambda_router::middleware]
 async fn panics<'r, 'a>(_: &'r Request<'a>, _: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     panic!("middleware panicked")
 }
-
-const OUTER: Middleware = |req, next| req.in_arena(outer(req, next));
-const INNER: Middleware = |req, next| req.in_arena(inner(req, next));
-const WAITS: Middleware = |req, next| req.in_arena(waits(req, next));
-const REFUSES: Middleware = |req, next| req.in_arena(refuses(req, next));
-const FAILS: Middleware = |req, next| req.in_arena(fails(req, next));
-const PANICS: Middleware = |req, next| req.in_arena(panics(req, next));
 
 fn handler<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     step(req, "handler");
@@ -93,12 +90,12 @@ fn cookie<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
 
 const ROUTES: &[Route] = &[
     Route::get("/plain", handler),
-    Route::get("/inner", handler).middleware(&[INNER]),
-    Route::get("/waits", handler).middleware(&[WAITS, INNER]),
-    Route::get("/refuses", handler).middleware(&[REFUSES, INNER]),
-    Route::get("/fails", handler).middleware(&[INNER, FAILS]),
-    Route::get("/panics", handler).middleware(&[PANICS]),
-    Route::get("/handler-panics", handler_panics).middleware(&[INNER]),
+    Route::get("/inner", handler).middleware(&[inner]),
+    Route::get("/waits", handler).middleware(&[waits, inner]),
+    Route::get("/refuses", handler).middleware(&[refuses, inner]),
+    Route::get("/fails", handler).middleware(&[inner, fails]),
+    Route::get("/panics", handler).middleware(&[panics]),
+    Route::get("/handler-panics", handler_panics).middleware(&[inner]),
     Route::post("/only-post", handler),
     Route::get("/state", needs_state),
     Route::get("/cookie", cookie),
@@ -106,7 +103,7 @@ const ROUTES: &[Route] = &[
 ];
 
 fn app() -> App {
-    App::with_router(Router::builder().extend(ROUTES.iter().copied()).build().unwrap()).middleware(&[OUTER])
+    App::with_router(Router::builder().extend(ROUTES.iter().copied()).build().unwrap()).middleware(&[outer])
 }
 
 fn get(app: &App, path: &str) -> TestResponse {
@@ -230,6 +227,7 @@ fn the_references_defaults() {
     assert_eq!(get(&app(), "/plain").header("Access-Control-Allow-Origin"), None);
 }
 
+#[lambda_router::middleware]
 async fn mounted<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     step(req, "mount-in");
     let response = next.run().await?;
@@ -237,15 +235,13 @@ async fn mounted<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Res
     Ok(response)
 }
 
-const MOUNTED: Middleware = |req, next| req.in_arena(mounted(req, next));
-
 #[test]
 fn a_mounted_router_has_its_own_middleware_error_handlers_and_not_found() {
     use lambda_router::Mount;
     let users: &[Route] = &[
         Route::get("/", handler),
-        Route::get("/<id>", handler).middleware(&[INNER]),
-        Route::get("/fails", handler).middleware(&[FAILS]),
+        Route::get("/<id>", handler).middleware(&[inner]),
+        Route::get("/fails", handler).middleware(&[fails]),
     ];
     let router = lambda_router::RouterBuilder::new()
         .extend(ROUTES.iter().copied())
@@ -253,10 +249,10 @@ fn a_mounted_router_has_its_own_middleware_error_handlers_and_not_found() {
         .build()
         .unwrap();
     let app = App::with_router(router)
-        .middleware(&[OUTER])
+        .middleware(&[outer])
         .mount(
             Mount::new("/users")
-                .middleware(&[MOUNTED])
+                .middleware(&[mounted])
                 .error_handler::<ServiceError>(|e, req| {
                     Response::text(e.status(), req.format(format_args!("users: {e}")))
                 })

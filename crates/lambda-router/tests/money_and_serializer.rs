@@ -47,9 +47,8 @@ fn money_never_goes_through_f64() {
     }
 }
 
-fn pretty(value: &dyn erased_serde::Serialize, out: &mut Vec<u8>) -> Result<(), String> {
-    let mut serializer = serde_json::Serializer::pretty(out);
-    value.erased_serialize(&mut <dyn erased_serde::Serializer>::erase(&mut serializer)).map_err(|e| e.to_string())
+fn pretty(value: lambda_router::Serializable<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+    serde_json::to_writer_pretty(out, &value).map_err(|e| e.to_string())
 }
 
 #[test]

@@ -13,8 +13,6 @@ use serde_json::{Value, json};
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A synchronous handler.
-type Probe = for<'r, 'a> fn(&'r Request<'a>) -> Result<Response<'a>, Error>;
 
 /// Every source, in the order the tables list them.
 const SOURCES: [Source; 7] = [
@@ -90,19 +88,13 @@ fn event(source: Source, path: &str) -> String {
 }
 
 /// A router of `routes`: (methods, pattern, handler).
-fn router(routes: &[(MethodSet, &'static str, Probe)]) -> Router {
-    routes
-        .iter()
-        .fold(Router::builder(), |builder, (methods, pattern, handler)| {
-            builder.push(Route::new(*methods, pattern, *handler))
-        })
-        .build()
-        .expect("routes compile")
+fn router(routes: &[Route]) -> Router {
+    Router::builder().extend(routes.iter().copied()).build().expect("routes compile")
 }
 
 /// An app (debug off) answering `GET pattern` with `handler`.
-fn app(pattern: &'static str, handler: Probe) -> App {
-    App::with_router(router(&[(MethodSet::ANY, pattern, handler)])).debug(false)
+fn app(route: Route) -> App {
+    App::with_router(router(&[route])).debug(false)
 }
 
 /// The Lambda response `app` writes for `GET path` from `source`.
@@ -312,7 +304,7 @@ fn set_cookie_header_and_cookie<'a>(_: &Request<'a>) -> Result<Response<'a>, Err
 
 #[test]
 fn sample_events_are_detected_as_their_source() {
-    let app = app(".+", source_name);
+    let app = app(Route::new(MethodSet::ANY, ".+", source_name));
     for source in SOURCES {
         let response: Value = serde_json::from_str(&respond(&app, source, "/x")).expect("JSON response");
         assert_eq!(response["body"], source.name(), "{source:?}");
@@ -322,7 +314,7 @@ fn sample_events_are_detected_as_their_source() {
 #[test]
 fn text_with_a_custom_header() {
     assert_shapes(
-        &app("/hello", custom_header),
+        &app(Route::new(MethodSet::ANY, "/hello", custom_header)),
         "/hello",
         r#"{"statusCode":200,"multiValueHeaders":{"X-Custom":["x-value"],"Content-Type":["text/plain"]},"body":"hello","isBase64Encoded":false}"#,
         r#"{"statusCode":200,"headers":{"X-Custom":"x-value","Content-Type":"text/plain"},"cookies":[],"body":"hello","isBase64Encoded":false}"#,
@@ -333,7 +325,7 @@ fn text_with_a_custom_header() {
 #[test]
 fn a_header_added_twice() {
     assert_shapes(
-        &app("/dup", repeated_header),
+        &app(Route::new(MethodSet::ANY, "/dup", repeated_header)),
         "/dup",
         r#"{"statusCode":201,"multiValueHeaders":{"X-Dup":["a","b"],"Cache-Control":["no-store"],"Content-Type":["text/plain"]},"body":"created","isBase64Encoded":false}"#,
         r#"{"statusCode":201,"headers":{"X-Dup":"a, b","Cache-Control":"no-store","Content-Type":"text/plain"},"cookies":[],"body":"created","isBase64Encoded":false}"#,
@@ -344,7 +336,7 @@ fn a_header_added_twice() {
 #[test]
 fn two_cookies_with_attributes() {
     assert_shapes(
-        &app("/cookies", two_cookies),
+        &app(Route::new(MethodSet::ANY, "/cookies", two_cookies)),
         "/cookies",
         r#"{"statusCode":200,"multiValueHeaders":{"Content-Type":["text/plain"],"Set-Cookie":["a=1; Path=/; Max-Age=60; Secure; SameSite=Lax","b=2; HttpOnly; Secure"]},"body":"ok","isBase64Encoded":false}"#,
         r#"{"statusCode":200,"headers":{"Content-Type":"text/plain"},"cookies":["a=1; Path=/; Max-Age=60; Secure; SameSite=Lax","b=2; HttpOnly; Secure"],"body":"ok","isBase64Encoded":false}"#,
@@ -383,7 +375,7 @@ fn cookies_are_written_as_the_reference_writes_them() {
 #[test]
 fn a_binary_body_is_sent_base64() {
     assert_shapes(
-        &app("/logo.png", binary),
+        &app(Route::new(MethodSet::ANY, "/logo.png", binary)),
         "/logo.png",
         r#"{"statusCode":200,"multiValueHeaders":{"Content-Type":["image/png"]},"body":"iVBORwD/","isBase64Encoded":true}"#,
         r#"{"statusCode":200,"headers":{"Content-Type":"image/png"},"cookies":[],"body":"iVBORwD/","isBase64Encoded":true}"#,
@@ -391,7 +383,7 @@ fn a_binary_body_is_sent_base64() {
     );
     // No bytes: still base64 (of nothing).
     assert_eq!(
-        respond(&app("/none", empty_binary), Source::HttpV2, "/none"),
+        respond(&app(Route::new(MethodSet::ANY, "/none", empty_binary)), Source::HttpV2, "/none"),
         r#"{"statusCode":200,"headers":{"Content-Type":"application/octet-stream"},"cookies":[],"body":"","isBase64Encoded":true}"#
     );
 }
@@ -399,7 +391,7 @@ fn a_binary_body_is_sent_base64() {
 #[test]
 fn an_empty_body() {
     assert_shapes(
-        &app("/empty", empty),
+        &app(Route::new(MethodSet::ANY, "/empty", empty)),
         "/empty",
         r#"{"statusCode":204,"multiValueHeaders":{},"body":"","isBase64Encoded":false}"#,
         r#"{"statusCode":204,"headers":{},"cookies":[],"body":"","isBase64Encoded":false}"#,
@@ -409,7 +401,7 @@ fn an_empty_body() {
 
 #[test]
 fn a_json_body_with_characters_needing_escapes() {
-    let app = app("/json", json_escapes);
+    let app = app(Route::new(MethodSet::ANY, "/json", json_escapes));
     assert_shapes(
         &app,
         "/json",
@@ -427,7 +419,7 @@ fn a_json_body_with_characters_needing_escapes() {
 #[test]
 fn text_headers_and_cookies_are_escaped() {
     assert_shapes(
-        &app("/text", text_escapes),
+        &app(Route::new(MethodSet::ANY, "/text", text_escapes)),
         "/text",
         r#"{"statusCode":200,"multiValueHeaders":{"X-Quote":["say \"hi\"\\"],"Content-Type":["text/plain"],"Set-Cookie":["q=\"v\"; Secure"]},"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
         r#"{"statusCode":200,"headers":{"X-Quote":"say \"hi\"\\","Content-Type":"text/plain"},"cookies":["q=\"v\"; Secure"],"body":"a\r\nb\u0000\u001f\"\\ü","isBase64Encoded":false}"#,
@@ -437,7 +429,7 @@ fn text_headers_and_cookies_are_escaped() {
 
 #[test]
 fn every_sample_event_answers_in_its_source_shape() {
-    let app = app(".+", two_cookies);
+    let app = app(Route::new(MethodSet::ANY, ".+", two_cookies));
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).expect("the fixtures") {
@@ -473,7 +465,7 @@ fn every_sample_event_answers_in_its_source_shape() {
 
 #[test]
 fn service_errors_answer_status_and_message() {
-    let app = app(".+", service_error);
+    let app = app(Route::new(MethodSet::ANY, ".+", service_error));
     // (path, status, message)
     let cases: &[(&str, u16, &str)] = &[
         ("/bad-request", 400, "Missing required parameter"),
@@ -507,7 +499,7 @@ fn service_errors_answer_status_and_message() {
 
 #[test]
 fn the_default_not_found() {
-    let app = app("/ok", ok);
+    let app = app(Route::new(MethodSet::ANY, "/ok", ok));
     assert_shapes(
         &app,
         "/missing",
@@ -517,7 +509,7 @@ fn the_default_not_found() {
     );
     // A method no route answers is not found either.
     let post_only =
-        App::with_router(router(&[(MethodSet::of(&[lambda_router::Method::Post]), "/ok", ok)])).debug(false);
+        App::with_router(router(&[Route::new(MethodSet::of(&[lambda_router::Method::Post]), "/ok", ok)])).debug(false);
     assert_eq!(
         respond(&post_only, Source::RestV1, "/ok"),
         r#"{"statusCode":404,"multiValueHeaders":{"Content-Type":["application/json"]},"body":"{\"statusCode\":404,\"message\":\"Not found\"}","isBase64Encoded":false}"#
@@ -526,7 +518,7 @@ fn the_default_not_found() {
 
 #[test]
 fn a_custom_not_found_handler() {
-    let app = app("/ok", ok).not_found(not_found);
+    let app = app(Route::new(MethodSet::ANY, "/ok", ok)).not_found(not_found);
     assert_shapes(
         &app,
         "/missing",
@@ -549,15 +541,15 @@ fn a_custom_not_found_handler() {
 /// An app with the error-raising routes.
 fn app_with_errors() -> App {
     App::with_router(router(&[
-        (MethodSet::ANY, "/teapot", teapot),
-        (MethodSet::ANY, "/outer", outer),
-        (MethodSet::ANY, "/bad-json", bad_json),
-        (MethodSet::ANY, "/panic", panics),
-        (MethodSet::ANY, "/panic-formatted", panics_formatted),
-        (MethodSet::ANY, "/panic-number", panics_with_a_number),
-        (MethodSet::ANY, "/ok", ok),
-        (MethodSet::ANY, "/not-found", service_error),
-        (MethodSet::ANY, "/bad-request", service_error),
+        Route::new(MethodSet::ANY, "/teapot", teapot),
+        Route::new(MethodSet::ANY, "/outer", outer),
+        Route::new(MethodSet::ANY, "/bad-json", bad_json),
+        Route::new(MethodSet::ANY, "/panic", panics),
+        Route::new(MethodSet::ANY, "/panic-formatted", panics_formatted),
+        Route::new(MethodSet::ANY, "/panic-number", panics_with_a_number),
+        Route::new(MethodSet::ANY, "/ok", ok),
+        Route::new(MethodSet::ANY, "/not-found", service_error),
+        Route::new(MethodSet::ANY, "/bad-request", service_error),
     ]))
     .debug(false)
 }
@@ -715,7 +707,7 @@ fn after_a_panic_the_workspace_answers_normally() {
 
 #[test]
 fn a_panicking_not_found_handler_answers_500() {
-    let app = app("/ok", ok).not_found(not_found_panics);
+    let app = app(Route::new(MethodSet::ANY, "/ok", ok)).not_found(not_found_panics);
     let mut workspace = Workspace::new();
     let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         respond_in(&app, &mut workspace, Source::HttpV2, "/missing")
@@ -736,7 +728,7 @@ fn a_panicking_error_handler_answers_500() {
 #[test]
 fn a_content_type_header_replaces_the_default() {
     assert_shapes(
-        &app("/csv", content_type_header),
+        &app(Route::new(MethodSet::ANY, "/csv", content_type_header)),
         "/csv",
         r#"{"statusCode":200,"multiValueHeaders":{"Content-Type":["text/csv"]},"body":"a,b","isBase64Encoded":false}"#,
         r#"{"statusCode":200,"headers":{"Content-Type":"text/csv"},"cookies":[],"body":"a,b","isBase64Encoded":false}"#,
@@ -746,6 +738,7 @@ fn a_content_type_header_replaces_the_default() {
 
 #[test]
 fn alb_headers_have_one_set_cookie_key() {
-    let response = respond(&app("/both", set_cookie_header_and_cookie), Source::Alb, "/both");
+    let response =
+        respond(&app(Route::new(MethodSet::ANY, "/both", set_cookie_header_and_cookie)), Source::Alb, "/both");
     assert_eq!(response.matches(r#""Set-Cookie":"#).count(), 1, "{response}");
 }

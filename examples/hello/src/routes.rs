@@ -7,7 +7,7 @@ pub const ROUTES: &[Route] = &[
     Route::get("/hello", hello),
     Route::get("/hello/<name>", hello_name),
     Route::post("/greetings", greet),
-    Route::get_async("/later/<name>", |req| req.in_arena(later(req))),
+    Route::get("/later/<name>", later),
     Route::get("/boom", boom),
 ];
 

@@ -1,7 +1,7 @@
-//! The SPEC's middleware. Each is an `async fn` of the request and the rest of the chain, and
-//! a `const` that moves its future into the invocation's arena.
+//! The SPEC's middleware: each an `async fn` of the request and the rest of the chain, marked
+//! `#[middleware]`.
 
-use lambda_router::{ContextKey, Error, Middleware, Next, Request, Response, TEXT_PLAIN};
+use lambda_router::{ContextKey, Error, Next, Request, Response, TEXT_PLAIN, middleware};
 
 use crate::routes::BadValue;
 
@@ -32,7 +32,8 @@ pub fn step<'a>(req: &Request<'a>, step: &'a str) {
 }
 
 /// Global, outermost: starts the trail; on the way out writes it to `X-Trail`.
-async fn trace<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn trace<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     req.context().insert::<Trail>(&["trace"]);
     let response = next.run().await?;
     Ok(response.header("X-Trail", req.format(format_args!("{},trace-out", Joined(trail(req))))))
@@ -54,14 +55,16 @@ impl std::fmt::Display for Joined<'_> {
 }
 
 /// Global, second: reads `X-Tenant` into the context.
-async fn tenant<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn tenant<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     req.context().insert::<Tenant>(req.header("X-Tenant"));
     step(req, "tenant");
     next.run().await
 }
 
 /// Route: answers 401 itself unless the bearer token is right.
-async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     if req.header("Authorization") != Some("Bearer good") {
         return Ok(Response::json_text(401, r#"{"message": "no token"}"#));
     }
@@ -69,14 +72,16 @@ async fn auth<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Respon
     next.run().await
 }
 
-async fn first<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn first<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     step(req, "first-in");
     let response = next.run().await?;
     step(req, "first-out");
     Ok(response)
 }
 
-async fn second<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn second<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     step(req, "second-in");
     let response = next.run().await?;
     step(req, "second-out");
@@ -84,22 +89,16 @@ async fn second<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Resp
 }
 
 /// Route: fails with the app's "bad value" error.
-async fn bad<'r, 'a>(_: &'r Request<'a>, _: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn bad<'r, 'a>(_: &'r Request<'a>, _: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     Err(BadValue.into())
 }
 
 /// Route: refuses bodies over 16 characters before the handler runs.
-async fn small_body<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
+#[middleware]
+pub async fn small_body<'r, 'a>(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
     if req.raw_body().unwrap_or("").chars().count() > 16 {
         return Ok(Response::text(413, "Too large").with_content_type(TEXT_PLAIN));
     }
     next.run().await
 }
-
-pub const TRACE: Middleware = |req, next| req.in_arena(trace(req, next));
-pub const TENANT: Middleware = |req, next| req.in_arena(tenant(req, next));
-pub const AUTH: Middleware = |req, next| req.in_arena(auth(req, next));
-pub const FIRST: Middleware = |req, next| req.in_arena(first(req, next));
-pub const SECOND: Middleware = |req, next| req.in_arena(second(req, next));
-pub const BAD: Middleware = |req, next| req.in_arena(bad(req, next));
-pub const SMALL_BODY: Middleware = |req, next| req.in_arena(small_body(req, next));

@@ -3,14 +3,14 @@
 use lambda_router::{App, Cors, Error, Request, Response, Route, TEXT_PLAIN};
 use serde::Serialize;
 
-use crate::middleware::{AUTH, BAD, FIRST, SECOND, SMALL_BODY, TENANT, TRACE, Tenant, step, trail};
+use crate::middleware::{Tenant, auth, bad, first, second, small_body, step, tenant, trace, trail};
 
 pub const ROUTES: &[Route] = &[
     Route::get("/open", open),
-    Route::get("/secret", open).middleware(&[AUTH]),
-    Route::get("/onion", onion).middleware(&[FIRST, SECOND]),
-    Route::get("/bad", never).middleware(&[BAD]),
-    Route::post("/small", small).middleware(&[SMALL_BODY]),
+    Route::get("/secret", open).middleware(&[auth]),
+    Route::get("/onion", onion).middleware(&[first, second]),
+    Route::get("/bad", never).middleware(&[bad]),
+    Route::post("/small", small).middleware(&[small_body]),
     Route::get("/fails", fails),
 ];
 
@@ -20,7 +20,7 @@ lambda_router::include_router!("routes.rs");
 pub fn app() -> App {
     App::new(&ROUTER)
         .cors(Cors::new("https://example.com").max_age(300))
-        .middleware(&[TRACE, TENANT])
+        .middleware(&[trace, tenant])
         .error_handler::<BadValue>(|_, _| Response::text(400, "Invalid request").with_content_type(TEXT_PLAIN))
 }
 

@@ -3,16 +3,16 @@
 use lambda_router::{App, Cors, Error, Request, Response, Route};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{AUTH, Caller};
+use crate::auth::{Caller, auth};
 use crate::store::Store;
 
 pub const ROUTES: &[Route] = &[
     Route::get("/health", health),
-    Route::get_async("/todos", |req| req.in_arena(list(req))).middleware(&[AUTH]),
-    Route::post_async("/todos", |req| req.in_arena(create(req))).middleware(&[AUTH]),
-    Route::get_async("/todos/<id>", |req| req.in_arena(show(req))).middleware(&[AUTH]),
-    Route::patch_async("/todos/<id>", |req| req.in_arena(update(req))).middleware(&[AUTH]),
-    Route::delete_async("/todos/<id>", |req| req.in_arena(remove(req))).middleware(&[AUTH]),
+    Route::get("/todos", list).middleware(&[auth]),
+    Route::post("/todos", create).middleware(&[auth]),
+    Route::get("/todos/<id>", show).middleware(&[auth]),
+    Route::patch("/todos/<id>", update).middleware(&[auth]),
+    Route::delete("/todos/<id>", remove).middleware(&[auth]),
 ];
 
 lambda_router::include_router!("routes.rs");

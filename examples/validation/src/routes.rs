@@ -1,20 +1,21 @@
 //! The routes of the SPEC, in its order, with their typed inputs; compiled at build time by the
 //! crate's build script.
 
-use lambda_router::validate::{Input, OpenApi};
-use lambda_router::{App, Error, Request, Response, Route, RouteDoc};
+use lambda_router::openapi::OpenApi;
+use lambda_router::validate::Input;
+use lambda_router::{App, Error, Request, Response, Route, RouteDoc, handler};
 use serde::Serialize;
 
 use crate::models::{Order, TodoUpdate};
 
 pub const ROUTES: &[Route] = &[
     Route::get("/health", health),
-    Route::get_with::<TodoId>("/todos/<todo_id>", get_todo),
-    Route::get_with::<ListTodos>("/todos", list_todos),
-    Route::put_with::<UpdateTodo>("/todos/<todo_id>", update_todo),
-    Route::post_with::<CreateOrder>("/orders", create_order).doc(&RouteDoc::new().returns::<Order>()),
-    Route::get_with::<WhoAmI>("/whoami", whoami),
-    Route::get_with::<Search>("/search", search),
+    Route::get("/todos/<todo_id>", get_todo),
+    Route::get("/todos", list_todos),
+    Route::put("/todos/<todo_id>", update_todo),
+    Route::post("/orders", create_order).doc(&RouteDoc::new().returns::<Order>()),
+    Route::get("/whoami", whoami),
+    Route::get("/search", search),
 ];
 
 lambda_router::include_router!("routes.rs");
@@ -43,6 +44,7 @@ struct Id {
     id: i64,
 }
 
+#[handler]
 fn get_todo<'a>(req: &Request<'a>, input: TodoId) -> Result<Response<'a>, Error> {
     req.json_response(&Id { id: input.todo_id })
 }
@@ -57,6 +59,7 @@ struct ListTodos<'a> {
     q: Option<&'a str>,
 }
 
+#[handler]
 fn list_todos<'a>(req: &Request<'a>, input: ListTodos<'a>) -> Result<Response<'a>, Error> {
     req.json_response(&input)
 }
@@ -69,6 +72,7 @@ struct UpdateTodo<'a> {
     update: TodoUpdate<'a>,
 }
 
+#[handler]
 fn update_todo<'a>(req: &Request<'a>, input: UpdateTodo<'a>) -> Result<Response<'a>, Error> {
     #[derive(Serialize)]
     struct Updated<'u> {
@@ -85,6 +89,7 @@ struct CreateOrder<'a> {
     order: Order<'a>,
 }
 
+#[handler]
 fn create_order<'a>(req: &Request<'a>, input: CreateOrder<'a>) -> Result<Response<'a>, Error> {
     req.json_response(&input.order)
 }
@@ -97,6 +102,7 @@ struct WhoAmI<'a> {
     x_retries: i64,
 }
 
+#[handler]
 fn whoami<'a>(req: &Request<'a>, input: WhoAmI<'a>) -> Result<Response<'a>, Error> {
     #[derive(Serialize)]
     struct Caller<'c> {
@@ -114,6 +120,7 @@ struct Search<'a> {
     page: f64,
 }
 
+#[handler]
 fn search<'a>(req: &Request<'a>, input: Search<'a>) -> Result<Response<'a>, Error> {
     #[derive(Serialize)]
     struct Found<'f> {

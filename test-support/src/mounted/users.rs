@@ -1,7 +1,6 @@
 //! Users routes, mounted under `/users` (the reference's split-router sample).
 
-use lambda_router::router::Route;
-use lambda_router::{Method, MethodSet};
+use lambda_router_core::{Method, MethodSet, Route};
 
 pub const ROUTES: &[Route<&str>] = &[
     Route::new(MethodSet::one(Method::Get), "/", "list users"),

@@ -11,23 +11,21 @@ mod workspace;
 pub use mount::Mount;
 pub use workspace::Workspace;
 
+use lambda_router_core::PathOptions;
+
 use crate::cors::{Cors, CorsHeaders};
 use crate::error::Error;
+use crate::handler::{CatchAllHandler, NotFoundHandler};
 use crate::limits::Limits;
 use crate::middleware::Middleware;
+use crate::openapi::OpenApi;
 use crate::request::{JsonSerializer, Request};
 use crate::response::Response;
-use crate::{Method, MethodSet, PathOptions, Router};
-
-/// A not-found handler: answers requests that match no route (pre-flights aside).
-pub type NotFoundHandler = for<'r, 'a> fn(&'r Request<'a>) -> Response<'a>;
+use crate::router::Router;
+use crate::{Method, MethodSet};
 
 pub(crate) type ErasedErrorHandler =
     Box<dyn for<'r, 'a> Fn(&Error, &'r Request<'a>) -> Option<Response<'a>> + Send + Sync>;
-
-/// A catch-all error handler: any error no typed handler took, to a response (the reference's
-/// `exception_handler(Exception)`).
-pub type CatchAllHandler = for<'r, 'a> fn(&Error, &'r Request<'a>) -> Response<'a>;
 
 enum RouterRef {
     Static(&'static Router),
@@ -71,7 +69,7 @@ pub struct App {
     method_not_allowed: bool,
     serializer: Option<JsonSerializer>,
     limits: Limits,
-    openapi: Option<crate::validate::OpenApi>,
+    openapi: Option<OpenApi>,
 }
 
 impl std::fmt::Debug for App {
@@ -125,11 +123,12 @@ impl App {
         self.default_cors.get_or_init(|| CorsHeaders::new(Cors::default()))
     }
 
-    /// The methods a pre-flight allows: those of the routes the app's CORS applies to (all but
-    /// those declared `.cors(false)`), and `OPTIONS`.
+    /// The methods a pre-flight allows: those the table gives the routes the app's CORS
+    /// applies to (all but those declared `.cors(false)`), and `OPTIONS`.
     pub(crate) fn cors_methods(&self) -> MethodSet {
-        let routes = self.router().routes().filter(|route| route.http().cors != Some(false));
-        routes.fold(MethodSet::one(Method::Options), |set, route| set.union(route.methods()))
+        let router = self.router();
+        let cors_routes = router.routes().enumerate().filter(|(_, route)| route.http().cors != Some(false));
+        cors_routes.fold(MethodSet::one(Method::Options), |set, (index, _)| set.union(router.methods(index)))
     }
 
     pub(crate) fn router(&self) -> &Router {
@@ -291,13 +290,13 @@ impl App {
     /// /swagger` (or the configured path) is the page, `GET /swagger?format=json` the document.
     ///
     /// ```
-    /// use lambda_router::validate::OpenApi;
+    /// use lambda_router::openapi::OpenApi;
     /// use lambda_router::{App, Router};
     /// let app = App::with_router(Router::builder().build().unwrap()).openapi(OpenApi::new("Orders API", "1.0.0"));
     /// let page = lambda_router::testing::TestRequest::get("/swagger").http_v2().invoke(&app).unwrap();
     /// assert!(page.text().contains("swagger-ui"));
     /// ```
-    pub fn openapi(mut self, openapi: crate::validate::OpenApi) -> App {
+    pub fn openapi(mut self, openapi: OpenApi) -> App {
         self.openapi = Some(openapi);
         self
     }
@@ -307,11 +306,12 @@ impl App {
     pub fn openapi_document(&self) -> String {
         match &self.openapi {
             Some(openapi) => openapi.document(self.router()).to_owned(),
-            None => crate::validate::OpenApi::default().document(self.router()).to_owned(),
+            None => OpenApi::default().document(self.router()).to_owned(),
         }
     }
 
-    /// The route table, one line per route: methods and full pattern.
+    /// The route table, one line per route: methods and full pattern, as the table compiled
+    /// them.
     pub fn route_table(&self) -> Vec<String> {
         let router = self.router();
         router
@@ -319,7 +319,7 @@ impl App {
             .enumerate()
             .map(|(index, route)| {
                 let kind = if route.is_async() { " (async)" } else { "" };
-                format!("{:<16} {}{kind}", route.methods().to_string(), router.full_pattern(index))
+                format!("{:<16} {}{kind}", router.methods(index).to_string(), router.full_pattern(index))
             })
             .collect()
     }

@@ -8,11 +8,12 @@ use crate::middleware::Middleware;
 use crate::request::Request;
 use crate::response::Response;
 
-use super::{ErasedErrorHandler, NotFoundHandler};
+use super::ErasedErrorHandler;
+use crate::handler::NotFoundHandler;
 
 /// Middleware, error handlers and a not-found handler for the routes under a prefix, such as
 /// a table mounted with `lambda_router_build::Build::mount("/users", ..)` or
-/// [`RouterBuilder::include`](crate::router::RouterBuilder::include).
+/// [`RouterBuilder::include`](crate::RouterBuilder::include).
 ///
 /// Its middleware run inside the app's and outside the route's; its error handlers are tried
 /// before the app's; its not-found handler answers unrouted paths under the prefix.

@@ -9,15 +9,14 @@
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use bumpalo::Bump;
 use lambda_router_core::Params;
-use serde::Serialize;
 use simd_json::tape::Tape;
 use smallvec::SmallVec;
 
 use super::executor::block_on;
 use super::log;
-use super::{App, Mount, NotFoundHandler, Workspace};
+use super::{App, Mount, Workspace};
+use crate::arena::Arena;
 use crate::cors::CorsHeaders;
 use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
@@ -61,12 +60,12 @@ impl App {
             return Err(EventError::TooLarge { limit: self.limits.event_bytes() });
         }
         workspace.reset_arena();
-        let Workspace { arena, buffers, tape, out, gzip, scratch, pinned, log } = workspace;
-        let arena: &Bump = arena;
+        let Workspace { arena, buffers, tape, out, gzip, scratch, log } = workspace;
+        let arena: &Arena = arena;
         let len = input.len();
         // The one copy of the payload: simd-json parses (and unescapes) in place, and reads up
         // to INPUT_PADDING bytes past the end of the document.
-        let buffer = event::json::padded_copy(arena, input);
+        let buffer = event::json::padded_copy(arena.bump(), input);
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
             Err(err) => Err(EventError::InvalidJson { offset: err.index() }),
@@ -74,7 +73,7 @@ impl App {
                 Err(err) => Err(err),
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
-                    let memory = Memory { arena, scratch, pinned };
+                    let memory = Memory { arena, scratch };
                     self.dispatch(event, memory, &lambda, Output { out, gzip, log }, started).await;
                     Ok(())
                 }
@@ -98,7 +97,7 @@ impl App {
         // compression.
         let route = route.filter(|_| over_limit.is_none());
         let response = match over_limit {
-            Some((status, message)) => error_response(&request, status, message),
+            Some((status, message)) => request.error_response(status, message),
             None => {
                 let mount = match request.route_pattern() {
                     Some(pattern) if !self.mounts.is_empty() => self.mount_for(pattern),
@@ -110,7 +109,7 @@ impl App {
                     None => (self.unrouted(&request, method, mount), &[][..]),
                 };
                 let mount_middleware = mount.map_or(&[][..], |mount| &mount.middleware[..]);
-                let chain = Next::new(&request, self, [&self.middleware, mount_middleware, route_middleware], endpoint);
+                let chain = Next::new(&request, [&self.middleware, mount_middleware, route_middleware], endpoint);
                 match chain.run().await {
                     Ok(response) => response,
                     Err(error) => self.error_to_response(error, &request, mount),
@@ -142,13 +141,13 @@ impl App {
             routing_path,
             params: params.1,
             pattern: route.map(|_| router.full_pattern(params.0)),
-            arena: memory.arena,
+            arena: memory.arena.bump(),
+            memory: memory.arena,
             lambda: *lambda,
             scratch: memory.scratch,
-            pinned: memory.pinned,
             serializer: self.serializer,
             state: &self.state,
-            context: memory.arena.alloc(InvocationContext::new(memory.arena)),
+            context: memory.arena.bump().alloc(InvocationContext::new(memory.arena.bump())),
             max_json_depth: self.limits.json_depth(),
         };
         // Which CORS headers apply: the app's, unless the route turned them off; or, for a route
@@ -171,19 +170,19 @@ impl App {
     /// through every stage.
     pub(crate) fn warm_up(&self, workspace: &mut Workspace) -> bool {
         workspace.reset_arena();
-        let Workspace { arena, buffers, tape, out, gzip, scratch, pinned, .. } = workspace;
-        let arena: &Bump = arena;
+        let Workspace { arena, buffers, tape, out, gzip, scratch, .. } = workspace;
+        let arena: &Arena = arena;
         let input = WARM_UP_EVENT.as_bytes();
-        let buffer = event::json::padded_copy(arena, input);
+        let buffer = event::json::padded_copy(arena.bump(), input);
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let mut went_through = false;
         if simd_json::fill_tape_padded(buffer, input.len(), buffers, &mut parsed).is_ok()
             && let Ok(event) = event::parse(parsed.as_value())
         {
             let lambda = LambdaContext::LOCAL;
-            let Routed { request, cors, .. } = self.route(event, Memory { arena, scratch, pinned }, &lambda);
+            let Routed { request, cors, .. } = self.route(event, Memory { arena, scratch }, &lambda);
             let response = match self.serializer {
-                None => error_response(&request, 404, "Not found"),
+                None => request.error_response(404, "Not found"),
                 Some(_) => Response::json_text(404, r#"{"statusCode":404,"message":"Not found"}"#),
             };
             // As if unrouted: a route's compression would make libdeflate's state (~200 KB)
@@ -212,14 +211,24 @@ impl App {
         None
     }
 
-    /// What answers a request that matched no route: a pre-flight, a 405 when asked for and
-    /// some other method has a route here, or the not-found answer.
-    fn unrouted(&self, request: &Request<'_>, method: Option<Method>, mount: Option<&Mount>) -> Endpoint {
-        if method == Some(Method::Options) && self.cors.is_some() {
-            return Endpoint::Preflight;
+    /// What answers a request that matched no route: a pre-flight, the Swagger UI or the
+    /// OpenAPI document, a 405 when asked for and some other method has a route here, or the
+    /// not-found answer.
+    fn unrouted<'s>(&'s self, request: &Request<'_>, method: Option<Method>, mount: Option<&Mount>) -> Endpoint<'s> {
+        if method == Some(Method::Options)
+            && let Some(cors) = &self.cors
+        {
+            return Endpoint::Preflight(cors.allow_methods(|| self.cors_methods().to_string()));
         }
-        if method == Some(Method::Get) && self.openapi.as_ref().is_some_and(|o| o.path() == request.routing_path()) {
-            return Endpoint::Swagger;
+        if method == Some(Method::Get)
+            && let Some(openapi) = self.openapi.as_ref().filter(|o| o.path() == request.routing_path())
+        {
+            return match request.query_param("format") {
+                Some("json") => {
+                    Endpoint::Page { content_type: APPLICATION_JSON, body: openapi.document(self.router()) }
+                }
+                _ => Endpoint::Page { content_type: TEXT_HTML, body: openapi.page() },
+            };
         }
         if self.method_not_allowed {
             let router = self.router();
@@ -231,44 +240,7 @@ impl App {
                 return Endpoint::MethodNotAllowed(allowed);
             }
         }
-        Endpoint::NotFound(mount.and_then(|mount| mount.not_found))
-    }
-
-    /// The not-found answer: the mount's not-found handler, the app's, or the default 404.
-    pub(crate) fn not_found_response<'a>(
-        &self,
-        request: &Request<'a>,
-        mount_handler: Option<NotFoundHandler>,
-    ) -> Result<Response<'a>, Error> {
-        match mount_handler.or(self.not_found) {
-            Some(handler) => Error::catching(|| handler(request)),
-            None => Ok(error_response(request, 404, "Not found")),
-        }
-    }
-
-    /// The Swagger UI page, or with `?format=json` the OpenAPI document.
-    pub(crate) fn swagger_response<'a>(&'a self, request: &Request<'a>) -> Response<'a> {
-        let Some(openapi) = &self.openapi else {
-            return error_response(request, 404, "Not found");
-        };
-        if request.query_param("format") == Some("json") {
-            Response::new(200)
-                .with_content_type(APPLICATION_JSON)
-                .with_body(Body::Text(openapi.document(self.router())))
-        } else {
-            Response::new(200).with_content_type(TEXT_HTML).with_body(Body::Text(openapi.page()))
-        }
-    }
-
-    /// The automatic answer to a CORS pre-flight.
-    pub(crate) fn preflight_response(&self) -> Response<'_> {
-        let methods = self.cors.as_ref().map_or("", |cors| cors.allow_methods(|| self.cors_methods().to_string()));
-        Response::new(204).with_body(Body::Text("")).header("Access-Control-Allow-Methods", methods)
-    }
-
-    /// 405 with the methods the path does answer.
-    pub(crate) fn method_not_allowed_response<'a>(&self, request: &Request<'a>, allowed: MethodSet) -> Response<'a> {
-        error_response(request, 405, "Method Not Allowed").header("Allow", request.format(format_args!("{allowed}")))
+        Endpoint::NotFound(mount.and_then(|mount| mount.not_found).or(self.not_found))
     }
 
     /// The one error path: an error of a handler or a middleware (a panic included) to a
@@ -288,12 +260,12 @@ impl App {
                 .unwrap_or_else(|panic| self.panic_response(request, &Panic::new(panic)));
         }
         match &error.kind {
-            ErrorKind::Service(service) => error_response(request, service.status(), service.message()),
-            ErrorKind::Body(body) => error_response(request, 400, request.format(format_args!("{body}"))),
+            ErrorKind::Service(service) => request.error_response(service.status(), service.message()),
+            ErrorKind::Body(body) => request.error_response(400, request.format(format_args!("{body}"))),
             ErrorKind::Panic(panic) => self.panic_response(request, panic),
             ErrorKind::Other(other) => {
                 if self.debug {
-                    let mut chain = bumpalo::collections::String::new_in(request.arena());
+                    let mut chain = bumpalo::collections::String::new_in(request.arena);
                     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&**other);
                     while let Some(err) = source {
                         if !chain.is_empty() {
@@ -303,9 +275,9 @@ impl App {
                         let _ = write!(chain, "{err}");
                         source = err.source();
                     }
-                    error_response(request, 500, chain.into_bump_str())
+                    request.error_response(500, chain.into_bump_str())
                 } else {
-                    error_response(request, 500, "Internal Server Error")
+                    request.error_response(500, "Internal Server Error")
                 }
             }
         }
@@ -316,7 +288,7 @@ impl App {
         let message = panic.message();
         let detail = if self.debug { request.alloc_str(message) } else { "Internal Server Error" };
         tracing::error!(request_id = request.lambda.request_id, panic = message, "a handler panicked");
-        error_response(request, 500, detail)
+        request.error_response(500, detail)
     }
 
     /// Adds the app's headers (CORS, `Vary`, `Cache-Control`, `Content-Encoding`), compresses
@@ -362,21 +334,6 @@ impl App {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'m> {
-    #[serde(rename = "statusCode")]
-    status_code: u16,
-    message: &'m str,
-}
-
-/// `{"statusCode":N,"message":"..."}`, as the reference answers an HTTP error.
-fn error_response<'a>(request: &Request<'a>, status: u16, message: &str) -> Response<'a> {
-    let body = request
-        .to_json(&ErrorBody { status_code: status, message })
-        .unwrap_or(r#"{"statusCode":500,"message":"Internal Server Error"}"#);
-    Response::json_text(status, body)
-}
-
 /// The request's `Origin` as the reference reads it: the first value of a multi-value map,
 /// or the first comma-separated value of HTTP API v2's joined headers.
 fn origin<'a>(request: &Request<'a>) -> Option<&'a str> {
@@ -414,12 +371,10 @@ struct Routed<'a> {
 /// Its path may match a route of the app: routing runs, a handler never does.
 const WARM_UP_EVENT: &str = include_str!("warm_up_event.json");
 
-/// The invocation's memory a request borrows: the arena, the JSON scratch buffers, and the
-/// count of arena futures pinned (see `handler.rs`).
+/// The invocation's memory a request borrows: the arena and the JSON scratch buffers.
 struct Memory<'a> {
-    arena: &'a Bump,
+    arena: &'a Arena,
     scratch: &'a RefCell<JsonScratch>,
-    pinned: &'a std::cell::Cell<usize>,
 }
 
 /// Where a response goes: the output buffer, the gzip state, the access log's line.

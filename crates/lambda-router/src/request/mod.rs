@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use bumpalo::Bump;
 use lambda_router_core::Params;
 
+use crate::arena::{Arena, ArenaRef};
 use crate::event::json::{elements, string};
 use crate::event::{Event, Headers, Query, Source};
 
@@ -24,7 +25,7 @@ pub use body::ExactNumber;
 pub(crate) use body::JsonScratch;
 pub use context::LambdaContext;
 pub use invocation::{ContextKey, InvocationContext};
-pub use serialize::JsonSerializer;
+pub use serialize::{JsonSerializer, Serializable};
 pub use value::JsonValue;
 
 /// An HTTP request, as a handler sees it.
@@ -34,11 +35,12 @@ pub struct Request<'a> {
     pub(crate) routing_path: &'a str,
     pub(crate) params: Params<'a, 'a>,
     pub(crate) pattern: Option<&'a str>,
+    /// The arena's allocator (`memory`'s).
     pub(crate) arena: &'a Bump,
+    /// The arena, for futures pinned in it (see `arena.rs`).
+    pub(crate) memory: &'a Arena,
     pub(crate) lambda: LambdaContext<'a>,
     pub(crate) scratch: &'a RefCell<JsonScratch>,
-    /// The workspace's count of pinned arena futures (see `handler.rs`).
-    pub(crate) pinned: &'a std::cell::Cell<usize>,
     pub(crate) serializer: Option<JsonSerializer>,
     /// The invocation's context (middleware's typed values); invariant in `'a`, which makes
     /// `Request` invariant in `'a` (see `invocation.rs`).
@@ -132,7 +134,7 @@ impl<'a> Request<'a> {
 
     /// Writes formatted text into the invocation's arena.
     pub fn format(&self, args: std::fmt::Arguments<'_>) -> &'a str {
-        bumpalo::format!(in self.arena, "{}", args).into_bump_str()
+        self.arena().format(args)
     }
 
     /// The Lambda invocation's context.
@@ -167,8 +169,9 @@ impl<'a> Request<'a> {
         self.state.iter().find_map(|value| value.downcast_ref::<T>())
     }
 
-    /// The invocation's arena, for handlers that build responses from data of their own.
-    pub fn arena(&self) -> &'a Bump {
-        self.arena
+    /// The invocation's arena, for handlers that build responses from data of their own: it
+    /// allocates, and cannot change the memory the next invocation reuses.
+    pub fn arena(&self) -> ArenaRef<'a> {
+        ArenaRef::new(self.arena)
     }
 }

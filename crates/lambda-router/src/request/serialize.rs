@@ -11,14 +11,31 @@ use crate::response::{APPLICATION_JSON, Body, Response};
 /// JSON into the buffer. Set it with [`App::serializer`](crate::App::serializer).
 ///
 /// ```
-/// fn pretty(value: &dyn erased_serde::Serialize, out: &mut Vec<u8>) -> Result<(), String> {
-///     let mut serializer = serde_json::Serializer::pretty(out);
-///     value.erased_serialize(&mut <dyn erased_serde::Serializer>::erase(&mut serializer)).map_err(|e| e.to_string())
+/// use lambda_router::Serializable;
+/// fn pretty(value: Serializable<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+///     serde_json::to_writer_pretty(out, &value).map_err(|e| e.to_string())
 /// }
 /// let serializer: lambda_router::JsonSerializer = pretty;
 /// # let _ = serializer;
 /// ```
-pub type JsonSerializer = fn(&dyn erased_serde::Serialize, &mut Vec<u8>) -> Result<(), String>;
+pub type JsonSerializer = fn(Serializable<'_>, &mut Vec<u8>) -> Result<(), String>;
+
+/// A value a [`JsonSerializer`] writes: anything a handler serialized, behind one type that
+/// implements `serde::Serialize`.
+#[derive(Clone, Copy)]
+pub struct Serializable<'v>(&'v dyn erased_serde::Serialize);
+
+impl Serialize for Serializable<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(self.0, serializer)
+    }
+}
+
+impl std::fmt::Debug for Serializable<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Serializable")
+    }
+}
 
 impl<'a> Request<'a> {
     /// Serializes `value` as compact JSON into the arena: a 200 `application/json` response.
@@ -36,7 +53,7 @@ impl<'a> Request<'a> {
         };
         scratch.json.clear();
         let written = match self.serializer {
-            Some(serializer) => serializer(&value, &mut scratch.json).is_ok(),
+            Some(serializer) => serializer(Serializable(&value), &mut scratch.json).is_ok(),
             None => serde_json::to_writer(&mut scratch.json, value).is_ok(),
         };
         if !written {
@@ -45,5 +62,22 @@ impl<'a> Request<'a> {
         let bytes: &'a [u8] = self.arena.alloc_slice_copy(&scratch.json);
         // serde_json writes UTF-8 only.
         std::str::from_utf8(bytes).map_err(|_| Error::from(ServiceError::internal("the response is not UTF-8")))
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'m> {
+    #[serde(rename = "statusCode")]
+    status_code: u16,
+    message: &'m str,
+}
+
+impl<'a> Request<'a> {
+    /// `{"statusCode":N,"message":"..."}`, as the reference answers an HTTP error.
+    pub(crate) fn error_response(&self, status: u16, message: &str) -> Response<'a> {
+        let body = self
+            .to_json(&ErrorBody { status_code: status, message })
+            .unwrap_or(r#"{"statusCode":500,"message":"Internal Server Error"}"#);
+        Response::json_text(status, body)
     }
 }

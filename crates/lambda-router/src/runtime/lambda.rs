@@ -291,7 +291,7 @@ mod tests {
     use super::{CurrentThread, Shared, warm_up};
     use crate::Workspace;
     use crate::testing::TestRequest;
-    use crate::{App, Cors, Error, LambdaContext, Middleware, Next, Request, Response, Route, Router, ServiceError};
+    use crate::{App, Cors, Error, LambdaContext, Next, Request, Response, Route, Router, ServiceError};
 
     /// How many times user code ran: handlers, middleware, error, not-found and catch-all
     /// handlers, the serializer.
@@ -306,19 +306,18 @@ mod tests {
         req.json_response(&[req.path()])
     }
 
+    #[crate::middleware]
     async fn counts<'r, 'a>(_: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error> {
         ran();
         next.run().await
     }
-
-    const COUNTS: Middleware = |req, next| req.in_arena(counts(req, next));
 
     /// An app whose every hook counts, with a route matching every GET path (the warm-up's
     /// too), compressed.
     fn hooked() -> App {
         hooked_with_default_serializer().serializer(|value, out| {
             ran();
-            serde_json::to_writer(out, value).map_err(|e| e.to_string())
+            serde_json::to_writer(out, &value).map_err(|e| e.to_string())
         })
     }
 
@@ -327,7 +326,7 @@ mod tests {
         let router = Router::builder().push(Route::get("/{proxy+}", everything).compress()).build().unwrap();
         App::with_router(router)
             .cors(Cors::default())
-            .middleware(&[COUNTS])
+            .middleware(&[counts])
             .not_found(|_| {
                 ran();
                 Response::text(404, "user")

@@ -7,9 +7,9 @@
 //!   `&'a [T]` in the invocation's arena): nothing is allocated on the heap.
 //! - [`Input`](macro@Input) derives a route's inputs: fields marked `#[param]` (a path
 //!   parameter), `#[query]`, `#[header]` or `#[body]`.
-//! - A route with typed inputs is declared with `Route::get_with::<Input>(pattern, handler)`
-//!   (and `post_with`, `put_with`, ...); its handler takes the request and the validated
-//!   inputs. A path parameter that is not in the pattern is a compile error.
+//! - A handler with typed inputs takes the request and the validated inputs, and is marked
+//!   `#[handler]`; it is named in a route like any handler (`Route::post(pattern, handler)`).
+//!   A path parameter that is not in the pattern is a compile error.
 //!
 //! Values are read the reference's (pydantic's lax) way: from text, `+7`, ` 7 `, `007`,
 //! `1_000` and `3.0` are integers and `1.5` is not; a boolean is `true/false/1/0/yes/no/on/off/
@@ -18,7 +18,7 @@
 //!
 //! ```
 //! use lambda_router::validate::{Input, Model};
-//! use lambda_router::{Error, Request, Response, Route};
+//! use lambda_router::{Error, Request, Response, Route, handler};
 //!
 //! #[derive(Model)]
 //! struct Item<'a> {
@@ -38,25 +38,24 @@
 //!     item: Item<'a>,
 //! }
 //!
+//! #[handler]
 //! fn add_item<'a>(req: &Request<'a>, input: AddItem<'a>) -> Result<Response<'a>, Error> {
 //!     let text = req.format(format_args!("cart {}: {} x {}", input.cart, input.item.qty, input.item.sku));
 //!     Ok(Response::text(200, text))
 //! }
 //!
-//! const ROUTES: &[Route] = &[Route::post_with::<AddItem>("/carts/<cart>/items", add_item)];
+//! const ROUTES: &[Route] = &[Route::post("/carts/<cart>/items", add_item)];
 //! # let _ = ROUTES;
 //! ```
 
 pub(crate) mod check;
 mod json;
-pub(crate) mod openapi;
 mod scalars;
 mod schema;
 
 pub use check::{ErrorType, LocPart, Location, Problem, Texts, Validation};
 pub use json::{Json, JsonKind};
 pub use lambda_router_macros::{Input, Model};
-pub use openapi::OpenApi;
 pub use schema::{FieldSchema, InputSchema, ModelSchema, ParamSchema, Schema};
 
 use crate::request::Request;

@@ -8,9 +8,10 @@
 use std::io::Write;
 use std::sync::OnceLock;
 
-use super::{Constraints, FieldSchema, Location, ModelSchema, Schema};
+use crate::Method;
 use crate::response::encode::write_str;
-use crate::{Method, Router};
+use crate::router::Router;
+use crate::validate::{Constraints, FieldSchema, Location, ModelSchema, Schema};
 
 /// The public swagger-ui-dist assets, as the reference links them.
 const SWAGGER_JS: &str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
@@ -20,7 +21,7 @@ const SWAGGER_CSS: &str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagge
 /// (`GET /swagger` by default; `GET /swagger?format=json` is the document).
 ///
 /// ```
-/// use lambda_router::validate::OpenApi;
+/// use lambda_router::openapi::OpenApi;
 /// let openapi = OpenApi::new("Orders API", "1.0.0")
 ///     .description("Orders and their items")
 ///     .swagger_path("/docs")
@@ -225,16 +226,16 @@ fn document(router: &Router, config: &OpenApi) -> String {
         }
         let (path, names) = openapi_path(router.full_pattern(index));
         match paths.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => routes.push((route, names)),
-            None => paths.push((path, vec![(route, names)])),
+            Some((_, routes)) => routes.push((route, router.methods(index), names)),
+            None => paths.push((path, vec![(route, router.methods(index), names)])),
         }
     }
     for (path, routes) in &paths {
         w.key(path);
         w.begin('{');
-        for (route, path_names) in routes {
-            // OpenAPI has no CONNECT operation.
-            let methods = Method::ALL.into_iter().filter(|&m| m != Method::Connect && route.methods().contains(m));
+        for (route, methods, path_names) in routes {
+            // The methods the table compiled; OpenAPI has no CONNECT operation.
+            let methods = Method::ALL.into_iter().filter(|&m| m != Method::Connect && methods.contains(m));
             for method in methods {
                 w.key(&method.as_str().to_ascii_lowercase());
                 operation(&mut w, route, method, path, path_names, &mut models);
@@ -267,7 +268,7 @@ fn document(router: &Router, config: &OpenApi) -> String {
 }
 
 /// An OpenAPI path and the routes under it, each with its path's parameter names.
-type PathItem<'r> = (String, Vec<(&'r crate::Route, Vec<String>)>);
+type PathItem<'r> = (String, Vec<(&'r crate::Route, crate::MethodSet, Vec<String>)>);
 
 /// A route without a [`RouteDoc`](crate::RouteDoc).
 const NO_DOC: crate::RouteDoc = crate::RouteDoc::new();

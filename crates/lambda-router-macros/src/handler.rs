@@ -1,0 +1,132 @@
+//! `#[handler]` and `#[middleware]`: a `fn` or `async fn` as written, made into what a `const`
+//! route table names. The function itself is kept whole, nested inside what is generated.
+//!
+//! - `#[handler]` on a handler with typed inputs (a second argument) writes a `fn` of the
+//!   function's name, of the request alone: it validates the inputs, then runs the function (an
+//!   `async fn`'s future goes into the invocation's arena). Its return type names the inputs'
+//!   type, so that a route learns their schema. On a handler of the request alone it changes
+//!   nothing: such a function is a handler as it is.
+//! - `#[middleware]` writes a `fn` of the function's name with the `Middleware` signature; a
+//!   third argument `config: &C` is the app's `C` (`App::state`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{FnArg, ItemFn, Pat, Type};
+
+use crate::attrs::{krate, with_static_lifetimes};
+
+/// `#[handler]`.
+pub(crate) fn handler(item: ItemFn) -> syn::Result<TokenStream> {
+    let krate = krate();
+    let args: Vec<&FnArg> = item.sig.inputs.iter().collect();
+    if let Some(FnArg::Receiver(receiver)) = args.first() {
+        return Err(syn::Error::new_spanned(receiver, "a handler is a free function, not a method"));
+    }
+    let input = match args.as_slice() {
+        // A handler of the request alone is a handler as it is.
+        [_] => return Ok(quote!(#item)),
+        [_, FnArg::Typed(typed)] => with_static_lifetimes(&typed.ty),
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &item.sig,
+                "a handler takes the request, and optionally its typed inputs: \
+                 `fn name<'a>(req: &Request<'a>, input: Inputs<'a>) -> Result<Response<'a>, Error>`",
+            ));
+        }
+    };
+    let name = item.sig.ident.clone();
+    let vis = item.vis.clone();
+    let outer_attrs: Vec<_> = item.attrs.iter().filter(|a| !a.path().is_ident("allow")).cloned().collect();
+    let is_async = item.sig.asyncness.is_some();
+    let mut inner = item.clone();
+    inner.attrs.retain(|a| a.path().is_ident("allow"));
+    inner.vis = syn::Visibility::Inherited;
+    inner.sig.ident = format_ident!("__handler");
+    let start = if is_async {
+        quote!(#krate::__private::pending(req, move || __handler(req, input)))
+    } else {
+        quote!(#krate::__private::ready(move || __handler(req, input)))
+    };
+    Ok(quote! {
+        #(#outer_attrs)*
+        #vis fn #name<'r, 'a>(req: &'r #krate::Request<'a>) -> #krate::__private::TypedStart<'r, 'a, #input, #is_async> {
+            #[allow(clippy::needless_lifetimes)]
+            #inner
+            #krate::__private::TypedStart::new(match #krate::__private::validated::<#input>(req) {
+                ::core::result::Result::Ok(input) => #start,
+                ::core::result::Result::Err(outcome) => #krate::__private::Started::Ready(outcome),
+            })
+        }
+    })
+}
+
+/// `#[middleware]`.
+pub(crate) fn middleware(item: ItemFn) -> syn::Result<TokenStream> {
+    let krate = krate();
+    let name = item.sig.ident.clone();
+    let vis = item.vis.clone();
+    if item.sig.asyncness.is_none() {
+        return Err(syn::Error::new_spanned(
+            item.sig.fn_token,
+            "a middleware is an `async fn(req: &'r Request<'a>, next: Next<'r, 'a>) -> Result<Response<'a>, Error>`",
+        ));
+    }
+    let args: Vec<&FnArg> = item.sig.inputs.iter().collect();
+    let config = match args.as_slice() {
+        [_, _] => None,
+        [_, _, FnArg::Typed(typed)] => match &*typed.ty {
+            Type::Reference(reference) if reference.mutability.is_none() => {
+                let arg = match &*typed.pat {
+                    Pat::Ident(ident) => ident.ident.to_string(),
+                    _ => "config".to_owned(),
+                };
+                Some((with_static_lifetimes(&reference.elem), arg))
+            }
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "a middleware's configuration is a shared reference to the app's value: `config: &'r Config`",
+                ));
+            }
+        },
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &item.sig.inputs,
+                "a middleware takes the request, the rest of the chain, and optionally its configuration: \
+                 `(req: &'r Request<'a>, next: Next<'r, 'a>, config: &'r Config)`",
+            ));
+        }
+    };
+    let outer_attrs: Vec<_> = item.attrs.iter().filter(|a| !a.path().is_ident("allow")).cloned().collect();
+    let mut inner = item.clone();
+    inner.attrs.retain(|a| a.path().is_ident("allow"));
+    inner.vis = syn::Visibility::Inherited;
+    inner.sig.ident = format_ident!("__middleware");
+    let name_text = name.to_string();
+    let body = match &config {
+        None => quote!(#krate::NextFuture::__started(#krate::__private::pending(req, move || __middleware(req, next)))),
+        Some((ty, _)) => {
+            let missing = format!(
+                "the middleware `{name_text}` needs its configuration, a `{}` given to the app at start-up \
+                 (App::state)",
+                quote!(#ty).to_string().replace(' ', "")
+            );
+            quote! {
+                match req.state::<#ty>() {
+                    ::core::option::Option::Some(config) => #krate::NextFuture::__started(
+                        #krate::__private::pending(req, move || __middleware(req, next, config)),
+                    ),
+                    ::core::option::Option::None => #krate::__private::missing_config(#missing),
+                }
+            }
+        }
+    };
+    Ok(quote! {
+        #(#outer_attrs)*
+        #vis fn #name<'r, 'a>(req: &'r #krate::Request<'a>, next: #krate::Next<'r, 'a>) -> #krate::NextFuture<'r, 'a> {
+            #[allow(clippy::needless_lifetimes)]
+            #inner
+            #body
+        }
+    })
+}
