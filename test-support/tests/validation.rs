@@ -180,3 +180,109 @@ mod async_typed {
         );
     }
 }
+
+/// Issue #21: integer bounds are compared as integers, at 2^53, 2^63 and `u64::MAX`, in JSON
+/// bodies and in text; a JSON integer past 64 bits is validated, not refused as a whole body;
+/// the OpenAPI document writes every bound as the exact JSON number.
+mod exact_numbers {
+    use lambda_router::openapi::OpenApi;
+    use lambda_router::testing::TestRequest;
+    use lambda_router::validate::{Input, Model};
+    use lambda_router::{App, Error, Request, Response, Route, Router, handler};
+
+    #[derive(Model)]
+    struct Numbers {
+        #[field(le = 9_007_199_254_740_992)]
+        at_2_53: i64,
+        #[field(le = 9_223_372_036_854_775_808)]
+        at_2_63: u64,
+        #[field(le = 18_446_744_073_709_551_615)]
+        at_u64_max: u64,
+        #[field(gt = 0.000_000_1, default = 1.0)]
+        small: f64,
+    }
+
+    #[derive(Input)]
+    struct Limits {
+        #[query(le = 9_007_199_254_740_992, default = 0)]
+        n: i64,
+        #[body]
+        numbers: Numbers,
+    }
+
+    #[handler]
+    fn numbers<'a>(req: &Request<'a>, input: Limits) -> Result<Response<'a>, Error> {
+        assert!(input.n <= 9_007_199_254_740_992, "validated");
+        req.json_response(&input.numbers)
+    }
+
+    const ROUTES: &[Route] = &[Route::post("/numbers", numbers)];
+
+    fn app() -> App {
+        App::with_router(Router::builder().extend(ROUTES.iter().copied()).build().unwrap())
+            .openapi(OpenApi::new("numbers", "1"))
+    }
+
+    fn post(query: &str, body: &str) -> (u16, String) {
+        let response = TestRequest::post(&format!("/numbers?n={query}")).body(body).http_v2().invoke(&app()).unwrap();
+        (response.status(), response.text())
+    }
+
+    fn errors(text: &str) -> Vec<(String, String)> {
+        let body: serde_json::Value = serde_json::from_str(text).unwrap();
+        body["detail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["loc"].to_string(), e["type"].as_str().unwrap().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn bounds_hold_exactly_at_2_53_2_63_and_u64_max() {
+        let at_bounds =
+            r#"{"at_2_53":9007199254740992,"at_2_63":9223372036854775808,"at_u64_max":18446744073709551615}"#;
+        assert_eq!(
+            post("9007199254740992", at_bounds),
+            (
+                200,
+                r#"{"at_2_53":9007199254740992,"at_2_63":9223372036854775808,"at_u64_max":18446744073709551615,"small":1.0}"#
+                    .to_owned()
+            )
+        );
+        let past = r#"{"at_2_53":9007199254740993,"at_2_63":9223372036854775809,"at_u64_max":18446744073709551616,"small":1e-8}"#;
+        let (status, text) = post("9007199254740993", past);
+        assert_eq!(status, 422);
+        assert_eq!(
+            errors(&text),
+            [
+                (r#"["query","n"]"#, "less_than_equal"),
+                (r#"["body","at_2_53"]"#, "less_than_equal"),
+                (r#"["body","at_2_63"]"#, "less_than_equal"),
+                (r#"["body","at_u64_max"]"#, "less_than_equal"),
+                (r#"["body","small"]"#, "greater_than"),
+            ]
+            .map(|(loc, kind)| (loc.to_owned(), kind.to_owned()))
+        );
+        // Far past 64 bits, in the body and in text: still the bound, not a refused body.
+        let huge = "9".repeat(40);
+        let (status, text) = post(&huge, &format!(r#"{{"at_2_53":{huge},"at_2_63":1,"at_u64_max":1}}"#));
+        assert_eq!(status, 422);
+        assert_eq!(
+            errors(&text),
+            [(r#"["query","n"]"#, "less_than_equal"), (r#"["body","at_2_53"]"#, "less_than_equal")]
+                .map(|(loc, kind)| (loc.to_owned(), kind.to_owned()))
+        );
+    }
+
+    #[test]
+    fn the_document_writes_every_bound_as_its_exact_json_number() {
+        let document = app().openapi_document();
+        let parsed: serde_json::Value = serde_json::from_str(&document).expect("the document is JSON");
+        let fields = &parsed["components"]["schemas"]["Numbers"]["properties"];
+        assert_eq!(fields["at_2_53"]["maximum"].to_string(), "9007199254740992");
+        assert_eq!(fields["at_2_63"]["maximum"].to_string(), "9223372036854775808");
+        assert_eq!(fields["at_u64_max"]["maximum"].to_string(), "18446744073709551615");
+        assert_eq!(fields["small"]["exclusiveMinimum"].as_f64(), Some(1e-7));
+    }
+}

@@ -123,6 +123,62 @@ impl Table {
         Some(Match { route, params: Params::new(&self.param_names[info.params.range()], &self.strings, values) })
     }
 
+    /// Finds the route as the reference's REST API resolver does, whose patterns match
+    /// `^pattern/*$`: `path` (prefixes stripped, trailing slashes kept) matches a route when it
+    /// does with some of its trailing slashes removed. Every slash removed is what routes
+    /// without a tail need (`/hello//` is `/hello`); all but one is what a pattern with a
+    /// trailing slash needs (`/a//` is `/a/`); none is what a tail needs when only slashes
+    /// follow its prefix (`/files//` is `/files/.+` with the tail `/`). When routes match with
+    /// different numbers of slashes removed, the reference's precedence picks one: routes
+    /// without parameters first, then in declaration order.
+    ///
+    /// Returns the match and the routing path it matched (for a path that matches no route,
+    /// route with the path without its trailing slashes).
+    ///
+    /// ```
+    /// use lambda_router_core::{Method, RouterBuilder};
+    /// let router = RouterBuilder::new().get("/hello", 1).get("/files/.+", 2).get("/a/", 3).build().unwrap();
+    /// let table = router.table();
+    /// let route = |path| table.find_ignoring_trailing_slashes(Method::Get, path).map(|(m, p)| (m.route, p));
+    /// assert_eq!(route("/hello//"), Some((0, "/hello")));
+    /// assert_eq!(route("/files//"), Some((1, "/files//")));
+    /// assert_eq!(route("/a//"), Some((2, "/a/")));
+    /// assert_eq!(route("/files/"), None);
+    /// ```
+    pub fn find_ignoring_trailing_slashes<'t, 'p>(
+        &'t self,
+        method: Method,
+        path: &'p str,
+    ) -> Option<(Match<'t, 'p>, &'p str)> {
+        let trimmed = path.trim_end_matches('/');
+        // An all-slash path keeps one: the root.
+        let every = if trimmed.is_empty() { path.get(..1).unwrap_or("/") } else { trimmed };
+        let mut best = self.find(method, every).map(|found| (found, every));
+        if trimmed.len() == path.len() {
+            return best;
+        }
+        let all_but_one = path.get(..trimmed.len() + 1).unwrap_or(path);
+        for candidate in [all_but_one, path] {
+            if candidate == every || best.as_ref().is_some_and(|(_, matched)| *matched == candidate) {
+                continue;
+            }
+            if let Some(found) = self.find(method, candidate) {
+                let better = best.as_ref().is_none_or(|(current, _)| self.rank(found.route) < self.rank(current.route));
+                if better {
+                    best = Some((found, candidate));
+                }
+            }
+        }
+        best
+    }
+
+    /// The reference's precedence of a route: without parameters first, then in declaration
+    /// order.
+    fn rank(&self, route: usize) -> (bool, usize) {
+        let pattern = self.pattern(route).unwrap_or("");
+        (pattern.contains(['<', '{']), route)
+    }
+
     #[inline]
     fn find_static(&self, method: Method, path: &str) -> Option<usize> {
         let statics: &[StaticPath] = &self.statics;

@@ -69,19 +69,33 @@ impl FieldAttrs {
         Ok(out)
     }
 
-    /// The `Constraints` value, as a constant expression.
-    pub(crate) fn constraints(&self, krate: &TokenStream) -> TokenStream {
-        let bound = |e: &Option<Expr>| match e {
-            Some(e) => quote!(::core::option::Option::Some((#e) as f64)),
-            None => quote!(::core::option::Option::None),
+    /// The `Constraints` value, as a constant expression: `Constraints::NONE` and a builder
+    /// call per constraint. A bound written as an integer literal is an exact integer bound,
+    /// one written as a float literal a number bound (refused at compile time unless finite);
+    /// any other expression is an integer bound on an integer field, a number bound otherwise.
+    pub(crate) fn constraints(&self, krate: &TokenStream, ty: &Type) -> TokenStream {
+        let integer_field = is_integer_type(ty);
+        let bound = |e: &Expr| match literal_number(e) {
+            Some(Lit::Int(_)) => quote!(#krate::validate::Bound::int(#e)),
+            Some(_) => quote!(#krate::validate::Bound::float(#e)),
+            None if integer_field => quote!(#krate::validate::Bound::int((#e) as i128)),
+            None => quote!(#krate::validate::Bound::float((#e) as f64)),
         };
-        let length = |e: &Option<Expr>| match e {
-            Some(e) => quote!(::core::option::Option::Some(#e)),
-            None => quote!(::core::option::Option::None),
-        };
-        let (gt, ge, lt, le) = (bound(&self.gt), bound(&self.ge), bound(&self.lt), bound(&self.le));
-        let (min, max) = (length(&self.min_length), length(&self.max_length));
-        quote!(#krate::validate::Constraints { gt: #gt, ge: #ge, lt: #lt, le: #le, min_length: #min, max_length: #max })
+        let mut out = quote!(#krate::validate::Constraints::NONE);
+        for (name, value) in [("gt", &self.gt), ("ge", &self.ge), ("lt", &self.lt), ("le", &self.le)] {
+            if let Some(e) = value {
+                let method = syn::Ident::new(name, proc_macro2::Span::call_site());
+                let bound = bound(e);
+                out = quote!(#out.#method(#bound));
+            }
+        }
+        for (name, value) in [("min_length", &self.min_length), ("max_length", &self.max_length)] {
+            if let Some(e) = value {
+                let method = syn::Ident::new(name, proc_macro2::Span::call_site());
+                out = quote!(#out.#method(#e));
+            }
+        }
+        out
     }
 
     /// A `fn() -> T` giving the default, as an expression (`None` without a default).
@@ -101,7 +115,7 @@ impl FieldAttrs {
         let static_ty = with_static_lifetimes(ty);
         let value = self.default_fn(&static_ty);
         let value = quote!({ let make: ::core::option::Option<fn() -> #static_ty> = #value; make });
-        quote!(::core::option::Option::Some(|| #krate::validate::__default_json(#value)))
+        quote!(::core::option::Option::Some(|| #krate::__private::default_json(#value)))
     }
 
     /// The field's `FieldSchema` (what the OpenAPI document reads), as a constant expression.
@@ -113,7 +127,7 @@ impl FieldAttrs {
         description: Option<String>,
     ) -> TokenStream {
         let static_ty = with_static_lifetimes(ty);
-        let constraints = self.constraints(krate);
+        let constraints = self.constraints(krate, ty);
         let has_default = self.default.is_some();
         let default_doc = self.default_doc(krate, ty);
         let description = match description {
@@ -130,6 +144,42 @@ impl FieldAttrs {
                 description: #description,
             }
         }
+    }
+}
+
+/// The number literal `expr` is (with its sign), if it is one.
+fn literal_number(expr: &Expr) -> Option<&Lit> {
+    let literal = match expr {
+        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => &**expr,
+        other => other,
+    };
+    match literal {
+        Expr::Lit(syn::ExprLit { lit: lit @ (Lit::Int(_) | Lit::Float(_)), .. }) => Some(lit),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is an integer type, or an `Option` or list of one.
+fn is_integer_type(ty: &Type) -> bool {
+    const INTEGERS: [&str; 12] =
+        ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
+    match ty {
+        Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+            if INTEGERS.iter().any(|name| last.ident == name) {
+                return true;
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) if last.ident == "Option" => args
+                    .args
+                    .iter()
+                    .any(|arg| matches!(arg, syn::GenericArgument::Type(inner) if is_integer_type(inner))),
+                _ => false,
+            }
+        }),
+        Type::Reference(reference) => is_integer_type(&reference.elem),
+        Type::Slice(slice) => is_integer_type(&slice.elem),
+        Type::Paren(inner) => is_integer_type(&inner.elem),
+        _ => false,
     }
 }
 

@@ -62,7 +62,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 "a path parameter is named by its field and always present: no `name`, no `default`",
             ));
         }
-        let constraints = attrs.constraints(&krate);
+        let constraints = attrs.constraints(&krate, ty);
         let field_schema = attrs.schema(&krate, &name, ty, attrs.description.as_ref().map(syn::LitStr::value));
         let local = format_ident!("__input_{}", index);
         let default_fn = attrs.default_fn(ty);
@@ -112,7 +112,7 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
 
             fn extract<#value_lt>(
                 req: &#krate::Request<#value_lt>,
-                cx: &mut #krate::validate::Validation<#value_lt>,
+                cx: &mut #krate::__private::Validation<#value_lt>,
             ) -> ::core::option::Option<#value_ty> {
                 let _ = &req;
                 #(#reads)*

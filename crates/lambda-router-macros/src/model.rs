@@ -69,7 +69,7 @@ fn derive_struct(
         let attrs = FieldAttrs::read(&field.attrs, "field")?;
         let key = attrs.name.as_ref().map_or_else(|| plain_name(field_ident), syn::LitStr::value);
         let ty = &field.ty;
-        let constraints = attrs.constraints(&krate);
+        let constraints = attrs.constraints(&krate, ty);
         let description = attrs.description.as_ref().map(syn::LitStr::value).or_else(|| doc_comment(&field.attrs));
         schemas.push(attrs.schema(&krate, &key, ty, description));
         matches.push(quote!(#key => slots[#index] = ::core::option::Option::Some(value),));
@@ -90,16 +90,16 @@ fn derive_struct(
             });
 
             fn from_json(
-                json: #krate::validate::Json<'_, #lt>,
+                json: #krate::__private::Json<'_, #lt>,
                 _: &#krate::validate::Constraints,
-                cx: &mut #krate::validate::Validation<#lt>,
+                cx: &mut #krate::__private::Validation<#lt>,
             ) -> ::core::option::Option<Self> {
-                if !::core::matches!(json.kind(), #krate::validate::JsonKind::Object(_)) {
+                if !::core::matches!(json.kind(), #krate::__private::JsonKind::Object(_)) {
                     cx.error(#krate::validate::ErrorType::ModelAttributesType);
                     return ::core::option::Option::None;
                 }
                 // The last of duplicate keys wins, as in the reference's `json.loads`.
-                let mut slots: [::core::option::Option<#krate::validate::Json<'_, #lt>>; #count] = [::core::option::Option::None; #count];
+                let mut slots: [::core::option::Option<#krate::__private::Json<'_, #lt>>; #count] = [::core::option::Option::None; #count];
                 for (key, value) in json.members() {
                     match key {
                         #(#matches)*
@@ -113,7 +113,7 @@ fn derive_struct(
             fn from_text(
                 _: &#lt str,
                 _: &#krate::validate::Constraints,
-                cx: &mut #krate::validate::Validation<#lt>,
+                cx: &mut #krate::__private::Validation<#lt>,
             ) -> ::core::option::Option<Self> {
                 cx.error(#krate::validate::ErrorType::ModelAttributesType);
                 ::core::option::Option::None
@@ -159,12 +159,12 @@ fn derive_enum(input: &DeriveInput, lifetime: Option<Lifetime>, data: &syn::Data
             const SCHEMA: &'static #krate::validate::Schema = &#krate::validate::Schema::Literal(&[#(#literals),*]);
 
             fn from_json(
-                json: #krate::validate::Json<'_, '__model>,
+                json: #krate::__private::Json<'_, '__model>,
                 constraints: &#krate::validate::Constraints,
-                cx: &mut #krate::validate::Validation<'__model>,
+                cx: &mut #krate::__private::Validation<'__model>,
             ) -> ::core::option::Option<Self> {
                 match json.kind() {
-                    #krate::validate::JsonKind::Str(text) => Self::from_text(text, constraints, cx),
+                    #krate::__private::JsonKind::Str(text) => Self::from_text(text, constraints, cx),
                     _ => {
                         cx.error(#krate::validate::ErrorType::LiteralError);
                         ::core::option::Option::None
@@ -175,7 +175,7 @@ fn derive_enum(input: &DeriveInput, lifetime: Option<Lifetime>, data: &syn::Data
             fn from_text(
                 text: &'__model str,
                 _: &#krate::validate::Constraints,
-                cx: &mut #krate::validate::Validation<'__model>,
+                cx: &mut #krate::__private::Validation<'__model>,
             ) -> ::core::option::Option<Self> {
                 let found = match text {
                     #(#parses)*

@@ -124,7 +124,8 @@ pub mod __private {
     pub use crate::handler::{PlainAsyncFn, PlainFn, Started, TypedFn, TypedStart, pending, ready, validated};
     pub use crate::middleware::missing_config;
     pub use crate::route::RouteParts;
-    pub use crate::validate::{Json, JsonKind, Texts, Validation};
+    pub use crate::validate::check::{Texts, Validation};
+    pub use crate::validate::json::{Json, JsonKind, default_json};
     pub use lambda_router_core::__private::*;
     pub use serde;
 }

@@ -44,6 +44,17 @@ impl Router {
         self.inner.find(method, path)
     }
 
+    /// As [`find`](Router::find), as the reference's REST API resolver matches a path:
+    /// trailing slashes aside (see `Table::find_ignoring_trailing_slashes`). Returns the
+    /// routing path that matched.
+    pub(crate) fn find_ignoring_trailing_slashes<'t, 'p>(
+        &'t self,
+        method: Method,
+        path: &'p str,
+    ) -> Option<(Match<'t, 'p>, &'p str)> {
+        self.inner.table().find_ignoring_trailing_slashes(method, path)
+    }
+
     /// The number of routes.
     pub fn len(&self) -> usize {
         self.inner.len()
@@ -105,6 +116,19 @@ impl std::fmt::Debug for Router {
 /// let users = Router::builder().extend(USERS.iter().copied());
 /// let router = Router::builder().push(Route::get("/health", ok)).include("/users", users).build().unwrap();
 /// assert_eq!(router.full_pattern(2), "/users/<id>");
+/// ```
+///
+/// It takes whole routes only: a route's methods come with its pattern and handler, and the
+/// table compiled from them is what the pre-flight's `Access-Control-Allow-Methods`, the route
+/// table and the OpenAPI document read.
+///
+/// ```compile_fail,E0599
+/// use lambda_router::{Error, Request, Response, Route, Router};
+/// fn h<'a>(_: &Request<'a>) -> Result<Response<'a>, Error> {
+///     Ok(Response::text(200, "h"))
+/// }
+/// // error: no method `get`: a route's methods cannot be attached to another route
+/// let router = Router::builder().get("/a", Route::post("/b", h));
 /// ```
 #[derive(Debug, Default)]
 pub struct RouterBuilder {

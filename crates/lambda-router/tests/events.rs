@@ -44,7 +44,6 @@ fn with_body(body: &str, base64: bool) -> String {
     })
 }
 
-
 /// An app whose one catch-all route, for every method, answers with `handler`.
 fn catch_all<H: IntoHandler<M>, M>(handler: H) -> App {
     let router = Router::builder()

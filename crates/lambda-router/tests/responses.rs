@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-
 /// Every source, in the order the tables list them.
 const SOURCES: [Source; 7] = [
     Source::RestV1,

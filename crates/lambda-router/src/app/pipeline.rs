@@ -130,8 +130,18 @@ impl App {
     fn route<'a>(&'a self, event: event::Event<'a>, memory: Memory<'a>, lambda: &LambdaContext<'a>) -> Routed<'a> {
         let router = self.router();
         let method = Method::parse(event.method);
-        let routing_path = self.paths.routing_path_with(event.path, event.source.ignores_trailing_slash());
-        let found = method.and_then(|m| router.find(m, routing_path));
+        let path = self.paths.routing_path_with(event.path, false);
+        // REST API events route as the reference's REST resolver does, trailing slashes aside.
+        let (found, routing_path) = match method {
+            Some(method) if event.source.ignores_trailing_slash() => {
+                match router.find_ignoring_trailing_slashes(method, path) {
+                    Some((found, matched)) => (Some(found), matched),
+                    None => (None, self.paths.routing_path_with(path, true)),
+                }
+            }
+            Some(method) => (router.find(method, path), path),
+            None => (None, path),
+        };
         let (route, params) = match found {
             Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
             None => (None, (0, Params::empty())),

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use crate::Method;
 use crate::response::encode::write_str;
 use crate::router::Router;
-use crate::validate::{Constraints, FieldSchema, Location, ModelSchema, Schema};
+use crate::validate::{Bound, Constraints, FieldSchema, Location, ModelSchema, Schema};
 
 /// The public swagger-ui-dist assets, as the reference links them.
 const SWAGGER_JS: &str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
@@ -169,11 +169,18 @@ impl Writer {
         self.out.extend_from_slice(json.as_bytes());
     }
 
+    /// A bound as a JSON number: an integer exactly, a float in Rust's shortest round-trip
+    /// form, which is JSON for every finite value (bounds are finite: `Bound::float`).
     #[inline(never)]
-    fn number(&mut self, value: f64) {
+    fn bound(&mut self, bound: Bound) {
         self.separate();
         // Writing to a `Vec` cannot fail.
-        let _ = write!(self.out, "{value:?}");
+        let _ = match bound {
+            Bound::Int(value) => write!(self.out, "{value}"),
+            Bound::Float(value) if value.is_finite() => write!(self.out, "{value:?}"),
+            // Unreachable through `Bound::float`; never write what is not JSON.
+            Bound::Float(_) => write!(self.out, "null"),
+        };
     }
 
     #[inline(never)]
@@ -466,10 +473,9 @@ fn schema_of(
             ("maximum", constraints.le),
         ];
         for (key, bound) in bounds {
-            // JSON has no infinities: an infinite bound is no bound.
-            if let Some(bound) = bound.filter(|b| b.is_finite()) {
+            if let Some(bound) = bound {
                 w.key(key);
-                w.number(bound);
+                w.bound(bound);
             }
         }
         let (min, max) =

@@ -21,6 +21,7 @@ pub const TEXT_HTML: &str = "text/html";
 
 /// The body of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Body<'a> {
     /// No body (`""` on the wire).
     Empty,

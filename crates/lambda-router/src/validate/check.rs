@@ -17,6 +17,7 @@ type Outcome<'a> = Result<Response<'a>, Error>;
 
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// A path parameter (`<name>` in the pattern).
     Path,
@@ -40,6 +41,7 @@ impl Location {
 /// A validation error's type, as the reference (pydantic) names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum ErrorType {
     Missing,
     IntParsing,

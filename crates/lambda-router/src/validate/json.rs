@@ -30,6 +30,11 @@ pub enum JsonKind<'a> {
     Object(usize),
 }
 
+/// The JSON of a field's default, for the schema (used by the derives' generated code).
+pub fn default_json<T: serde::Serialize>(make: Option<fn() -> T>) -> String {
+    make.and_then(|make| serde_json::to_string(&make()).ok()).unwrap_or_else(|| "null".to_owned())
+}
+
 /// The number of tape nodes a value takes, itself included.
 fn span(node: &Node<'_>) -> usize {
     match node {

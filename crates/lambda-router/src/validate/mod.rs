@@ -49,29 +49,40 @@
 //! ```
 
 pub(crate) mod check;
-mod json;
+pub(crate) mod json;
+mod number;
 mod scalars;
 mod schema;
 
-pub use check::{ErrorType, LocPart, Location, Problem, Texts, Validation};
-pub use json::{Json, JsonKind};
+pub use check::{ErrorType, LocPart, Location, Problem};
+pub(crate) use check::{Texts, Validation};
+pub(crate) use json::{Json, JsonKind};
 pub use lambda_router_macros::{Input, Model};
+pub use number::Bound;
 pub use schema::{FieldSchema, InputSchema, ModelSchema, ParamSchema, Schema};
 
 use crate::request::Request;
 
 /// Constraints on a field or a parameter: pydantic's `Field(gt=.., ge=.., lt=.., le=..,
 /// min_length=.., max_length=..)`. Lengths count characters for strings, elements for lists.
+/// Made with the builder methods, in a `const` (the derives write them).
+///
+/// ```
+/// use lambda_router::validate::{Bound, Constraints};
+/// const QTY: Constraints = Constraints::NONE.ge(Bound::int(1)).le(Bound::int(1000));
+/// assert_eq!(QTY.le, Some(Bound::int(1000)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Constraints {
     /// Exclusive lower bound.
-    pub gt: Option<f64>,
+    pub gt: Option<Bound>,
     /// Inclusive lower bound.
-    pub ge: Option<f64>,
+    pub ge: Option<Bound>,
     /// Exclusive upper bound.
-    pub lt: Option<f64>,
+    pub lt: Option<Bound>,
     /// Inclusive upper bound.
-    pub le: Option<f64>,
+    pub le: Option<Bound>,
     /// Fewest characters (strings) or elements (lists).
     pub min_length: Option<usize>,
     /// Most characters (strings) or elements (lists).
@@ -82,6 +93,47 @@ impl Constraints {
     /// No constraint.
     pub const NONE: Constraints =
         Constraints { gt: None, ge: None, lt: None, le: None, min_length: None, max_length: None };
+
+    /// An exclusive lower bound.
+    pub const fn gt(mut self, bound: Bound) -> Constraints {
+        self.gt = Some(bound);
+        self
+    }
+
+    /// An inclusive lower bound.
+    pub const fn ge(mut self, bound: Bound) -> Constraints {
+        self.ge = Some(bound);
+        self
+    }
+
+    /// An exclusive upper bound.
+    pub const fn lt(mut self, bound: Bound) -> Constraints {
+        self.lt = Some(bound);
+        self
+    }
+
+    /// An inclusive upper bound.
+    pub const fn le(mut self, bound: Bound) -> Constraints {
+        self.le = Some(bound);
+        self
+    }
+
+    /// The fewest characters or elements.
+    pub const fn min_length(mut self, length: usize) -> Constraints {
+        self.min_length = Some(length);
+        self
+    }
+
+    /// The most characters or elements.
+    pub const fn max_length(mut self, length: usize) -> Constraints {
+        self.max_length = Some(length);
+        self
+    }
+
+    /// The first bound `number` breaks, in pydantic's order.
+    pub(crate) fn broken(&self, number: number::Number) -> Option<ErrorType> {
+        number.broken(self.gt, self.ge, self.lt, self.le)
+    }
 }
 
 /// A type a field or a parameter can have: read from a JSON value of a body, or from the text of
@@ -127,10 +179,4 @@ pub trait Input {
 
     /// Reads and validates every input; on failure the errors are in `cx`.
     fn extract<'a>(req: &Request<'a>, cx: &mut Validation<'a>) -> Option<Self::Value<'a>>;
-}
-
-/// The JSON of a field's default, for the schema (used by the derives' generated code).
-#[doc(hidden)]
-pub fn __default_json<T: serde::Serialize>(make: Option<fn() -> T>) -> String {
-    make.and_then(|make| serde_json::to_string(&make()).ok()).unwrap_or_else(|| "null".to_owned())
 }

@@ -5,6 +5,7 @@ use super::{Constraints, ErrorType, Location};
 
 /// The schema of a type.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Schema {
     /// An integer.
     Integer,
