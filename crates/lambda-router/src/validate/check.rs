@@ -259,8 +259,9 @@ impl<'a> Validation<'a> {
             if req.raw_body().is_none_or(str::is_empty) {
                 return cx.absent(default);
             }
+            let text = req.body_str().unwrap_or_default();
             let parsed = req.with_json_tape(|tape| {
-                let value = match Json::new(&tape.0) {
+                let value = match Json::new(&tape.0, text) {
                     Some(json) if json.kind() != super::JsonKind::Null => Some(T::from_json(json, constraints, cx)),
                     _ => None,
                 };

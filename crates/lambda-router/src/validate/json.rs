@@ -3,10 +3,13 @@
 
 use simd_json::{Node, StaticNode};
 
-/// A value of a parsed body: a slice of the tape that starts with the value.
+/// A value of a parsed body: a slice of the tape that starts with the value, the whole tape and
+/// the body's text (to read again an integer past 64 bits, which simd-json reads as a float).
 #[derive(Clone, Copy, Debug)]
 pub struct Json<'t, 'a> {
     nodes: &'t [Node<'a>],
+    root: &'t [Node<'a>],
+    text: &'a str,
 }
 
 /// What a [`Json`] value is.
@@ -22,6 +25,9 @@ pub enum JsonKind<'a> {
     UInt(u64),
     /// Any other number.
     Float(f64),
+    /// An integer past 64 bits, as the body writes it (simd-json reads it as a float; Python
+    /// reads it exactly).
+    BigInt(&'a str),
     /// A string, unescaped.
     Str(&'a str),
     /// An array of so many elements.
@@ -46,8 +52,8 @@ fn span(node: &Node<'_>) -> usize {
 impl<'t, 'a> Json<'t, 'a> {
     /// The value at the start of `nodes` (a whole tape, or a value's slice of it); `None` for an
     /// empty tape.
-    pub(crate) fn new(nodes: &'t [Node<'a>]) -> Option<Json<'t, 'a>> {
-        (!nodes.is_empty()).then_some(Json { nodes })
+    pub(crate) fn new(nodes: &'t [Node<'a>], text: &'a str) -> Option<Json<'t, 'a>> {
+        (!nodes.is_empty()).then_some(Json { nodes, root: nodes, text })
     }
 
     /// What the value is.
@@ -60,6 +66,10 @@ impl<'t, 'a> Json<'t, 'a> {
             Node::Static(StaticNode::Bool(b)) => JsonKind::Bool(b),
             Node::Static(StaticNode::I64(n)) => JsonKind::Int(n),
             Node::Static(StaticNode::U64(n)) => i64::try_from(n).map_or(JsonKind::UInt(n), JsonKind::Int),
+            Node::Static(StaticNode::F64(x)) if x.fract() == 0.0 && x.abs() >= 9.2e18 => match self.literal() {
+                Some(literal) if !literal.contains(['.', 'e', 'E']) => JsonKind::BigInt(literal),
+                _ => JsonKind::Float(x),
+            },
             Node::Static(StaticNode::F64(x)) => JsonKind::Float(x),
         }
     }
@@ -67,8 +77,8 @@ impl<'t, 'a> Json<'t, 'a> {
     /// The elements of an array (nothing for another value), in order.
     pub fn elements(&self) -> impl Iterator<Item = Json<'t, 'a>> + use<'t, 'a> {
         let children = match self.nodes[0] {
-            Node::Array { len, count } => Children { rest: &self.nodes[1..=count], left: len, keyed: false },
-            _ => Children { rest: &[], left: 0, keyed: false },
+            Node::Array { len, count } => Children { rest: &self.nodes[1..=count], left: len, keyed: false, of: *self },
+            _ => Children { rest: &[], left: 0, keyed: false, of: *self },
         };
         children.map(|child| child.json)
     }
@@ -76,11 +86,55 @@ impl<'t, 'a> Json<'t, 'a> {
     /// The members of an object (nothing for another value), in order, as `(key, value)`.
     pub fn members(&self) -> impl Iterator<Item = (&'a str, Json<'t, 'a>)> + use<'t, 'a> {
         let children = match self.nodes[0] {
-            Node::Object { len, count } => Children { rest: &self.nodes[1..=count], left: len, keyed: true },
-            _ => Children { rest: &[], left: 0, keyed: true },
+            Node::Object { len, count } => Children { rest: &self.nodes[1..=count], left: len, keyed: true, of: *self },
+            _ => Children { rest: &[], left: 0, keyed: true, of: *self },
         };
         children.map_while(|value| Some((value.key?, value.json)))
     }
+}
+
+impl<'a> Json<'_, 'a> {
+    /// The number literal of this value as the body writes it: the n-th number of the text for
+    /// the n-th number node of the tape (both in document order). Only asked for integral
+    /// floats past 64 bits, so the scan runs for those alone.
+    fn literal(&self) -> Option<&'a str> {
+        let index =
+            (self.nodes.as_ptr() as usize).checked_sub(self.root.as_ptr() as usize)? / std::mem::size_of::<Node<'_>>();
+        let is_number = |node: &Node<'_>| {
+            matches!(node, Node::Static(StaticNode::I64(_) | StaticNode::U64(_) | StaticNode::F64(_)))
+        };
+        let ordinal = self.root.get(..index)?.iter().filter(|node| is_number(node)).count();
+        nth_number(self.text, ordinal)
+    }
+}
+
+/// The `n`-th number literal (from 0) of a JSON text, strings skipped.
+fn nth_number(text: &str, n: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let (mut at, mut seen) = (0, 0);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = at;
+                while at < bytes.len() && matches!(bytes[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    at += 1;
+                }
+                if seen == n {
+                    return text.get(start..at);
+                }
+                seen += 1;
+            }
+            _ => at += 1,
+        }
+    }
+    None
 }
 
 /// Iterates over the children of an array or an object.
@@ -88,6 +142,8 @@ struct Children<'t, 'a> {
     rest: &'t [Node<'a>],
     left: usize,
     keyed: bool,
+    /// The parent, for the tape and text its children share.
+    of: Json<'t, 'a>,
 }
 
 /// An element, or an object's member with its key.
@@ -117,7 +173,7 @@ impl<'t, 'a> Iterator for Children<'t, 'a> {
         let len = span(self.rest.first()?);
         let (value, rest) = self.rest.split_at_checked(len)?;
         self.rest = rest;
-        Some(Child { key, json: Json { nodes: value } })
+        Some(Child { key, json: Json { nodes: value, ..self.of } })
     }
 }
 

@@ -23,6 +23,9 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, ErrorType> {
     }
 }
 
+/// 2^63: the floats that fit an `i64` are those in `-2^63..2^63`.
+const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
+
 /// The whole number a JSON number or string stands for, by the reference's rules.
 fn int_from_json(json: Json<'_, '_>) -> Result<Whole, ErrorType> {
     match json.kind() {
@@ -31,9 +34,11 @@ fn int_from_json(json: Json<'_, '_>) -> Result<Whole, ErrorType> {
         JsonKind::Bool(b) => Ok(Whole::Exact(i128::from(b))),
         JsonKind::Float(x) if !x.is_finite() => Err(ErrorType::FiniteNumber),
         JsonKind::Float(x) if x.fract() != 0.0 => Err(ErrorType::IntFromFloat),
-        // An integral float, or an integer past 64 bits (simd-json reads those as floats).
+        // pydantic turns a float into an `i64` first: past it, the size is the error, whatever
+        // the bounds (`1e20` for `le=1000` is `int_parsing_size`).
+        JsonKind::Float(x) if !(-I64_LIMIT..I64_LIMIT).contains(&x) => Err(ErrorType::IntParsingSize),
         JsonKind::Float(x) => Ok(whole_of_float(x)),
-        JsonKind::Str(text) => parse_int(text),
+        JsonKind::Str(text) | JsonKind::BigInt(text) => parse_int(text),
         JsonKind::Null | JsonKind::Array(_) | JsonKind::Object(_) => Err(ErrorType::IntType),
     }
 }
@@ -104,7 +109,7 @@ impl<'a> Value<'a> for f64 {
             JsonKind::UInt(n) => Ok(n as f64),
             JsonKind::Float(x) => Ok(x),
             JsonKind::Bool(b) => Ok(f64::from(u8::from(b))),
-            JsonKind::Str(text) => parse_float(text),
+            JsonKind::Str(text) | JsonKind::BigInt(text) => parse_float(text),
             JsonKind::Null | JsonKind::Array(_) | JsonKind::Object(_) => Err(ErrorType::FloatType),
         };
         checked_float(parsed, c, cx)
@@ -125,7 +130,9 @@ impl<'a> Value<'a> for bool {
             JsonKind::Int(1) => Ok(true),
             JsonKind::Float(0.0) => Ok(false),
             JsonKind::Float(1.0) => Ok(true),
-            JsonKind::Int(_) | JsonKind::UInt(_) | JsonKind::Float(_) => Err(ErrorType::BoolParsing),
+            JsonKind::Int(_) | JsonKind::UInt(_) | JsonKind::Float(_) | JsonKind::BigInt(_) => {
+                Err(ErrorType::BoolParsing)
+            }
             JsonKind::Str(text) => parse_bool(text),
             JsonKind::Null | JsonKind::Array(_) | JsonKind::Object(_) => Err(ErrorType::BoolType),
         };
