@@ -54,7 +54,7 @@ pub(crate) fn handler(item: ItemFn) -> syn::Result<TokenStream> {
             #inner
             #krate::__private::TypedStart::new(match #krate::__private::validated::<#input>(req) {
                 ::core::result::Result::Ok(input) => #start,
-                ::core::result::Result::Err(outcome) => #krate::__private::Started::Ready(outcome),
+                ::core::result::Result::Err(error) => #krate::__private::Started::Ready(::core::result::Result::Err(error)),
             })
         }
     })

@@ -144,6 +144,8 @@ pub(crate) enum ErrorKind {
     Service(ServiceError),
     Body(BodyError),
     Panic(Panic),
+    Request(crate::validate::RequestValidationError),
+    Response(crate::validate::ResponseValidationError),
     Other(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
@@ -215,6 +217,8 @@ impl Error {
             ErrorKind::Service(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Body(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Panic(e) => (e as &dyn Any).downcast_ref(),
+            ErrorKind::Request(e) => (e as &dyn Any).downcast_ref(),
+            ErrorKind::Response(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Other(e) => e.downcast_ref(),
         }
     }
@@ -225,6 +229,8 @@ impl Error {
             ErrorKind::Service(e) => e,
             ErrorKind::Body(e) => e,
             ErrorKind::Panic(e) => e,
+            ErrorKind::Request(e) => e,
+            ErrorKind::Response(e) => e,
             ErrorKind::Other(e) => &**e,
         }
     }
@@ -241,6 +247,16 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
         }
         if let Some(body) = any.downcast_mut::<Option<BodyError>>().and_then(Option::take) {
             return Error { kind: ErrorKind::Body(body) };
+        }
+        if let Some(request) =
+            any.downcast_mut::<Option<crate::validate::RequestValidationError>>().and_then(Option::take)
+        {
+            return Error { kind: ErrorKind::Request(request) };
+        }
+        if let Some(response) =
+            any.downcast_mut::<Option<crate::validate::ResponseValidationError>>().and_then(Option::take)
+        {
+            return Error { kind: ErrorKind::Response(response) };
         }
         match slot {
             Some(error) => Error { kind: ErrorKind::Other(Box::new(error)) },

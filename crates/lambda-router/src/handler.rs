@@ -231,11 +231,10 @@ where
     }
 }
 
-/// Validates `I` for a `#[handler]` with typed inputs: its value, or the answer to inputs that
-/// do not validate (the 422, or the body's 400).
+/// Validates `I` for a `#[handler]` with typed inputs: its value, or the error of inputs that
+/// do not validate (a `RequestValidationError`, or the body's `BodyError`).
 #[doc(hidden)]
-#[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
-pub fn validated<'a, I: Input>(req: &Request<'a>) -> Result<I::Value<'a>, Outcome<'a>> {
+pub fn validated<'a, I: Input>(req: &Request<'a>) -> Result<I::Value<'a>, Error> {
     let mut cx = Validation::new(req);
     let value = I::extract(req, &mut cx);
     cx.finish(req, value)

@@ -92,7 +92,8 @@ pub use lambda_router_macros::middleware;
 pub use limits::Limits;
 pub use middleware::{Middleware, Next, NextFuture};
 pub use request::{
-    ContextKey, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request, Serializable,
+    ContextKey, Dependency, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request,
+    Serializable,
 };
 pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
 pub use route::{Route, RouteDoc};

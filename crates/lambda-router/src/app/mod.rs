@@ -62,6 +62,7 @@ pub struct App {
     debug: bool,
     access_log: bool,
     state: Vec<Box<dyn std::any::Any + Send + Sync>>,
+    overrides: Vec<Box<dyn std::any::Any + Send + Sync>>,
     middleware: Vec<Middleware>,
     mounts: Vec<Mount>,
     catch_all: Option<CatchAllHandler>,
@@ -106,6 +107,7 @@ impl App {
             debug: log::debug_from_env(),
             access_log: log::access_log_from_env(),
             state: Vec::new(),
+            overrides: Vec::new(),
             middleware: Vec::new(),
             mounts: Vec::new(),
             catch_all: None,
@@ -264,6 +266,36 @@ impl App {
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> App {
         self.state.retain(|existing| !existing.is::<T>());
         self.state.push(Box::new(value));
+        self
+    }
+
+    /// Replaces the resolver of the dependency `D` for every request (the reference's
+    /// `dependency_overrides`), for tests: a fake tenant, a token that needs no identity
+    /// provider.
+    ///
+    /// ```
+    /// use lambda_router::{App, Dependency, Error, Request, Response, Route, Router, ServiceError};
+    /// struct Tenant;
+    /// impl Dependency for Tenant {
+    ///     type Output<'a> = &'a str;
+    ///     fn resolve<'a>(req: &Request<'a>) -> Result<&'a str, Error> {
+    ///         req.header("x-tenant").ok_or_else(|| ServiceError::unauthorized("no tenant").into())
+    ///     }
+    /// }
+    /// fn whoami<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    ///     Ok(Response::text(200, req.depends::<Tenant>()?))
+    /// }
+    /// let router = Router::builder().push(Route::get("/whoami", whoami)).build().unwrap();
+    /// let app = App::with_router(router).override_dependency::<Tenant>(|_| Ok("test-tenant"));
+    /// let response = lambda_router::testing::TestRequest::get("/whoami").http_v2().invoke(&app).unwrap();
+    /// assert_eq!(response.text(), "test-tenant");
+    /// ```
+    pub fn override_dependency<D: crate::request::Dependency>(
+        mut self,
+        resolve: for<'r, 'a> fn(&'r Request<'a>) -> Result<D::Output<'a>, Error>,
+    ) -> App {
+        self.overrides.retain(|existing| !existing.is::<crate::request::Override<D>>());
+        self.overrides.push(Box::new(crate::request::Override::<D> { resolve }));
         self
     }
 

@@ -157,6 +157,7 @@ impl App {
             scratch: memory.scratch,
             serializer: self.serializer,
             state: &self.state,
+            overrides: &self.overrides,
             context: memory.arena.bump().alloc(InvocationContext::new(memory.arena.bump())),
             max_json_depth: self.limits.json_depth(),
         };
@@ -273,6 +274,8 @@ impl App {
             ErrorKind::Service(service) => request.error_response(service.status(), service.message()),
             ErrorKind::Body(body) => request.error_response(400, request.format(format_args!("{body}"))),
             ErrorKind::Panic(panic) => self.panic_response(request, panic),
+            ErrorKind::Request(invalid) => invalid.response(request),
+            ErrorKind::Response(invalid) => invalid.response(request),
             ErrorKind::Other(other) => {
                 if self.debug {
                     let mut chain = bumpalo::collections::String::new_in(request.arena);

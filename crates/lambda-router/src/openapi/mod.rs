@@ -435,6 +435,18 @@ fn schema_of(
         Schema::Number => w.typed("number"),
         Schema::Boolean => w.typed("boolean"),
         Schema::String => w.typed("string"),
+        Schema::Uuid => {
+            w.typed("string");
+            w.field("format", "uuid");
+        }
+        Schema::Date => {
+            w.typed("string");
+            w.field("format", "date");
+        }
+        Schema::DateTime => {
+            w.typed("string");
+            w.field("format", "date-time");
+        }
         Schema::Literal(values) => {
             w.typed("string");
             w.key("enum");

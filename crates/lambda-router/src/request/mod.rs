@@ -8,6 +8,7 @@
 
 mod body;
 mod context;
+mod depends;
 mod invocation;
 mod serialize;
 mod value;
@@ -24,6 +25,8 @@ use crate::event::{Event, Headers, Query, Source};
 pub use body::ExactNumber;
 pub(crate) use body::JsonScratch;
 pub use context::LambdaContext;
+pub use depends::Dependency;
+pub(crate) use depends::Override;
 pub use invocation::{ContextKey, InvocationContext};
 pub use serialize::{JsonSerializer, Serializable};
 pub use value::JsonValue;
@@ -47,6 +50,8 @@ pub struct Request<'a> {
     pub(crate) context: &'a InvocationContext<'a>,
     /// The app's shared values (`App::state`).
     pub(crate) state: &'a [Box<dyn std::any::Any + Send + Sync>],
+    /// The app's replacements of dependencies (`App::override_dependency`).
+    pub(crate) overrides: &'a [Box<dyn std::any::Any + Send + Sync>],
     pub(crate) max_json_depth: usize,
 }
 

@@ -6,14 +6,12 @@ use bumpalo::collections::Vec as ArenaVec;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
+use super::RequestValidationError;
 use super::json::{Json, python_error_position};
 use super::{Constraints, Value};
 use crate::error::{BodyError, Error};
 use crate::event::{Headers, Query};
 use crate::request::Request;
-use crate::response::{APPLICATION_JSON, Body, Response};
-
-type Outcome<'a> = Result<Response<'a>, Error>;
 
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +64,19 @@ pub enum ErrorType {
     LessThan,
     LessThanEqual,
     JsonInvalid,
+    UuidParsing,
+    UuidType,
+    DateParsing,
+    DateType,
+    DateFromDatetimeParsing,
+    DateFromDatetimeInexact,
+    DatetimeParsing,
+    DatetimeType,
+    DatetimeFromDateParsing,
+    Enum,
+    StringPatternMismatch,
+    DictType,
+    BytesType,
 }
 
 impl ErrorType {
@@ -95,6 +106,19 @@ impl ErrorType {
             ErrorType::LessThan => "less_than",
             ErrorType::LessThanEqual => "less_than_equal",
             ErrorType::JsonInvalid => "json_invalid",
+            ErrorType::UuidParsing => "uuid_parsing",
+            ErrorType::UuidType => "uuid_type",
+            ErrorType::DateParsing => "date_parsing",
+            ErrorType::DateType => "date_type",
+            ErrorType::DateFromDatetimeParsing => "date_from_datetime_parsing",
+            ErrorType::DateFromDatetimeInexact => "date_from_datetime_inexact",
+            ErrorType::DatetimeParsing => "datetime_parsing",
+            ErrorType::DatetimeType => "datetime_type",
+            ErrorType::DatetimeFromDateParsing => "datetime_from_date_parsing",
+            ErrorType::Enum => "enum",
+            ErrorType::StringPatternMismatch => "string_pattern_mismatch",
+            ErrorType::DictType => "dict_type",
+            ErrorType::BytesType => "bytes_type",
         }
     }
 }
@@ -177,6 +201,8 @@ pub struct Validation<'a> {
     errors: ArenaVec<'a, Problem<'a>>,
     /// A body that could not be decoded at all (bad base64, not UTF-8): a 400, not a 422.
     undecodable: Option<BodyError>,
+    /// A dependency that failed: its error takes the app's error path.
+    failed: Option<Error>,
     max_json_depth: usize,
 }
 
@@ -187,6 +213,7 @@ impl<'a> Validation<'a> {
             loc: ArenaVec::new_in(req.arena),
             errors: ArenaVec::new_in(req.arena),
             undecodable: None,
+            failed: None,
             max_json_depth: req.max_json_depth,
         }
     }
@@ -284,6 +311,21 @@ impl<'a> Validation<'a> {
         })
     }
 
+    /// A dependency, resolved only when every input validated (the reference validates the
+    /// request first); its error is the outcome.
+    pub fn depends<D: crate::request::Dependency>(&mut self, req: &Request<'a>) -> Option<D::Output<'a>> {
+        if !self.errors.is_empty() || self.undecodable.is_some() || self.failed.is_some() {
+            return None;
+        }
+        match req.depends::<D>() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.failed = Some(error);
+                None
+            }
+        }
+    }
+
     fn absent<T: Value<'a>>(&mut self, default: Option<fn() -> T>) -> Option<T> {
         if let Some(make) = default {
             return Some(make());
@@ -305,30 +347,20 @@ impl<'a> Validation<'a> {
         ArenaVec::new_in(self.arena)
     }
 
-    /// The outcome: the value if there was no error, else the 422 response (or the body's
-    /// decoding error, the ordinary 400), serialized as every JSON response is.
-    #[allow(clippy::result_large_err)] // the rejection is a 422 `Response`, moved once: boxing it would allocate
-    pub(crate) fn finish<V>(self, req: &Request<'a>, value: Option<V>) -> Result<V, Outcome<'a>> {
+    /// The outcome: the value if there was no error; else the request's validation error
+    /// (its problems kept in the arena), or the body's decoding error (the ordinary 400).
+    pub(crate) fn finish<V>(self, req: &Request<'a>, value: Option<V>) -> Result<V, Error> {
         if let Some(err) = self.undecodable {
-            return Err(Err(err.into()));
+            return Err(err.into());
+        }
+        if let Some(err) = self.failed {
+            return Err(err);
         }
         match value {
             Some(value) if self.errors.is_empty() => Ok(value),
-            _ => {
-                let detail = Detail { status_code: 422, detail: &self.errors };
-                let body = req.to_json(&detail);
-                Err(body.map(|body| Response::new(422).with_content_type(APPLICATION_JSON).with_body(Body::Text(body))))
-            }
+            _ => Err(RequestValidationError::new(req, self.errors.into_bump_slice()).into()),
         }
     }
-}
-
-/// The 422 body: `{"statusCode":422,"detail":[{"loc":[...],"type":"..."}, ...]}`.
-#[derive(Serialize)]
-struct Detail<'p, 'a> {
-    #[serde(rename = "statusCode")]
-    status_code: u16,
-    detail: &'p [Problem<'a>],
 }
 
 impl Serialize for Problem<'_> {

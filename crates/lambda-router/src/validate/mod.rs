@@ -49,17 +49,21 @@
 //! ```
 
 pub(crate) mod check;
+mod error;
 pub(crate) mod json;
 mod number;
 mod scalars;
 mod schema;
+mod temporal;
 
 pub use check::{ErrorType, LocPart, Location, Problem};
 pub(crate) use check::{Texts, Validation};
+pub use error::{RequestValidationError, ResponseValidationError};
 pub(crate) use json::{Json, JsonKind};
 pub use lambda_router_macros::{Input, Model};
 pub use number::Bound;
 pub use schema::{FieldSchema, InputSchema, ModelSchema, ParamSchema, Schema};
+pub use temporal::{Date, DateTime, Uuid};
 
 use crate::request::Request;
 

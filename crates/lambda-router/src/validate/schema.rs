@@ -23,6 +23,12 @@ pub enum Schema {
     Model(&'static ModelSchema),
     /// One of the given strings.
     Literal(&'static [&'static str]),
+    /// A UUID (a string, `format: uuid`).
+    Uuid,
+    /// A date (a string, `format: date`).
+    Date,
+    /// A date-time (a string, `format: date-time`).
+    DateTime,
 }
 
 impl Schema {
@@ -37,6 +43,9 @@ impl Schema {
             Schema::Nullable(inner) => inner.type_error(),
             Schema::Model(_) => ErrorType::ModelAttributesType,
             Schema::Literal(_) => ErrorType::LiteralError,
+            Schema::Uuid => ErrorType::UuidType,
+            Schema::Date => ErrorType::DateType,
+            Schema::DateTime => ErrorType::DatetimeType,
         }
     }
 }
