@@ -13,7 +13,8 @@ use syn::{Expr, Item, Type};
 use crate::BuildError;
 
 /// The options a route may chain after its constructor; none changes its methods or pattern.
-const ROUTE_OPTIONS: &[&str] = &["compress", "cors", "cache_control", "middleware", "layer", "doc"];
+const ROUTE_OPTIONS: &[&str] =
+    &["compress", "cors", "cache_control", "middleware", "doc", "returns", "status", "response_validation_status"];
 
 /// A route read from a table: where it is, what it answers.
 #[derive(Debug, Clone)]

@@ -16,6 +16,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) le: Option<Expr>,
     pub(crate) min_length: Option<Expr>,
     pub(crate) max_length: Option<Expr>,
+    pub(crate) pattern: Option<LitStr>,
     /// `Some(None)`: `default` alone, the type's `Default`; `Some(Some(e))`: `default = e`.
     pub(crate) default: Option<Option<Expr>>,
     pub(crate) name: Option<LitStr>,
@@ -51,9 +52,19 @@ impl FieldAttrs {
                         out.description = Some(meta.value()?.parse()?);
                         return Ok(());
                     }
+                    "pattern" => {
+                        let pattern: LitStr = meta.value()?.parse()?;
+                        // The syntax of the `regex` crate, which pydantic-core matches with: a
+                        // pattern it would refuse fails the build here.
+                        if let Err(err) = regex_syntax::Parser::new().parse(&pattern.value()) {
+                            return Err(syn::Error::new_spanned(&pattern, format!("invalid pattern: {err}")));
+                        }
+                        out.pattern = Some(pattern);
+                        return Ok(());
+                    }
                     _ => {
                         return Err(meta.error(format!(
-                            "unknown `{key}`: expected gt, ge, lt, le, min_length, max_length, default, name or description"
+                            "unknown `{key}`: expected gt, ge, lt, le, min_length, max_length, pattern, default, name or description"
                         )));
                     }
                 };
@@ -94,6 +105,17 @@ impl FieldAttrs {
                 let method = syn::Ident::new(name, proc_macro2::Span::call_site());
                 out = quote!(#out.#method(#e));
             }
+        }
+        if let Some(pattern) = &self.pattern {
+            out = quote!(#out.pattern({
+                fn matches(text: &str) -> bool {
+                    static COMPILED: ::std::sync::OnceLock<::core::option::Option<#krate::__private::Regex>> =
+                        ::std::sync::OnceLock::new();
+                    #krate::__private::pattern_matches(&COMPILED, #pattern, text)
+                }
+                const PATTERN: &#krate::validate::Pattern = &#krate::validate::Pattern::new(#pattern, matches);
+                PATTERN
+            }));
         }
         out
     }

@@ -11,9 +11,26 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{FnArg, ItemFn, Pat, Type};
+use syn::{FnArg, GenericArgument, ItemFn, Pat, PathArguments, ReturnType, Type};
 
 use crate::attrs::{krate, with_static_lifetimes};
+
+/// The `Ok` type of a `Result<T, E>` return type, if the function has one.
+fn ok_type(output: &ReturnType) -> Option<&Type> {
+    let ReturnType::Type(_, ty) = output else { return None };
+    let Type::Path(path) = &**ty else { return None };
+    let last = path.path.segments.last()?;
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    args.args.iter().find_map(|arg| match arg {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// Whether `ty` is a `Response`.
+fn is_response(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Response"))
+}
 
 /// `#[handler]`.
 pub(crate) fn handler(item: ItemFn) -> syn::Result<TokenStream> {
@@ -22,10 +39,14 @@ pub(crate) fn handler(item: ItemFn) -> syn::Result<TokenStream> {
     if let Some(FnArg::Receiver(receiver)) = args.first() {
         return Err(syn::Error::new_spanned(receiver, "a handler is a free function, not a method"));
     }
+    // A model returned rather than a `Response`: written as the JSON answer, and the route's
+    // response model.
+    let model = ok_type(&item.sig.output).filter(|ty| !is_response(ty)).map(with_static_lifetimes);
     let input = match args.as_slice() {
-        // A handler of the request alone is a handler as it is.
-        [_] => return Ok(quote!(#item)),
-        [_, FnArg::Typed(typed)] => with_static_lifetimes(&typed.ty),
+        // A handler of the request alone that returns a `Response` is a handler as it is.
+        [_] if model.is_none() => return Ok(quote!(#item)),
+        [_] => None,
+        [_, FnArg::Typed(typed)] => Some(with_static_lifetimes(&typed.ty)),
         _ => {
             return Err(syn::Error::new_spanned(
                 &item.sig,
@@ -42,18 +63,33 @@ pub(crate) fn handler(item: ItemFn) -> syn::Result<TokenStream> {
     inner.attrs.retain(|a| a.path().is_ident("allow"));
     inner.vis = syn::Visibility::Inherited;
     inner.sig.ident = format_ident!("__handler");
-    let start = if is_async {
-        quote!(#krate::__private::pending(req, move || __handler(req, input)))
-    } else {
-        quote!(#krate::__private::ready(move || __handler(req, input)))
+    let call = match &input {
+        Some(_) => quote!(__handler(req, input)),
+        None => quote!(__handler(req)),
     };
+    let call = match (&model, is_async) {
+        (None, false) => call,
+        (None, true) => quote!(#call.await),
+        (Some(_), false) => quote!(req.json_response(&#call?)),
+        (Some(_), true) => quote!(req.json_response(&#call.await?)),
+    };
+    let start = if is_async {
+        quote!(#krate::__private::pending(req, move || async move { #call }))
+    } else {
+        quote!(#krate::__private::ready(move || #call))
+    };
+    let input_ty = input.clone().unwrap_or_else(|| syn::parse_quote!(()));
+    let model_ty = model.unwrap_or_else(|| syn::parse_quote!(()));
     Ok(quote! {
         #(#outer_attrs)*
-        #vis fn #name<'r, 'a>(req: &'r #krate::Request<'a>) -> #krate::__private::TypedStart<'r, 'a, #input, #is_async> {
+        #vis fn #name<'r, 'a>(req: &'r #krate::Request<'a>) -> #krate::__private::TypedStart<'r, 'a, #input_ty, #model_ty, #is_async> {
             #[allow(clippy::needless_lifetimes)]
             #inner
-            #krate::__private::TypedStart::new(match #krate::__private::validated::<#input>(req) {
-                ::core::result::Result::Ok(input) => #start,
+            #krate::__private::TypedStart::new(match #krate::__private::validated::<#input_ty>(req) {
+                ::core::result::Result::Ok(input) => {
+                    let _ = &input;
+                    #start
+                }
                 ::core::result::Result::Err(error) => #krate::__private::Started::Ready(::core::result::Result::Err(error)),
             })
         }

@@ -14,11 +14,38 @@ enum Place {
     Path,
     Query,
     Header,
+    Cookie,
+    /// A JSON body, a form field or a file: read from the body, in declaration order.
     Body,
+    Form,
+    File,
+    /// A dependency: resolved last, once every other input validated.
+    Depends,
 }
 
-const PLACES: [(&str, Place); 4] =
-    [("param", Place::Path), ("query", Place::Query), ("header", Place::Header), ("body", Place::Body)];
+const PLACES: [(&str, Place); 8] = [
+    ("param", Place::Path),
+    ("query", Place::Query),
+    ("header", Place::Header),
+    ("cookie", Place::Cookie),
+    ("body", Place::Body),
+    ("form", Place::Form),
+    ("file", Place::File),
+    ("depends", Place::Depends),
+];
+
+/// The order inputs are read (and their errors listed): path, query, headers, cookies, then the
+/// body's (a JSON body, form fields and files, in declaration order), then dependencies.
+fn order(place: Place) -> u8 {
+    match place {
+        Place::Path => 0,
+        Place::Query => 1,
+        Place::Header => 2,
+        Place::Cookie => 3,
+        Place::Body | Place::Form | Place::File => 4,
+        Place::Depends => 5,
+    }
+}
 
 pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let krate = krate();
@@ -42,14 +69,25 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let Some(&(kind, place)) = places.next() else {
             return Err(syn::Error::new_spanned(
                 field,
-                "say where this input comes from: #[param] (the path), #[query], #[header] or #[body]",
+                "say where this input comes from: #[param] (the path), #[query], #[header], #[cookie], #[body], \
+                 #[form], #[file], or #[depends(Dependency)]",
             ));
         };
         if places.next().is_some() {
             return Err(syn::Error::new_spanned(field, "an input comes from one place only"));
         }
-        let attrs = FieldAttrs::read(&field.attrs, kind)?;
         let ty = &field.ty;
+        if place == Place::Depends {
+            let attr = field.attrs.iter().find(|a| a.path().is_ident("depends")).expect("found above");
+            let dependency: syn::Type = attr.parse_args().map_err(|_| {
+                syn::Error::new_spanned(attr, "name the dependency: #[depends(Tenant)], a type implementing Dependency")
+            })?;
+            let local = format_ident!("__input_{}", index);
+            read.push((place, index, quote!(let #local = cx.depends::<#dependency>(req);)));
+            builds.push(quote!(#field_ident: #local?,));
+            continue;
+        }
+        let attrs = FieldAttrs::read(&field.attrs, kind)?;
         let name = match (place, &attrs.name) {
             (Place::Header, Some(name)) => name.value().to_ascii_lowercase(),
             (Place::Header, None) => plain_name(field_ident).replace('_', "-"),
@@ -80,7 +118,10 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 let location = match place {
                     Place::Path => quote!(#krate::validate::Location::Path),
                     Place::Query => quote!(#krate::validate::Location::Query),
-                    _ => quote!(#krate::validate::Location::Header),
+                    Place::Header => quote!(#krate::validate::Location::Header),
+                    Place::Cookie => quote!(#krate::validate::Location::Cookie),
+                    Place::Form => quote!(#krate::validate::Location::Form),
+                    _ => quote!(#krate::validate::Location::File),
                 };
                 params.push((
                     place,
@@ -93,8 +134,14 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         read.push((place, index, reader));
         builds.push(quote!(#field_ident: #local?,));
     }
-    read.sort_by_key(|(place, index, _)| (*place, *index));
-    params.sort_by_key(|(place, index, _)| (*place, *index));
+    if bodies > 0 && read.iter().any(|(place, ..)| matches!(place, Place::Form | Place::File)) {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "a route reads its body as one JSON #[body], or as #[form] fields and #[file]s, not both",
+        ));
+    }
+    read.sort_by_key(|(place, index, _)| (order(*place), *index));
+    params.sort_by_key(|(place, index, _)| (order(*place), *index));
     let reads = read.into_iter().map(|(_, _, tokens)| tokens);
     let params = params.into_iter().map(|(_, _, tokens)| tokens);
     let (impl_generics, self_ty, value_ty) = match &lifetime {

@@ -12,15 +12,16 @@ use proc_macro::TokenStream;
 
 /// A JSON body model: a struct of named fields (nested models, lists, options, numbers,
 /// strings, booleans, literals) or a fieldless enum of literal strings.
-#[proc_macro_derive(Model, attributes(field))]
+#[proc_macro_derive(Model, attributes(field, model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     model::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// A route's typed inputs: fields read from the path (`#[param]`), the query (`#[query]`), the
-/// headers (`#[header]`) and the body (`#[body]`).
-#[proc_macro_derive(Input, attributes(param, query, header, body))]
+/// headers (`#[header]`), the cookies (`#[cookie]`), the body (a JSON `#[body]`, or `#[form]`
+/// fields and `#[file]`s), and dependencies (`#[depends(Type)]`).
+#[proc_macro_derive(Input, attributes(param, query, header, cookie, body, form, file, depends))]
 pub fn derive_input(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     input::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()

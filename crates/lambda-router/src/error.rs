@@ -124,6 +124,8 @@ pub enum BodyError {
     /// The body is valid JSON of another shape than the handler asked for (a missing field,
     /// a string where a number was expected, ...).
     UnexpectedShape,
+    /// A `multipart/form-data` body whose `Content-Type` gives no boundary.
+    MissingBoundary,
 }
 
 impl fmt::Display for BodyError {
@@ -133,6 +135,7 @@ impl fmt::Display for BodyError {
             BodyError::InvalidUtf8 => f.write_str("the body is not UTF-8"),
             BodyError::InvalidJson { offset } => write!(f, "the body is not valid JSON (at byte {offset})"),
             BodyError::UnexpectedShape => f.write_str("the body is JSON of another shape than expected"),
+            BodyError::MissingBoundary => f.write_str("the multipart/form-data body's Content-Type gives no boundary="),
         }
     }
 }
@@ -145,6 +148,7 @@ pub(crate) enum ErrorKind {
     Body(BodyError),
     Panic(Panic),
     Request(crate::validate::RequestValidationError),
+    Unsupported(crate::validate::UnsupportedContentType),
     Response(crate::validate::ResponseValidationError),
     Other(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
@@ -218,6 +222,7 @@ impl Error {
             ErrorKind::Body(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Panic(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Request(e) => (e as &dyn Any).downcast_ref(),
+            ErrorKind::Unsupported(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Response(e) => (e as &dyn Any).downcast_ref(),
             ErrorKind::Other(e) => e.downcast_ref(),
         }
@@ -230,6 +235,7 @@ impl Error {
             ErrorKind::Body(e) => e,
             ErrorKind::Panic(e) => e,
             ErrorKind::Request(e) => e,
+            ErrorKind::Unsupported(e) => e,
             ErrorKind::Response(e) => e,
             ErrorKind::Other(e) => &**e,
         }
@@ -252,6 +258,11 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
             any.downcast_mut::<Option<crate::validate::RequestValidationError>>().and_then(Option::take)
         {
             return Error { kind: ErrorKind::Request(request) };
+        }
+        if let Some(unsupported) =
+            any.downcast_mut::<Option<crate::validate::UnsupportedContentType>>().and_then(Option::take)
+        {
+            return Error { kind: ErrorKind::Unsupported(unsupported) };
         }
         if let Some(response) =
             any.downcast_mut::<Option<crate::validate::ResponseValidationError>>().and_then(Option::take)

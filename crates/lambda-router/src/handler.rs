@@ -25,7 +25,7 @@ use crate::arena::{ArenaFuture, in_arena};
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::Response;
-use crate::validate::{Input, InputSchema, Validation};
+use crate::validate::{Input, InputSchema, ResponseModel, ResponseOf, ResponseSpec, Validation};
 
 /// What a handler or a middleware returns.
 pub(crate) type Outcome<'a> = Result<Response<'a>, Error>;
@@ -59,18 +59,39 @@ impl std::fmt::Debug for Started<'_, '_> {
 
 type Run = for<'r, 'a> fn(&'r Request<'a>) -> Started<'r, 'a>;
 
-/// A route's handler, as a `const` table stores it: three words, since a table of 1,000 routes
-/// is loaded at every cold start.
+/// A route's handler, as a `const` table stores it: two words, since a table of 1,000 routes is
+/// loaded at every cold start. What is known of the handler's type sits in a static table of
+/// its own.
 #[derive(Clone, Copy)]
 pub struct Handler {
     run: Run,
+    info: &'static Info,
+}
+
+/// What a handler's type says of it.
+struct Info {
     input: Option<&'static InputSchema>,
+    response: Option<&'static ResponseSpec>,
     is_async: bool,
+    /// The function's path (`std::any::type_name`), for the document's default operation id.
+    name: fn() -> &'static str,
+}
+
+/// The info of the handler type `H`, made at compile time.
+struct InfoOf<H, M>(std::marker::PhantomData<(H, M)>);
+
+impl<H: IntoHandler<M>, M> InfoOf<H, M> {
+    const INFO: &'static Info =
+        &Info { input: H::INPUT, response: H::RESPONSE, is_async: H::ASYNC, name: std::any::type_name::<H> };
 }
 
 impl std::fmt::Debug for Handler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Handler").field("typed", &self.input.is_some()).field("async", &self.is_async).finish()
+        f.debug_struct("Handler")
+            .field("name", &self.name())
+            .field("typed", &self.info.input.is_some())
+            .field("async", &self.info.is_async)
+            .finish()
     }
 }
 
@@ -85,7 +106,7 @@ impl Handler {
         };
         // A zero-sized `Copy` value: the shim makes it anew.
         let _ = handler;
-        Handler { run: shim::<H, M>, input: H::INPUT, is_async: H::ASYNC }
+        Handler { run: shim::<H, M>, info: InfoOf::<H, M>::INFO }
     }
 
     /// Starts the handler: validates typed inputs, then calls it.
@@ -95,12 +116,23 @@ impl Handler {
 
     /// The handler's typed inputs, if any.
     pub(crate) const fn input(&self) -> Option<&'static InputSchema> {
-        self.input
+        self.info.input
+    }
+
+    /// The model the handler returns, if it returns one.
+    pub(crate) const fn response(&self) -> Option<&'static ResponseSpec> {
+        self.info.response
     }
 
     /// Whether the handler is async.
     pub(crate) const fn is_async(&self) -> bool {
-        self.is_async
+        self.info.is_async
+    }
+
+    /// The handler function's name (the last segment of its path).
+    pub(crate) fn name(&self) -> &'static str {
+        let path = (self.info.name)();
+        path.rsplit("::").next().unwrap_or(path)
     }
 }
 
@@ -158,6 +190,8 @@ pub trait IntoHandler<M>: Copy + Send + Sync + 'static {
     #[doc(hidden)]
     const INPUT: Option<&'static InputSchema> = None;
     #[doc(hidden)]
+    const RESPONSE: Option<&'static ResponseSpec> = None;
+    #[doc(hidden)]
     fn call<'r, 'a>(self, req: &'r Request<'a>) -> Started<'r, 'a>;
 }
 
@@ -171,35 +205,52 @@ pub enum PlainFn {}
 #[derive(Debug)]
 pub enum PlainAsyncFn {}
 
-/// `IntoHandler`'s marker for a `#[handler]` with typed inputs `I`.
+/// `IntoHandler`'s marker for a `#[handler]` with typed inputs `I` and response model `R`.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct TypedFn<I, const ASYNC: bool>(std::marker::PhantomData<I>);
+pub struct TypedFn<I, R, const ASYNC: bool>(std::marker::PhantomData<(I, R)>);
 
-/// What a `#[handler]` with typed inputs `I` returns once made by the macro: the handler
-/// started (or its inputs refused), typed by its inputs so that a route learns their schema.
+/// What a `#[handler]` returns once made by the macro: the handler started (or its inputs
+/// refused), typed by its inputs `I` and the model `R` it answers with (`()`: a `Response`), so
+/// that a route learns their schemas.
 #[doc(hidden)]
-pub struct TypedStart<'r, 'a, I, const ASYNC: bool>(Started<'r, 'a>, std::marker::PhantomData<fn() -> I>);
+pub struct TypedStart<'r, 'a, I, R, const ASYNC: bool>(Started<'r, 'a>, std::marker::PhantomData<fn() -> (I, R)>);
 
-impl<'r, 'a, I, const ASYNC: bool> TypedStart<'r, 'a, I, ASYNC> {
+impl<'r, 'a, I, R, const ASYNC: bool> TypedStart<'r, 'a, I, R, ASYNC> {
     /// Generated code's constructor.
-    pub fn new(started: Started<'r, 'a>) -> TypedStart<'r, 'a, I, ASYNC> {
+    pub fn new(started: Started<'r, 'a>) -> TypedStart<'r, 'a, I, R, ASYNC> {
         TypedStart(started, std::marker::PhantomData)
     }
 }
 
-impl<I, const ASYNC: bool> std::fmt::Debug for TypedStart<'_, '_, I, ASYNC> {
+impl<I, R, const ASYNC: bool> std::fmt::Debug for TypedStart<'_, '_, I, R, ASYNC> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
 }
 
-impl<F, I: Input, const ASYNC: bool> IntoHandler<TypedFn<I, ASYNC>> for F
+/// The response model a `#[handler]` declares by its return type, or none (`()`: it returns a
+/// `Response`).
+#[doc(hidden)]
+pub trait DeclaredModel {
+    const SPEC: Option<&'static ResponseSpec>;
+}
+
+impl DeclaredModel for () {
+    const SPEC: Option<&'static ResponseSpec> = None;
+}
+
+impl<T: ResponseModel> DeclaredModel for T {
+    const SPEC: Option<&'static ResponseSpec> = Some(ResponseOf::<T>::SPEC);
+}
+
+impl<F, I: Input, R: DeclaredModel, const ASYNC: bool> IntoHandler<TypedFn<I, R, ASYNC>> for F
 where
-    F: for<'r, 'a> Fn(&'r Request<'a>) -> TypedStart<'r, 'a, I, ASYNC> + Copy + Send + Sync + 'static,
+    F: for<'r, 'a> Fn(&'r Request<'a>) -> TypedStart<'r, 'a, I, R, ASYNC> + Copy + Send + Sync + 'static,
 {
     const ASYNC: bool = ASYNC;
     const INPUT: Option<&'static InputSchema> = Some(I::SCHEMA);
+    const RESPONSE: Option<&'static ResponseSpec> = R::SPEC;
 
     fn call<'r, 'a>(self, req: &'r Request<'a>) -> Started<'r, 'a> {
         self(req).0

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::handler::{Handler, NotFoundHandler, Outcome, Started};
 use crate::request::Request;
 use crate::response::{Body, Response};
+use crate::validate::ResponseSpec;
 
 /// A middleware: an `async fn` of the request and the rest of the chain, marked
 /// `#[middleware]`, named directly in the app's or a route's list.
@@ -61,11 +62,40 @@ pub fn missing_config<'r, 'a>(what: &'static str) -> NextFuture<'r, 'a> {
     NextFuture::ready(Err(crate::ServiceError::internal("Internal Server Error").into()))
 }
 
+/// What becomes of a route's answer before it travels back out: the status of its success, and
+/// the model it is checked against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct After {
+    /// The route's success status, for its handler's 200s.
+    pub(crate) status: Option<u16>,
+    /// The route's response model.
+    pub(crate) model: Option<&'static ResponseSpec>,
+    /// The status of an answer that does not validate (the route's, else the app's); without
+    /// one, the reference's request validation error.
+    pub(crate) validation_status: Option<u16>,
+}
+
+impl After {
+    /// Applies the route's status and checks its model.
+    fn apply<'a>(&self, req: &Request<'a>, outcome: Outcome<'a>) -> Outcome<'a> {
+        let mut response = outcome?;
+        if let Some(status) = self.status
+            && response.status() == 200
+        {
+            response = response.with_status(status);
+        }
+        match self.model {
+            Some(model) => model.validate(req, response, self.validation_status),
+            None => Ok(response),
+        }
+    }
+}
+
 /// What answers at the centre of the chain, with everything it needs.
 #[derive(Clone, Copy)]
 pub(crate) enum Endpoint<'a> {
-    /// The matched route's handler.
-    Handler(Handler),
+    /// The matched route's handler, and what becomes of its answer.
+    Handler(Handler, After),
     /// No route matched: the mount's or the app's not-found handler, or the 404.
     NotFound(Option<NotFoundHandler>),
     /// A CORS pre-flight: 204 with the allowed methods.
@@ -115,7 +145,12 @@ impl<'r, 'a> Next<'r, 'a> {
     fn endpoint(self) -> NextFuture<'r, 'a> {
         let request = self.request;
         let outcome = match self.endpoint {
-            Endpoint::Handler(handler) => return NextFuture::started(Error::catching(|| handler.start(request))),
+            Endpoint::Handler(handler, after) => {
+                let mut started = NextFuture::started(Error::catching(|| handler.start(request)));
+                started.after = Some(after);
+                started.request = Some(request);
+                return started;
+            }
             Endpoint::NotFound(Some(handler)) => Error::catching(|| handler(request)),
             Endpoint::NotFound(None) => Ok(request.error_response(404, "Not found")),
             Endpoint::Preflight(methods) => {
@@ -145,6 +180,9 @@ impl std::fmt::Debug for Next<'_, '_> {
 #[must_use = "the rest of the chain runs only when awaited"]
 pub struct NextFuture<'r, 'a> {
     state: State<'r, 'a>,
+    /// For a handler: what becomes of its answer, and the request it answers.
+    after: Option<After>,
+    request: Option<&'r Request<'a>>,
 }
 
 // A ready response is large (its headers and cookies are inline) and a pending future small;
@@ -158,7 +196,7 @@ enum State<'r, 'a> {
 
 impl<'r, 'a> NextFuture<'r, 'a> {
     fn ready(outcome: Outcome<'a>) -> NextFuture<'r, 'a> {
-        NextFuture { state: State::Ready(Some(outcome)) }
+        NextFuture { state: State::Ready(Some(outcome)), after: None, request: None }
     }
 
     /// A middleware started (generated code of `#[middleware]`).
@@ -171,7 +209,7 @@ impl<'r, 'a> NextFuture<'r, 'a> {
     fn started(started: Result<Started<'r, 'a>, Error>) -> NextFuture<'r, 'a> {
         match started {
             Ok(Started::Ready(outcome)) => NextFuture::ready(outcome),
-            Ok(Started::Pending(future)) => NextFuture { state: State::Arena(future) },
+            Ok(Started::Pending(future)) => NextFuture { state: State::Arena(future), after: None, request: None },
             Err(panic) => NextFuture::ready(Err(panic)),
         }
     }
@@ -196,9 +234,13 @@ impl<'a> Future for NextFuture<'_, 'a> {
         };
         // Done: the arena future (if any) is dropped here, before the result goes out.
         this.state = State::Done;
-        Poll::Ready(outcome.unwrap_or_else(|| {
+        let outcome = outcome.unwrap_or_else(|| {
             Err(crate::ServiceError::internal("a middleware's `next` was polled after it finished").into())
-        }))
+        });
+        Poll::Ready(match (this.after.take(), this.request) {
+            (Some(after), Some(request)) => after.apply(request, outcome),
+            _ => outcome,
+        })
     }
 }
 

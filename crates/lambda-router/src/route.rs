@@ -10,7 +10,7 @@ use lambda_router_core::Declared;
 
 use crate::handler::{Handler, IntoHandler};
 use crate::middleware::Middleware;
-use crate::validate::InputSchema;
+use crate::validate::{InputSchema, ResponseSpec};
 use crate::{Method, MethodSet};
 
 /// One route: the methods it answers, its pattern, its handler and its options.
@@ -51,11 +51,64 @@ pub(crate) struct Options {
     pub(crate) cors: Option<bool>,
     pub(crate) cache_control: Option<&'static str>,
     pub(crate) doc: Option<&'static RouteDoc>,
+    /// The model the route answers with (checked, documented), when it declares one.
+    pub(crate) response: Option<&'static ResponseSpec>,
+    /// The status of the route's successful answers (200 when `None`).
+    pub(crate) status: Option<u16>,
+    /// The status a response that does not validate answers with, for this route.
+    pub(crate) validation_status: Option<u16>,
 }
 
 impl Options {
-    const NONE: Options = Options { middleware: &[], compress: false, cors: None, cache_control: None, doc: None };
+    const NONE: Options = Options {
+        middleware: &[],
+        compress: false,
+        cors: None,
+        cache_control: None,
+        doc: None,
+        response: None,
+        status: None,
+        validation_status: None,
+    };
 }
+
+/// A response the document lists for a route, beyond the ones the route implies: a status,
+/// its description and, optionally, the model of its body.
+///
+/// ```
+/// use lambda_router::RouteDoc;
+/// use lambda_router::openapi::ResponseDoc;
+/// use lambda_router::validate::Model;
+/// #[derive(Model)]
+/// struct Conflict<'a> {
+///     message: &'a str,
+/// }
+/// const DOC: RouteDoc = RouteDoc::new().responses(&[ResponseDoc::new(409, "Name taken").model::<Conflict>()]);
+/// # let _ = DOC;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseDoc {
+    pub(crate) status: u16,
+    pub(crate) description: &'static str,
+    pub(crate) schema: Option<&'static crate::validate::Schema>,
+}
+
+impl ResponseDoc {
+    /// A response with this status and description, without a body schema.
+    pub const fn new(status: u16, description: &'static str) -> ResponseDoc {
+        ResponseDoc { status, description, schema: None }
+    }
+
+    /// The model of the response's JSON body.
+    pub const fn model<T: crate::validate::ResponseModel>(mut self) -> ResponseDoc {
+        self.schema = Some(<T::Value<'static> as crate::validate::Value<'static>>::SCHEMA);
+        self
+    }
+}
+
+/// A security requirement: the schemes (by their names in the document's security schemes)
+/// that together allow the call, each with its scopes.
+pub type SecurityRequirement = &'static [(&'static str, &'static [&'static str])];
 
 /// What the OpenAPI document says of a route beyond its inputs, attached with
 /// [`Route::doc`]. Kept apart from the route, behind one pointer, so that routes without it
@@ -80,7 +133,13 @@ pub struct RouteDoc {
     pub(crate) deprecated: bool,
     pub(crate) hidden: bool,
     pub(crate) response: Option<&'static crate::validate::Schema>,
+    pub(crate) responses: &'static [ResponseDoc],
+    pub(crate) security: Option<&'static [SecurityRequirement]>,
+    pub(crate) extensions: &'static [(&'static str, &'static str)],
 }
+
+/// A route without a [`RouteDoc`].
+pub(crate) const NO_DOC: RouteDoc = RouteDoc::new();
 
 impl Default for RouteDoc {
     fn default() -> RouteDoc {
@@ -99,7 +158,31 @@ impl RouteDoc {
             deprecated: false,
             hidden: false,
             response: None,
+            responses: &[],
+            security: None,
+            extensions: &[],
         }
+    }
+
+    /// More responses the operation may answer (a 409, a 404), each with its description and
+    /// model.
+    pub const fn responses(mut self, responses: &'static [ResponseDoc]) -> RouteDoc {
+        self.responses = responses;
+        self
+    }
+
+    /// The operation's security requirements, replacing the document's (`&[]`: none, a
+    /// public operation): `&[&[("bearer", &[])]]`.
+    pub const fn security(mut self, security: &'static [SecurityRequirement]) -> RouteDoc {
+        self.security = Some(security);
+        self
+    }
+
+    /// Specification extensions of the operation, each an `x-` name and its value as JSON text:
+    /// `&[("x-rate-limit", "10")]`.
+    pub const fn extensions(mut self, extensions: &'static [(&'static str, &'static str)]) -> RouteDoc {
+        self.extensions = extensions;
+        self
     }
 
     /// The operation's summary.
@@ -138,9 +221,10 @@ impl RouteDoc {
         self
     }
 
-    /// The model the route answers 200 with (by default any JSON object).
-    pub const fn returns<T: crate::validate::Value<'static>>(mut self) -> RouteDoc {
-        self.response = Some(T::SCHEMA);
+    /// The model the route answers with, for the document alone (by default any JSON object;
+    /// [`Route::returns`] also checks the answers).
+    pub const fn returns<T: crate::validate::ResponseModel>(mut self) -> RouteDoc {
+        self.response = Some(<T::Value<'static> as crate::validate::Value<'static>>::SCHEMA);
         self
     }
 }
@@ -215,6 +299,33 @@ impl Route {
     /// ```
     pub const fn middleware(mut self, middleware: &'static [Middleware]) -> Route {
         self.options.middleware = middleware;
+        self
+    }
+
+    /// The model the route answers with: each successful answer's JSON is read into it and
+    /// written back from it (unknown fields dropped, as the reference does), and the document
+    /// gives it. An answer that does not validate is a [`ResponseValidationError`]
+    /// (`crate::validate`), answered with the route's [`response_validation_status`], else the
+    /// app's, else 422 (the reference's default).
+    ///
+    /// [`ResponseValidationError`]: crate::validate::ResponseValidationError
+    /// [`response_validation_status`]: Route::response_validation_status
+    pub const fn returns<T: crate::validate::ResponseModel>(mut self) -> Route {
+        self.options.response = Some(crate::validate::ResponseOf::<T>::SPEC);
+        self
+    }
+
+    /// The status of the route's successful answers: a 200 of its handler is sent with it, and
+    /// the document lists it instead of 200 (the reference's `status_code`).
+    pub const fn status(mut self, status: u16) -> Route {
+        self.options.status = Some(status);
+        self
+    }
+
+    /// The status this route's answers that do not validate against their model are sent with
+    /// (the reference's `custom_response_validation_http_code`), whatever the app's.
+    pub const fn response_validation_status(mut self, status: u16) -> Route {
+        self.options.validation_status = Some(status);
         self
     }
 

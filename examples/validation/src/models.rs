@@ -14,8 +14,9 @@ pub struct Item<'a> {
     pub price: f64,
 }
 
-/// How soon an order ships.
+/// How soon an order ships: a `Literal["low", "high"]`.
 #[derive(Model, Debug, Clone, Copy, PartialEq, Eq)]
+#[model(literal)]
 pub enum Priority {
     Low,
     High,

@@ -71,6 +71,8 @@ pub struct App {
     serializer: Option<JsonSerializer>,
     limits: Limits,
     openapi: Option<OpenApi>,
+    /// The status of answers that do not validate against their route's model.
+    response_validation_status: Option<u16>,
 }
 
 impl std::fmt::Debug for App {
@@ -116,6 +118,7 @@ impl App {
             serializer: None,
             limits: Limits::default(),
             openapi: None,
+            response_validation_status: None,
         }
     }
 
@@ -336,10 +339,31 @@ impl App {
     /// The OpenAPI 3.1 document of the app's routes, as JSON (what `--openapi` prints): with
     /// the configuration of [`openapi`](Self::openapi), or a default title and version.
     pub fn openapi_document(&self) -> String {
+        let status = self.response_validation_status;
         match &self.openapi {
-            Some(openapi) => openapi.document(self.router()).to_owned(),
-            None => OpenApi::default().document(self.router()).to_owned(),
+            Some(openapi) => openapi.document(self.router(), status).to_owned(),
+            None => OpenApi::default().document(self.router(), status).to_owned(),
         }
+    }
+
+    /// The OpenAPI 3.0 document of the app's routes as Amazon Bedrock Agents take it (what
+    /// `--openapi --agent` prints): hidden routes left out, nullable values and exclusive
+    /// bounds in 3.0's spelling.
+    pub fn agent_openapi_document(&self) -> String {
+        let status = self.response_validation_status;
+        match &self.openapi {
+            Some(openapi) => openapi.agent_document(self.router(), status).to_owned(),
+            None => OpenApi::default().agent_document(self.router(), status).to_owned(),
+        }
+    }
+
+    /// The status of every answer that does not validate against its route's model (the
+    /// reference's `response_validation_error_http_code`), unless the route sets its own
+    /// ([`Route::response_validation_status`](crate::Route::response_validation_status)).
+    /// Unset, such an answer is the reference's 422.
+    pub fn response_validation_status(mut self, status: u16) -> App {
+        self.response_validation_status = Some(status);
+        self
     }
 
     /// The route table, one line per route: methods and full pattern, as the table compiled

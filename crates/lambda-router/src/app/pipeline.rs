@@ -20,7 +20,7 @@ use crate::arena::Arena;
 use crate::cors::CorsHeaders;
 use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
-use crate::middleware::{Endpoint, Next};
+use crate::middleware::{After, Endpoint, Next};
 use crate::request::{InvocationContext, JsonScratch, LambdaContext, Request};
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
@@ -105,7 +105,15 @@ impl App {
                     _ => None,
                 };
                 let (endpoint, route_middleware) = match route {
-                    Some(route) => (Endpoint::Handler(route.handler()), route.http().middleware),
+                    Some(route) => {
+                        let options = route.http();
+                        let after = After {
+                            status: options.status,
+                            model: options.response.or(route.handler().response()),
+                            validation_status: options.validation_status.or(self.response_validation_status),
+                        };
+                        (Endpoint::Handler(route.handler(), after), options.middleware)
+                    }
                     None => (self.unrouted(&request, method, mount), &[][..]),
                 };
                 let mount_middleware = mount.map_or(&[][..], |mount| &mount.middleware[..]);
@@ -235,9 +243,10 @@ impl App {
             && let Some(openapi) = self.openapi.as_ref().filter(|o| o.path() == request.routing_path())
         {
             return match request.query_param("format") {
-                Some("json") => {
-                    Endpoint::Page { content_type: APPLICATION_JSON, body: openapi.document(self.router()) }
-                }
+                Some("json") => Endpoint::Page {
+                    content_type: APPLICATION_JSON,
+                    body: openapi.document(self.router(), self.response_validation_status),
+                },
                 _ => Endpoint::Page { content_type: TEXT_HTML, body: openapi.page() },
             };
         }
@@ -275,6 +284,7 @@ impl App {
             ErrorKind::Body(body) => request.error_response(400, request.format(format_args!("{body}"))),
             ErrorKind::Panic(panic) => self.panic_response(request, panic),
             ErrorKind::Request(invalid) => invalid.response(request),
+            ErrorKind::Unsupported(unsupported) => unsupported.response(request),
             ErrorKind::Response(invalid) => invalid.response(request),
             ErrorKind::Other(other) => {
                 if self.debug {

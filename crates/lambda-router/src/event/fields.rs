@@ -43,6 +43,18 @@ impl<'a> Headers<'a> {
         find_ci(self.single, name).and_then(one).or_else(|| find_ci(self.multi, name).and_then(last_string))
     }
 
+    /// The value of the header `name` (any case) in the single-value map alone, as the
+    /// reference's `headers.get(name)` reads it (an ALB event with multi-value headers has
+    /// none).
+    pub fn single_value(&self, name: &str) -> Option<&'a str> {
+        find_ci(self.single, name).and_then(one)
+    }
+
+    /// Every value of the header `name` (any case) in the multi-value map alone.
+    pub(crate) fn get_all_multi(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
+        all(find_ci(self.multi, name))
+    }
+
     /// Every value of the header `name` (any case), in order.
     pub fn get_all(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
         let found = find_ci(self.multi, name).or_else(|| find_ci(self.single, name));

@@ -129,7 +129,16 @@ impl<'a> Request<'a> {
     /// Parses the body with simd-json into the workspace's reused tape and lends the tape to
     /// `read`, which hands it back (emptied by the caller's next parse).
     pub(crate) fn with_json_tape<R>(&self, read: impl FnOnce(Tape<'a>) -> (R, Tape<'a>)) -> Result<R, BodyError> {
-        let text = self.body_str()?;
+        self.parse_json(self.body_str()?, read)
+    }
+
+    /// Parses `text` (a body, or a response to validate) with simd-json into the workspace's
+    /// reused tape, and lends the tape to `read`.
+    pub(crate) fn parse_json<R>(
+        &self,
+        text: &'a str,
+        read: impl FnOnce(Tape<'a>) -> (R, Tape<'a>),
+    ) -> Result<R, BodyError> {
         let len = text.len();
         let buffer = crate::event::json::padded_copy(self.arena, text.as_bytes());
         // A handler cannot re-enter here while a body is being deserialized; should a

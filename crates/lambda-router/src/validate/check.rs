@@ -23,15 +23,35 @@ pub enum Location {
     Query,
     /// A header (any case).
     Header,
+    /// A cookie.
+    Cookie,
+    /// A field of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`).
+    Form,
+    /// A file of a `multipart/form-data` body.
+    File,
 }
 
 impl Location {
-    /// As the reference names it, first in an error's `loc` (and OpenAPI's `in`).
+    /// As the reference names it, first in an error's `loc`: `path`, `query`, `header`,
+    /// `cookie`, or `body` for form fields and files.
     pub const fn as_str(self) -> &'static str {
         match self {
             Location::Path => "path",
             Location::Query => "query",
             Location::Header => "header",
+            Location::Cookie => "cookie",
+            Location::Form | Location::File => "body",
+        }
+    }
+
+    /// The OpenAPI parameter's `in`, for the locations that are parameters.
+    pub const fn parameter_in(self) -> Option<&'static str> {
+        match self {
+            Location::Path => Some("path"),
+            Location::Query => Some("query"),
+            Location::Header => Some("header"),
+            Location::Cookie => Some("cookie"),
+            Location::Form | Location::File => None,
         }
     }
 }
@@ -192,6 +212,80 @@ impl<'a> Texts<'a> {
     }
 }
 
+/// The body as the typed inputs read it.
+#[derive(Debug, Clone, Copy)]
+enum BodyRead<'a> {
+    Unread,
+    Json,
+    Fields(super::form::Fields<'a>),
+    /// Read no further: the body could not be read, or is not JSON.
+    Stopped,
+}
+
+/// A JSON body as read.
+enum JsonBody<R> {
+    Read(R),
+    Absent,
+    Stopped,
+}
+
+/// The values of one name in a form or a multipart body.
+#[derive(Debug, Clone, Copy)]
+pub struct FormValues<'a> {
+    fields: super::form::Fields<'a>,
+    name: &'static str,
+}
+
+impl<'a> FormValues<'a> {
+    /// Every value of the name, in order.
+    pub fn each(&self) -> impl Iterator<Item = super::form::FormValue<'a>> + use<'a> {
+        let name = self.name;
+        self.fields.iter().filter(move |(n, _)| *n == name).map(|(_, value)| *value)
+    }
+
+    /// The first value, the one a scalar field takes (the reference's `value[0]`).
+    pub fn first(&self) -> Option<super::form::FormValue<'a>> {
+        self.each().next()
+    }
+}
+
+/// The reference's cookie `name`: from HTTP API v2's `cookies`, else the single-value `Cookie`
+/// header (any case), else every `Cookie` value of the multi-value headers joined with `; `.
+fn reference_cookie<'a>(req: &Request<'a>, name: &str) -> Option<&'a str> {
+    let found = |header: &'a str| {
+        header
+            .split(';')
+            .map(str::trim)
+            .filter_map(|pair| pair.split_once('='))
+            .rfind(|(n, _)| n.trim() == name)
+    };
+    let last_of = |values: &mut dyn Iterator<Item = &'a str>| values.filter_map(found).last().map(|(_, v)| v.trim());
+    if let Some(cookies) = req.event.cookies {
+        return last_of(&mut crate::event::json::elements(cookies).filter_map(crate::event::json::string));
+    }
+    match req.headers().single_value("cookie").filter(|c| !c.is_empty()) {
+        Some(header) => last_of(&mut std::iter::once(header)),
+        None => last_of(&mut req.headers().get_all_multi("cookie")),
+    }
+}
+
+/// The bytes of a multipart body: base64-decoded, or the text's characters as Latin-1 bytes
+/// (the reference's `raw_body.encode("latin-1")`; a character past U+00FF is not Latin-1).
+fn multipart_bytes<'a>(req: &Request<'a>) -> Result<&'a [u8], BodyError> {
+    if req.is_base64_encoded() {
+        return req.body_bytes();
+    }
+    let text = req.raw_body().unwrap_or("");
+    if text.is_ascii() {
+        return Ok(text.as_bytes());
+    }
+    let mut bytes = ArenaVec::with_capacity_in(text.len(), req.arena);
+    for c in text.chars() {
+        bytes.push(u8::try_from(u32::from(c)).map_err(|_| BodyError::InvalidUtf8)?);
+    }
+    Ok(bytes.into_bump_slice())
+}
+
 /// The validation of one request's inputs: the errors so far, each with its location, in the
 /// invocation's arena.
 #[derive(Debug)]
@@ -201,6 +295,8 @@ pub struct Validation<'a> {
     errors: ArenaVec<'a, Problem<'a>>,
     /// A body that could not be decoded at all (bad base64, not UTF-8): a 400, not a 422.
     undecodable: Option<BodyError>,
+    /// The body as the inputs read it, read once.
+    read: BodyRead<'a>,
     /// A dependency that failed: its error takes the app's error path.
     failed: Option<Error>,
     max_json_depth: usize,
@@ -213,6 +309,7 @@ impl<'a> Validation<'a> {
             loc: ArenaVec::new_in(req.arena),
             errors: ArenaVec::new_in(req.arena),
             undecodable: None,
+            read: BodyRead::Unread,
             failed: None,
             max_json_depth: req.max_json_depth,
         }
@@ -227,6 +324,12 @@ impl<'a> Validation<'a> {
     /// The errors so far, in order.
     pub fn errors(&self) -> &[Problem<'a>] {
         &self.errors
+    }
+
+    /// Forgets the errors recorded after the first `len` (a union member that did not fit,
+    /// once another did).
+    pub fn truncate_errors(&mut self, len: usize) {
+        self.errors.truncate(len);
     }
 
     /// Runs `read` one step deeper in the location.
@@ -265,6 +368,8 @@ impl<'a> Validation<'a> {
             Location::Path => req.param(name).map(Texts::Path),
             Location::Query => Some(Texts::Query(req.query(), name)),
             Location::Header => Some(Texts::Header(req.headers(), name)),
+            Location::Cookie => return self.cookie(req, name, constraints, default),
+            Location::Form | Location::File => return self.form(req, name, constraints, default),
         };
         self.at(LocPart::Key(location.as_str()), |cx| {
             cx.at(LocPart::Key(name), |cx| match texts.filter(|t| !t.is_absent()) {
@@ -275,40 +380,211 @@ impl<'a> Validation<'a> {
     }
 
     /// The JSON body: `missing` when absent (no body, an empty one, `null`), `json_invalid` at
-    /// the reference's offset when it is not JSON.
+    /// the reference's offset when it is not JSON, which is then the only error (the reference
+    /// stops reading there).
     pub fn body<T: Value<'a>>(
         &mut self,
         req: &Request<'a>,
         constraints: &Constraints,
         default: Option<fn() -> T>,
     ) -> Option<T> {
-        self.at(LocPart::Key("body"), |cx| {
-            if req.raw_body().is_none_or(str::is_empty) {
-                return cx.absent(default);
-            }
-            let text = req.body_str().unwrap_or_default();
-            let parsed = req.with_json_tape(|tape| {
-                let value = match Json::new(&tape.0, text) {
-                    Some(json) if json.kind() != super::JsonKind::Null => Some(T::from_json(json, constraints, cx)),
-                    _ => None,
-                };
-                (value, tape)
-            });
-            match parsed {
-                Ok(Some(value)) => value,
-                Ok(None) => cx.absent(default),
-                Err(BodyError::InvalidJson { offset }) => {
-                    let text = req.body_str().unwrap_or_default();
-                    let at = python_error_position(text, cx.max_json_depth).unwrap_or(offset);
-                    cx.at(LocPart::Index(at), |cx| cx.error(super::ErrorType::JsonInvalid));
+        match self.read_body(req) {
+            BodyRead::Json => {}
+            BodyRead::Fields(fields) => {
+                // A form sent to a JSON route: the reference validates the model against the
+                // form's fields, which is no JSON object of the model's types.
+                let _ = fields;
+                return self.at(LocPart::Key("body"), |cx| {
+                    cx.error(T::SCHEMA.type_error());
                     None
-                }
-                Err(err) => {
-                    cx.undecodable = Some(err);
-                    None
-                }
+                });
             }
+            BodyRead::Unread | BodyRead::Stopped => return None,
+        }
+        self.at(LocPart::Key("body"), |cx| match cx.json_body(req, |json, cx| T::from_json(json, constraints, cx)) {
+            JsonBody::Read(value) => value,
+            JsonBody::Absent => cx.absent(default),
+            JsonBody::Stopped => None,
         })
+    }
+
+    /// A form field or a file: a field of an url-encoded or multipart body, or a member of a
+    /// JSON object body (the reference reads a form route's body by its `Content-Type`).
+    pub fn form<T: Value<'a>>(
+        &mut self,
+        req: &Request<'a>,
+        name: &'static str,
+        constraints: &Constraints,
+        default: Option<fn() -> T>,
+    ) -> Option<T> {
+        let fields = match self.read_body(req) {
+            BodyRead::Fields(fields) => fields,
+            BodyRead::Json => {
+                return self.at(LocPart::Key("body"), |cx| {
+                    cx.at(LocPart::Key(name), |cx| {
+                        let read = cx.json_body(req, |json, cx| {
+                            if !matches!(json.kind(), super::JsonKind::Object(_)) {
+                                // The reference's `body.get(name)` on no object: a missing
+                                // field, then missing again when it is required.
+                                cx.error(ErrorType::Missing);
+                                return None;
+                            }
+                            // The last of repeated keys, as `json.loads` keeps it.
+                            let member = json.members().filter(|(key, _)| *key == name).last();
+                            member.map(|(_, value)| T::from_json(value, constraints, cx))
+                        });
+                        match read {
+                            JsonBody::Read(Some(value)) => value,
+                            JsonBody::Read(None) | JsonBody::Absent => cx.absent(default),
+                            JsonBody::Stopped => None,
+                        }
+                    })
+                });
+            }
+            BodyRead::Unread | BodyRead::Stopped => return None,
+        };
+        let values = FormValues { fields, name };
+        self.at(LocPart::Key("body"), |cx| {
+            cx.at(LocPart::Key(name), |cx| match values.first() {
+                Some(_) => T::from_form(values, constraints, cx),
+                None => cx.absent(default),
+            })
+        })
+    }
+
+    /// A cookie, by the reference's reading of the `Cookie` header (or HTTP API v2's
+    /// `cookies`): `name=value` pairs split on `;`, trimmed, the last of a repeated name kept.
+    pub fn cookie<T: Value<'a>>(
+        &mut self,
+        req: &Request<'a>,
+        name: &'static str,
+        constraints: &Constraints,
+        default: Option<fn() -> T>,
+    ) -> Option<T> {
+        let value = reference_cookie(req, name);
+        self.at(LocPart::Key("cookie"), |cx| {
+            cx.at(LocPart::Key(name), |cx| match value {
+                Some(text) => T::from_text(text, constraints, cx),
+                None => cx.absent(default),
+            })
+        })
+    }
+
+    /// Reads the body by its `Content-Type`, once: JSON, or a form's or a multipart body's
+    /// fields. A content type the reference does not read is a 415, a multipart body without
+    /// a boundary or not UTF-8 where text is expected a 400; both stop the validation.
+    fn read_body(&mut self, req: &Request<'a>) -> BodyRead<'a> {
+        if !matches!(self.read, BodyRead::Unread) {
+            return self.read;
+        }
+        let content_type = req.headers().single_value("content-type");
+        self.read = match super::form::body_kind(content_type) {
+            super::form::BodyKind::Json => BodyRead::Json,
+            super::form::BodyKind::Unsupported => {
+                self.failed = Some(super::UnsupportedContentType.into());
+                BodyRead::Stopped
+            }
+            super::form::BodyKind::Form => match req.body_str() {
+                Ok(text) => BodyRead::Fields(super::form::parse_form(self.arena, text)),
+                Err(err) => self.stop(err),
+            },
+            super::form::BodyKind::Multipart(boundary) => {
+                let bytes = multipart_bytes(req);
+                match bytes.and_then(|bytes| super::form::parse_multipart(self.arena, bytes, boundary.unwrap_or(""))) {
+                    Ok(fields) => BodyRead::Fields(fields),
+                    Err(err) => self.stop(err),
+                }
+            }
+        };
+        self.read
+    }
+
+    /// Stops at a body that cannot be read: its error is the outcome.
+    fn stop(&mut self, err: BodyError) -> BodyRead<'a> {
+        self.undecodable = Some(err);
+        BodyRead::Stopped
+    }
+
+    /// Parses the body as JSON and reads it with `read`; no body, an empty one or `null` is
+    /// absent; a body that is no JSON is `json_invalid`, the request's only error.
+    fn json_body<R>(&mut self, req: &Request<'a>, read: impl FnOnce(Json<'_, 'a>, &mut Self) -> R) -> JsonBody<R> {
+        if req.raw_body().is_none_or(str::is_empty) {
+            return JsonBody::Absent;
+        }
+        let text = match req.body_str() {
+            Ok(text) => text,
+            Err(err) => {
+                self.stop(err);
+                return JsonBody::Stopped;
+            }
+        };
+        let parsed = req.with_json_tape(|tape| {
+            let value = match Json::new(&tape.0, text) {
+                Some(json) if json.kind() != super::JsonKind::Null => Some(read(json, self)),
+                _ => None,
+            };
+            (value, tape)
+        });
+        match parsed {
+            Ok(Some(value)) => JsonBody::Read(value),
+            Ok(None) => JsonBody::Absent,
+            Err(BodyError::InvalidJson { offset }) => {
+                let at = python_error_position(text, self.max_json_depth).unwrap_or(offset);
+                // The reference raises at once: the path, query, header and cookie errors found
+                // so far are not reported.
+                self.errors.clear();
+                let location = ArenaVec::from_iter_in([LocPart::Key("body"), LocPart::Index(at)], self.arena);
+                self.errors.push(Problem { loc: location.into_bump_slice(), kind: ErrorType::JsonInvalid });
+                self.read = BodyRead::Stopped;
+                JsonBody::Stopped
+            }
+            Err(err) => {
+                self.stop(err);
+                JsonBody::Stopped
+            }
+        }
+    }
+
+    /// Reads JSON `text` with `read` at the current location: `missing` when it is empty or
+    /// `null`, `json_invalid` when it is no JSON.
+    pub(crate) fn json_text(
+        &mut self,
+        req: &Request<'a>,
+        text: &'a str,
+        read: impl FnOnce(Json<'_, 'a>, &mut Self) -> bool,
+    ) -> bool {
+        if text.is_empty() {
+            self.error(ErrorType::Missing);
+            return false;
+        }
+        let parsed = req.parse_json(text, |tape| {
+            let value = match Json::new(&tape.0, text) {
+                Some(json) if json.kind() != super::JsonKind::Null => Some(read(json, self)),
+                _ => None,
+            };
+            (value, tape)
+        });
+        match parsed {
+            Ok(Some(valid)) => valid,
+            Ok(None) => {
+                self.error(ErrorType::Missing);
+                false
+            }
+            Err(_) => {
+                self.error(ErrorType::JsonInvalid);
+                false
+            }
+        }
+    }
+
+    /// The response validation error of the problems recorded, answered with `status`; without
+    /// one, the reference's request validation error (a 422).
+    pub(crate) fn response_error(self, req: &Request<'a>, status: Option<u16>) -> Error {
+        let problems = self.errors.into_bump_slice();
+        match status {
+            Some(status) => super::ResponseValidationError::new(req, problems, status).into(),
+            None => RequestValidationError::new(req, problems).into(),
+        }
     }
 
     /// A dependency, resolved only when every input validated (the reference validates the
@@ -350,11 +626,11 @@ impl<'a> Validation<'a> {
     /// The outcome: the value if there was no error; else the request's validation error
     /// (its problems kept in the arena), or the body's decoding error (the ordinary 400).
     pub(crate) fn finish<V>(self, req: &Request<'a>, value: Option<V>) -> Result<V, Error> {
-        if let Some(err) = self.undecodable {
-            return Err(err.into());
-        }
         if let Some(err) = self.failed {
             return Err(err);
+        }
+        if let Some(err) = self.undecodable {
+            return Err(err.into());
         }
         match value {
             Some(value) if self.errors.is_empty() => Ok(value),

@@ -149,6 +149,26 @@ impl std::fmt::Display for ResponseValidationError {
 
 impl std::error::Error for ResponseValidationError {}
 
+/// A body whose `Content-Type` no typed input reads (neither JSON, nor a form, nor multipart):
+/// the reference's `RequestUnsupportedContentType`, answered 415 with
+/// `{"statusCode":415,"detail":[{"loc":["body"],"type":"unsupported_content_type"}]}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnsupportedContentType;
+
+impl UnsupportedContentType {
+    pub(crate) fn response<'a>(&self, _: &Request<'a>) -> Response<'a> {
+        Response::json_text(415, r#"{"statusCode":415,"detail":[{"loc":["body"],"type":"unsupported_content_type"}]}"#)
+    }
+}
+
+impl std::fmt::Display for UnsupportedContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the body's Content-Type is neither JSON, a form nor multipart/form-data")
+    }
+}
+
+impl std::error::Error for UnsupportedContentType {}
+
 /// `{"statusCode":N,"detail":[{"loc":[...],"type":"..."}, ...]}`.
 #[derive(Serialize)]
 struct Detail<'p, 'a> {

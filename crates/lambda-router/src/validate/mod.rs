@@ -49,19 +49,31 @@
 //! ```
 
 pub(crate) mod check;
+mod compound;
 mod error;
+mod form;
 pub(crate) mod json;
 mod number;
+mod response;
 mod scalars;
 mod schema;
 mod temporal;
 
 pub use check::{ErrorType, LocPart, Location, Problem};
-pub(crate) use check::{Texts, Validation};
-pub use error::{RequestValidationError, ResponseValidationError};
+pub(crate) use check::{FormValues, Texts, Validation};
+#[doc(hidden)]
+pub use compound::pattern_matches;
+#[doc(hidden)]
+pub use compound::union_label;
+pub use compound::{Exactness, Map, Pattern};
+pub use error::{RequestValidationError, ResponseValidationError, UnsupportedContentType};
+pub use form::FormValue;
+pub use form::UploadFile;
 pub(crate) use json::{Json, JsonKind};
 pub use lambda_router_macros::{Input, Model};
 pub use number::Bound;
+pub(crate) use response::ResponseOf;
+pub use response::{ResponseModel, ResponseSpec};
 pub use schema::{FieldSchema, InputSchema, ModelSchema, ParamSchema, Schema};
 pub use temporal::{Date, DateTime, Uuid};
 
@@ -91,12 +103,15 @@ pub struct Constraints {
     pub min_length: Option<usize>,
     /// Most characters (strings) or elements (lists).
     pub max_length: Option<usize>,
+    /// A regular expression a string must match (somewhere: pydantic's search, with the same
+    /// `regex` crate pydantic-core uses).
+    pub pattern: Option<&'static Pattern>,
 }
 
 impl Constraints {
     /// No constraint.
     pub const NONE: Constraints =
-        Constraints { gt: None, ge: None, lt: None, le: None, min_length: None, max_length: None };
+        Constraints { gt: None, ge: None, lt: None, le: None, min_length: None, max_length: None, pattern: None };
 
     /// An exclusive lower bound.
     pub const fn gt(mut self, bound: Bound) -> Constraints {
@@ -134,6 +149,12 @@ impl Constraints {
         self
     }
 
+    /// A pattern strings must match.
+    pub const fn pattern(mut self, pattern: &'static Pattern) -> Constraints {
+        self.pattern = Some(pattern);
+        self
+    }
+
     /// The first bound `number` breaks, in pydantic's order.
     pub(crate) fn broken(&self, number: number::Number) -> Option<ErrorType> {
         number.broken(self.gt, self.ge, self.lt, self.le)
@@ -150,6 +171,14 @@ pub trait Value<'a>: Sized {
     /// Whether an absent field or parameter is allowed without a default (`Option`).
     const OPTIONAL: bool = false;
 
+    /// How well a JSON value fits the type before any coercion: what a union of types (an
+    /// `enum` deriving `Model` with one field per variant) picks its member by, as pydantic's
+    /// smart unions do. A value of the type's own JSON kind is exact.
+    fn exactness(json: Json<'_, 'a>) -> Exactness {
+        let _ = json;
+        Exactness::Lax
+    }
+
     /// Reads a JSON value; on failure records the errors in `cx` and returns `None`.
     fn from_json(json: Json<'_, 'a>, constraints: &Constraints, cx: &mut Validation<'a>) -> Option<Self>;
 
@@ -162,6 +191,19 @@ pub trait Value<'a>: Sized {
         match texts.single() {
             Some(text) => Self::from_text(text, constraints, cx),
             None => {
+                cx.error(Self::SCHEMA.type_error());
+                None
+            }
+        }
+    }
+
+    /// Reads a form's or a multipart body's values of one name: the first for a scalar (the
+    /// reference's `value[0]`), every one for a list. A file where text is expected is the
+    /// type's error, as pydantic refuses an upload for a string.
+    fn from_form(values: FormValues<'a>, constraints: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
+        match values.first() {
+            Some(FormValue::Text(text)) => Self::from_text(text, constraints, cx),
+            _ => {
                 cx.error(Self::SCHEMA.type_error());
                 None
             }
@@ -183,4 +225,14 @@ pub trait Input {
 
     /// Reads and validates every input; on failure the errors are in `cx`.
     fn extract<'a>(req: &Request<'a>, cx: &mut Validation<'a>) -> Option<Self::Value<'a>>;
+}
+
+/// No inputs: a `#[handler]` of the request alone that returns a model.
+impl Input for () {
+    type Value<'a> = ();
+    const SCHEMA: &'static InputSchema = &InputSchema { params: &[], body: None };
+
+    fn extract<'a>(_: &Request<'a>, _: &mut Validation<'a>) -> Option<()> {
+        Some(())
+    }
 }

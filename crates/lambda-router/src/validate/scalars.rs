@@ -3,7 +3,9 @@
 //! numbers, booleans, strings, options and lists.
 
 use super::number::{Number, Whole, parse_float, parse_int, whole_of_float};
-use super::{Constraints, ErrorType, Json, JsonKind, LocPart, Schema, Texts, Validation, Value};
+use super::{
+    Constraints, ErrorType, Exactness, FormValue, FormValues, Json, JsonKind, LocPart, Schema, Texts, Validation, Value,
+};
 
 /// Checks a number against the bounds, recording the first one it breaks.
 fn bounded(value: Number, c: &Constraints, cx: &mut Validation<'_>) -> bool {
@@ -47,6 +49,14 @@ macro_rules! integers {
     ($($ty:ty),*) => {$(
         impl<'a> Value<'a> for $ty {
             const SCHEMA: &'static Schema = &Schema::Integer;
+
+            fn exactness(json: Json<'_, 'a>) -> Exactness {
+                if matches!(json.kind(), JsonKind::Int(_) | JsonKind::UInt(_) | JsonKind::BigInt(_)) {
+                    Exactness::Exact
+                } else {
+                    Exactness::Lax
+                }
+            }
 
             fn from_json(json: Json<'_, 'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
                 Self::checked(int_from_json(json), c, cx)
@@ -103,6 +113,14 @@ fn checked_float(parsed: Result<f64, ErrorType>, c: &Constraints, cx: &mut Valid
 impl<'a> Value<'a> for f64 {
     const SCHEMA: &'static Schema = &Schema::Number;
 
+    fn exactness(json: Json<'_, 'a>) -> Exactness {
+        match json.kind() {
+            JsonKind::Float(_) => Exactness::Exact,
+            JsonKind::Int(_) | JsonKind::UInt(_) | JsonKind::BigInt(_) => Exactness::Strict,
+            _ => Exactness::Lax,
+        }
+    }
+
     fn from_json(json: Json<'_, 'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<f64> {
         let parsed = match json.kind() {
             JsonKind::Int(n) => Ok(n as f64),
@@ -122,6 +140,10 @@ impl<'a> Value<'a> for f64 {
 
 impl<'a> Value<'a> for bool {
     const SCHEMA: &'static Schema = &Schema::Boolean;
+
+    fn exactness(json: Json<'_, 'a>) -> Exactness {
+        if matches!(json.kind(), JsonKind::Bool(_)) { Exactness::Exact } else { Exactness::Lax }
+    }
 
     fn from_json(json: Json<'_, 'a>, _: &Constraints, cx: &mut Validation<'a>) -> Option<bool> {
         let parsed = match json.kind() {
@@ -157,20 +179,37 @@ impl<'a> Value<'a> for &'a str {
         }
     }
 
+    fn exactness(json: Json<'_, 'a>) -> Exactness {
+        if matches!(json.kind(), JsonKind::Str(_)) { Exactness::Exact } else { Exactness::Lax }
+    }
+
+    /// Lengths first, then the pattern, as pydantic checks a constrained string.
     fn from_text(text: &'a str, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a str> {
-        if c.min_length.is_none() && c.max_length.is_none() {
-            return Some(text);
+        if c.min_length.is_some() || c.max_length.is_some() {
+            // Characters, as Python counts them; only counted as far as a bound needs.
+            let limit = c.max_length.map_or(c.min_length.unwrap_or(0), |max| max + 1);
+            let chars = text.chars().take(limit).count();
+            if !within_length(chars, c, cx, ErrorType::StringTooShort, ErrorType::StringTooLong) {
+                return None;
+            }
         }
-        // Characters, as Python counts them; only counted as far as a bound needs.
-        let limit = c.max_length.map_or(c.min_length.unwrap_or(0), |max| max + 1);
-        let chars = text.chars().take(limit).count();
-        within_length(chars, c, cx, ErrorType::StringTooShort, ErrorType::StringTooLong).then_some(text)
+        if let Some(pattern) = c.pattern
+            && !pattern.is_match(text)
+        {
+            cx.error(ErrorType::StringPatternMismatch);
+            return None;
+        }
+        Some(text)
     }
 }
 
 impl<'a, T: Value<'a>> Value<'a> for Option<T> {
     const SCHEMA: &'static Schema = &Schema::Nullable(T::SCHEMA);
     const OPTIONAL: bool = true;
+
+    fn exactness(json: Json<'_, 'a>) -> Exactness {
+        if matches!(json.kind(), JsonKind::Null) { Exactness::Exact } else { T::exactness(json) }
+    }
 
     fn from_json(json: Json<'_, 'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<Option<T>> {
         match json.kind() {
@@ -185,6 +224,10 @@ impl<'a, T: Value<'a>> Value<'a> for Option<T> {
 
     fn from_texts(texts: Texts<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<Option<T>> {
         T::from_texts(texts, c, cx).map(Some)
+    }
+
+    fn from_form(values: FormValues<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<Option<T>> {
+        T::from_form(values, c, cx).map(Some)
     }
 
     fn absent() -> Option<Option<T>> {
@@ -235,6 +278,10 @@ fn list_of<'a, S, T>(
 impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
     const SCHEMA: &'static Schema = &Schema::Array(T::SCHEMA);
 
+    fn exactness(json: Json<'_, 'a>) -> Exactness {
+        if matches!(json.kind(), JsonKind::Array(_)) { Exactness::Exact } else { Exactness::Lax }
+    }
+
     fn from_json(json: Json<'_, 'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
         let JsonKind::Array(len) = json.kind() else {
             cx.error(ErrorType::ListType);
@@ -252,6 +299,16 @@ impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
 
     fn from_texts(texts: Texts<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
         list_of(texts.each(), 0, c, cx, |text, cx| T::from_text(text, &Constraints::NONE, cx))
+    }
+
+    fn from_form(values: FormValues<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
+        list_of(values.each(), 0, c, cx, |value, cx| match value {
+            FormValue::Text(text) => T::from_text(text, &Constraints::NONE, cx),
+            FormValue::File { .. } => {
+                cx.error(T::SCHEMA.type_error());
+                None
+            }
+        })
     }
 }
 

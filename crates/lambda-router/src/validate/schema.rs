@@ -29,6 +29,23 @@ pub enum Schema {
     Date,
     /// A date-time (a string, `format: date-time`).
     DateTime,
+    /// An object whose values have one schema.
+    Map(&'static Schema),
+    /// A named set of strings (a Python `Enum`; its component schema's name).
+    Enum {
+        /// The enum's name.
+        name: &'static str,
+        /// Its values.
+        values: &'static [&'static str],
+        /// Its doc comment.
+        description: Option<&'static str>,
+    },
+    /// One of the given integers (`Literal[1, 2, 3]`).
+    IntLiteral(&'static [i64]),
+    /// One of several types, tried as pydantic's smart union does (`int | str`).
+    Union(&'static [&'static Schema]),
+    /// Bytes (an uploaded file: a string, `format: binary`).
+    Bytes,
 }
 
 impl Schema {
@@ -46,6 +63,11 @@ impl Schema {
             Schema::Uuid => ErrorType::UuidType,
             Schema::Date => ErrorType::DateType,
             Schema::DateTime => ErrorType::DatetimeType,
+            Schema::Map(_) => ErrorType::DictType,
+            Schema::Enum { .. } => ErrorType::Enum,
+            Schema::IntLiteral(_) => ErrorType::LiteralError,
+            Schema::Union(_) => ErrorType::StringType,
+            Schema::Bytes => ErrorType::BytesType,
         }
     }
 }
@@ -97,6 +119,13 @@ pub struct InputSchema {
 }
 
 impl InputSchema {
+    /// The form fields and files (read from the body), which the derive lists last.
+    pub(crate) fn form_fields(&self) -> &'static [ParamSchema] {
+        let params: &'static [ParamSchema] = self.params;
+        let first = params.iter().position(|p| matches!(p.location, Location::Form | Location::File));
+        first.map_or(&[], |first| &params[first..])
+    }
+
     /// Panics (a compile error when evaluated in a route table) unless every path parameter
     /// is in `pattern` as `<name>`.
     pub(crate) const fn check_path(&self, pattern: &str) {

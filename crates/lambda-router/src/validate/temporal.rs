@@ -247,7 +247,8 @@ mod tests {
             DatetimeFromDateParsing as DatetimeFromDate, DatetimeParsing, DatetimeType,
         };
         let ok = |text: &str| Ok(text.to_owned());
-        let rows: [(JsonKind<'_>, Result<String, ErrorType>, Result<String, ErrorType>); 25] = [
+        type Read = Result<String, ErrorType>;
+        let rows: [(JsonKind<'_>, Read, Read); 25] = [
             (JsonKind::Str("2024-02-29"), ok("2024-02-29T00:00:00"), ok("2024-02-29")),
             (JsonKind::Str("2024-01-01T00:00:00Z"), ok("2024-01-01T00:00:00Z"), ok("2024-01-01")),
             (JsonKind::Str("2024-01-01T10:00:00"), ok("2024-01-01T10:00:00"), Err(Inexact)),
