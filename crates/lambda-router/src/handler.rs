@@ -2,19 +2,20 @@
 //! request, or, with typed inputs, marked `#[handler]`; any of them is named directly in a
 //! `const` route table (`Route::get("/x", handler)`).
 //!
-//! A table holds one [`Handler`] per route: a `fn` pointer that starts the handler, and its
-//! typed inputs' schema. The pointer is a shim made for the handler's type `H` when the route
-//! is constructed; the shim makes the handler's value anew for each call, which is free
-//! because `H` is zero-sized (a `fn` item, or a capture-free closure). `#[handler]` rewrites a
-//! typed handler into a `fn` of the request alone that validates the inputs, then calls it,
-//! and whose return type names the inputs' type (so the route learns their schema).
+//! A table holds one [`Handler`] per route: a pointer to a static of the handler's type, which
+//! holds the `fn` pointer that starts the handler and its typed inputs' schema. That `fn` is a
+//! shim made for the handler's type `H` when the route is constructed; the shim makes the
+//! handler's value anew for each call, which is free because `H` is zero-sized (a `fn` item, or
+//! a capture- free closure). `#[handler]` rewrites a typed handler into a `fn` of the request
+//! alone that validates the inputs, then calls it, and whose return type names the inputs' type
+//! (so the route learns their schema).
 //!
 //! INVARIANT (the unsafe code of this file, [`conjure`]): a shim for `H` exists only if a value
 //! of `H` was handed to [`Handler::of`], and `H` is zero-sized, `Copy`, `Send`, `Sync` and
 //! `'static`. Making another value of such a type is then copying the one given, which `Copy`
 //! allows, on any thread, for any lifetime. Can safe code outside this module break it? No:
-//! `shim` and `Handler::of`'s body are private, the only way to a shim is `Handler::of(value)`,
-//! and the size is checked at compile time. An impl of [`IntoHandler`] written by hand only
+//! `shim`, `InfoOf` and `Handler::of`'s body are private, the only way to a shim is
+//! `Handler::of(value)`, and the size is checked at compile time. An impl of [`IntoHandler`] written by hand only
 //! decides what its own `call` does with its own value.
 
 use std::future::Future;
@@ -59,17 +60,18 @@ impl std::fmt::Debug for Started<'_, '_> {
 
 type Run = for<'r, 'a> fn(&'r Request<'a>) -> Started<'r, 'a>;
 
-/// A route's handler, as a `const` table stores it: two words, since a table of 1,000 routes is
-/// loaded at every cold start. What is known of the handler's type sits in a static table of
-/// its own.
+/// A route's handler, as a `const` table stores it: one pointer, since a table of 1,000 routes
+/// is loaded at every cold start and the loader patches every pointer a `static` holds. The
+/// shim that starts the handler and what is known of the handler's type sit in one static of
+/// that type, shared by every route naming it.
 #[derive(Clone, Copy)]
 pub struct Handler {
-    run: Run,
     info: &'static Info,
 }
 
-/// What a handler's type says of it.
+/// What a handler's type says of it, and the shim that starts it.
 struct Info {
+    run: Run,
     input: Option<&'static InputSchema>,
     response: Option<&'static ResponseSpec>,
     is_async: bool,
@@ -81,8 +83,13 @@ struct Info {
 struct InfoOf<H, M>(std::marker::PhantomData<(H, M)>);
 
 impl<H: IntoHandler<M>, M> InfoOf<H, M> {
-    const INFO: &'static Info =
-        &Info { input: H::INPUT, response: H::RESPONSE, is_async: H::ASYNC, name: std::any::type_name::<H> };
+    const INFO: &'static Info = &Info {
+        run: shim::<H, M>,
+        input: H::INPUT,
+        response: H::RESPONSE,
+        is_async: H::ASYNC,
+        name: std::any::type_name::<H>,
+    };
 }
 
 impl std::fmt::Debug for Handler {
@@ -106,12 +113,12 @@ impl Handler {
         };
         // A zero-sized `Copy` value: the shim makes it anew.
         let _ = handler;
-        Handler { run: shim::<H, M>, info: InfoOf::<H, M>::INFO }
+        Handler { info: InfoOf::<H, M>::INFO }
     }
 
     /// Starts the handler: validates typed inputs, then calls it.
     pub(crate) fn start<'r, 'a>(&self, req: &'r Request<'a>) -> Started<'r, 'a> {
-        (self.run)(req)
+        (self.info.run)(req)
     }
 
     /// The handler's typed inputs, if any.
@@ -148,8 +155,8 @@ unsafe fn conjure<H: Copy + Send + Sync + 'static>() -> H {
 }
 
 fn shim<'r, 'a, H: IntoHandler<M>, M>(req: &'r Request<'a>) -> Started<'r, 'a> {
-    // SAFETY: `shim::<H, M>` is only named by `Handler::of::<H, M>`, which was handed a value
-    // of `H` and checked its size.
+    // SAFETY: `shim::<H, M>` is only named by `InfoOf::<H, M>::INFO`, which only
+    // `Handler::of::<H, M>` reads, after it was handed a value of `H` and checked its size.
     let handler: H = unsafe { conjure() };
     handler.call(req)
 }

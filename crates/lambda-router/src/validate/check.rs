@@ -253,11 +253,7 @@ impl<'a> FormValues<'a> {
 /// header (any case), else every `Cookie` value of the multi-value headers joined with `; `.
 fn reference_cookie<'a>(req: &Request<'a>, name: &str) -> Option<&'a str> {
     let found = |header: &'a str| {
-        header
-            .split(';')
-            .map(str::trim)
-            .filter_map(|pair| pair.split_once('='))
-            .rfind(|(n, _)| n.trim() == name)
+        header.split(';').map(str::trim).filter_map(|pair| pair.split_once('=')).rfind(|(n, _)| n.trim() == name)
     };
     let last_of = |values: &mut dyn Iterator<Item = &'a str>| values.filter_map(found).last().map(|(_, v)| v.trim());
     if let Some(cookies) = req.event.cookies {
