@@ -78,7 +78,8 @@ impl<'a> Request<'a> {
             return Ok(*value);
         }
         if self.context.get::<Resolving<D>>().is_some_and(|resolving| *resolving) {
-            return Err(ServiceError::internal("a dependency depends on itself").into());
+            tracing::error!(dependency = std::any::type_name::<D>(), "a dependency depends on itself");
+            return Err(ServiceError::internal("Internal Server Error").into());
         }
         self.context.insert::<Resolving<D>>(true);
         let replacement = self.overrides.iter().find_map(|value| value.downcast_ref::<Override<D>>());
