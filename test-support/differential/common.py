@@ -2,13 +2,91 @@
 
 from __future__ import annotations
 
-import base64
 import random
 
 from events import Request, encode_path, query
-from values import ascii_word, chance, dump, pick, random_case, text
+from values import Obj, ascii_word, chance, dump, pick, random_case, text
 
 KNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+# Value tags that are not mutations (see values.py: every generator tags its plain values "ok").
+OK_TAGS = {"ok", "", "int", "str", "min", "max", "maxlen", "minlen", "empty-map"}
+
+
+class Tags(list):
+    """What a request varies, as short words, and how many more values it may mutate.
+
+    Most requests should be valid: each request draws a budget of mutated values (none
+    for about 40% of requests, one or two for most others, unlimited for a few);
+    `draw` re-draws a value until it is plain once the budget is spent."""
+
+    def __init__(self, rng: random.Random):
+        super().__init__()
+        self.budget = pick(rng, [(4, 0), (3, 1), (2, 2), (1, 99)])
+
+    def add(self, where: str, tag: str) -> None:
+        if tag and tag not in OK_TAGS:
+            self.append(f"{where}-{tag}" if where else tag)
+
+    def spend(self) -> bool:
+        if self.budget <= 0:
+            return False
+        self.budget -= 1
+        return True
+
+    def mutate(self, rng: random.Random, p: float) -> bool:
+        """Apply an optional mutation? With probability p, within the budget."""
+        return chance(rng, p) and self.spend()
+
+    def draw(self, where: str, make):
+        """make() -> (value, tag); the value, within the budget."""
+        for _ in range(50):
+            value, tag = make()
+            if tag in OK_TAGS or self.spend():
+                break
+        self.add(where, tag)
+        return value
+
+    def text(self, default: str = "valid") -> str:
+        if not self:
+            return default
+        more = f"-and-{len(self) - 3}-more" if len(self) > 3 else ""
+        return "-".join(self[:3]) + more
+
+
+def repeat_count(rng: random.Random, tags: Tags, where: str, weights) -> int:
+    """How many times a query key or header appears (weights: [(weight, count)]); more
+    than once only within the budget of `tags`."""
+    n = pick(rng, weights)
+    if n <= 1:
+        return n
+    if not tags.spend():
+        return 1
+    tags.add(where, "repeated")
+    return n
+
+
+def fields(rng: random.Random, tags: Tags, spec: list, *, extra_p: float = 0.1, drop_p: float = 0.06) -> Obj:
+    """A JSON object from [(name, make)], make() -> (value, tag); within the budget of
+    `tags`, fields are dropped, mistyped, repeated; unknown fields added, order shuffled."""
+    pairs = []
+    for name, make in spec:
+        if tags.mutate(rng, drop_p):
+            tags.add(name, "missing")
+            continue
+        pairs.append((name, tags.draw(name, make)))
+    if chance(rng, extra_p):  # unknown fields are ignored
+        pairs.append((rng.choice(["x", "extra", "id", "Customer", "QTY"]), rng.choice([1, "y", None, [1]])))
+        tags.add("", "extra-field")
+    makers = dict(spec)
+    present = [name for name, _ in pairs if name in makers]
+    if present and tags.mutate(rng, 0.05):
+        name = rng.choice(present)
+        pairs.append((name, tags.draw(name, makers[name])))
+        tags.add(name, "repeated")
+    if chance(rng, 0.1):
+        rng.shuffle(pairs)
+    return Obj(tuple(pairs))
 
 
 def method_variant(rng: random.Random, method: str) -> tuple[str, str]:
@@ -39,6 +117,7 @@ def path_variant(rng: random.Random, segments: list[str], *, over: float = 0.0) 
         (0.5, lambda: (path + "%2F", "encoded-slash")),
         (0.5, lambda: ("/" + "/".join(["."] + segments), "dot-segment")),
         (0.5, lambda: (path + rng.choice(["/extra", "/x/y"]), "extra-segment")),
+        (0.3, lambda: (path + "x" * rng.choice([7000, 8200, 9000]), "long-path")),  # around 8 KiB
     ])
 
 
@@ -62,10 +141,6 @@ JSON_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "Ap
                       "application/vnd.api+json", "text/plain", "application/octet-stream", None]
 
 
-def json_content_type(rng: random.Random) -> str | None:
-    return pick(rng, [(12, "application/json")] + [(1, ct) for ct in JSON_CONTENT_TYPES[1:]])
-
-
 def with_content_type(req: Request, content_type: str | None, rng: random.Random) -> Request:
     if content_type is not None:
         name = "Content-Type" if rng.random() < 0.8 else rng.choice(["content-type", "CONTENT-TYPE"])
@@ -73,12 +148,12 @@ def with_content_type(req: Request, content_type: str | None, rng: random.Random
     return req
 
 
-def json_body(rng: random.Random, value) -> tuple[str | bytes | None, str, str]:
-    """(body, encoding, tag): the JSON text of `value`, or something that is not quite it.
-    `encoding` is a Request.encoding."""
+def json_body(rng: random.Random, value):
+    """((body, encoding), tag): the JSON text of `value`, or something that is not quite it.
+    `encoding` is a Request.encoding; the tag of the plain JSON text is ""."""
     text_ = dump(value, rng)
-    return pick(rng, [
-        (16, (text_, "auto", "")),
+    body, encoding, tag = pick(rng, [
+        (40, (text_, "auto", "")),
         (2, (text_, "base64", "base64")),
         (1, lambda: (text_[: max(1, len(text_) // 2)], "auto", "truncated-json")),
         (1, lambda: (rng.choice(["not json", "{", "{'a': 1}", "[1,]", "{\"a\":1,}", "nul", "tru",
@@ -91,16 +166,26 @@ def json_body(rng: random.Random, value) -> tuple[str | bytes | None, str, str]:
         (0.5, lambda: (b"\xff\xfe{\"a\":1}", "base64", "non-utf8")),
         (0.3, lambda: ("\ufeff" + text_, "auto", "bom")),
     ])
+    return (body, encoding), tag
+
+
+def json_content_type(rng: random.Random):
+    """(content type or None, tag): mostly application/json."""
+    ct = pick(rng, [(30, "application/json")] + [(1, ct) for ct in JSON_CONTENT_TYPES[1:]])
+    return ct, "ok" if ct == "application/json" else "ct-" + (ct or "none").split(";")[0].split("/")[-1].lower()
+
+
+def set_json_body(rng: random.Random, req: Request, tags: Tags, value) -> Request:
+    """The JSON body of `value` and a content type, mutated within the budget of `tags`."""
+    body, encoding = tags.draw("body", lambda: json_body(rng, value))
+    set_body(req, body, encoding)
+    return with_content_type(req, tags.draw("", lambda: json_content_type(rng)), rng)
 
 
 def set_body(req: Request, body, encoding: str) -> Request:
     req.body = body
     req.encoding = encoding
     return req
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def unknown_route(rng: random.Random, known_prefixes: list[str]) -> Request:
@@ -116,11 +201,3 @@ def unknown_route(rng: random.Random, known_prefixes: list[str]) -> Request:
     method = rng.choice(["GET", "POST", "PUT", "DELETE"])
     path = encode_path(seg) if seg else "/"
     return Request(method, path, route="unknown", tag="unknown-route", desc=f"{method} {path} (no such route)")
-
-
-def maybe_origin(rng: random.Random, req: Request, p: float = 0.1) -> str:
-    """Sometimes an Origin header (these apps have no CORS: it must change nothing)."""
-    if chance(rng, p):
-        req.header("Origin", rng.choice(["https://example.com", "https://evil.example.org", "null"]))
-        return "origin"
-    return ""

@@ -3,7 +3,7 @@
 
     python3 test-support/differential/differential.py --app {conformance,validation,contract}
         --count N --seed S [--reference-python PY] [--ours PATH] [--keep DIR]
-        [--only I,J,...] [--shared DIR] [-v]
+        [--only I,J,...] [--self-test] [--shared DIR] [-v]
 
 1. Generates N requests for the app (deterministic for the seed), spread over the
    sources rest-v1, http-v2, alb and alb-mv, shaped like the fixed cases' events.
@@ -25,6 +25,7 @@ import os
 import random
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ inside the project tree
 
 from events import SOURCES, EventBuilder  # noqa: E402
 
@@ -73,6 +75,7 @@ def generate(app: str, count: int, seed: int, shared: Path, only: set[int] | Non
             "id": f"{app}/{i:05d}-{source}-{slug(req.route + '-' + req.tag)}",
             "source": source,
             "route": req.route,
+            "mutation": req.tag,
             "desc": req.desc or f"{req.method} {req.path}",
             "event": event,
         })
@@ -93,9 +96,15 @@ def run_reference(python: str, script: Path, events: list[str], timeout: float) 
     return lines
 
 
-def run_compare(shared: Path, cases_path: Path, ours: str, save: Path, timeout: float) -> tuple[int, str]:
+# Runs a reference app as if it were ours: compare.py appends "--event -", which the
+# reference's CLI does not take.
+SELF_TEST_SHIM = ("import os, runpy, sys; script = sys.argv[1]; sys.argv = [script]; "
+                  "sys.path.insert(0, os.path.dirname(script)); runpy.run_path(script, run_name='__main__')")
+
+
+def run_compare(shared: Path, cases_path: Path, ours: list[str], save: Path, timeout: float) -> tuple[int, str]:
     cmd = [sys.executable, str(shared / "compare.py"), "--timeout", str(int(timeout)), "--save", str(save),
-           str(cases_path), "--", ours, "--event", "-"]
+           str(cases_path), "--", *ours, "--event", "-"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     return proc.returncode, proc.stdout + proc.stderr
 
@@ -103,34 +112,8 @@ def run_compare(shared: Path, cases_path: Path, ours: str, save: Path, timeout: 
 # ---------------------------------------------------------------- classifying
 
 
-def first_detail_difference(expected, actual) -> str | None:
-    """For two 422-style bodies: the first entry of `detail` that differs."""
-    exp = expected.get("detail") if isinstance(expected, dict) else None
-    act = actual.get("detail") if isinstance(actual, dict) else None
-    if not isinstance(exp, list) or not isinstance(act, list):
-        return None
-
-    def show(item):
-        if not isinstance(item, dict):
-            return "(none)"
-        loc = ".".join(str(p) for p in item.get("loc", []))
-        return f"{item.get('type')}@{loc}"
-
-    for i in range(max(len(exp), len(act))):
-        e = exp[i] if i < len(exp) else None
-        a = act[i] if i < len(act) else None
-        if e != a:
-            # values and indexes vary per case: classify by location kind and type only
-            def kind(item):
-                if not isinstance(item, dict):
-                    return "(none)"
-                loc = item.get("loc") or []
-                return f"{item.get('type')}@{'.'.join(str(p) for p in loc[:2] if not isinstance(p, int))}"
-            return f"detail: {kind(e)} vs ours {kind(a)}"
-    return None
-
-
 def parse_body(response: dict):
+    """The response's body parsed as JSON, or None."""
     body = response.get("body")
     if not isinstance(body, str) or response.get("isBase64Encoded"):
         return None
@@ -140,8 +123,45 @@ def parse_body(response: dict):
         return None
 
 
+def validation_errors(response: dict) -> list | None:
+    """The errors of a 422 body (`detail`), or the first of a problem+json body (`first`)."""
+    body = parse_body(response)
+    if isinstance(body, dict):
+        if isinstance(body.get("detail"), list):
+            return body["detail"]
+        if isinstance(body.get("first"), dict):
+            return [body["first"]]
+    return None
+
+
+def error_kind(item) -> str:
+    """`type@where` of one validation error; `where` leaves out list indexes and map keys
+    beyond three levels, so that the class does not depend on the case's values."""
+    if not isinstance(item, dict):
+        return "(none)"
+    where = [str(p) for p in (item.get("loc") or []) if not isinstance(p, int)][:3]
+    return f"{item.get('type')}@{'.'.join(where)}"
+
+
+def first_error_difference(expected: dict, actual: dict) -> str | None:
+    exp, act = validation_errors(expected), validation_errors(actual)
+    if exp is None and act is None:
+        return None
+    if act is None:
+        return f"reference {error_kind(exp[0] if exp else None)}"
+    if exp is None:
+        return f"ours {error_kind(act[0] if act else None)}"
+    for i in range(max(len(exp), len(act))):
+        e = exp[i] if i < len(exp) else None
+        a = act[i] if i < len(act) else None
+        if e != a:
+            return f"reference {error_kind(e)} vs ours {error_kind(a)}"
+    return None
+
+
 def classify(case: dict, actual_line: str | None, diff: str) -> str:
-    """A short class for a disagreement: the route and the first field that differs."""
+    """A short class for a disagreement: the route and the first field that differs
+    (for validation errors, the first error that differs)."""
     route = case.get("route", "?")
     expected = case.get("expected", {})
     if actual_line is None:
@@ -157,20 +177,10 @@ def classify(case: dict, actual_line: str | None, diff: str) -> str:
     if "error" in actual:
         return f"{route}: ours error line, reference status {expected.get('statusCode')}"
     first = diff.split("; ")[0]
+    errors = first_error_difference(expected, actual)
     if first.startswith("statusCode"):
         field = f"status {expected.get('statusCode')} vs ours {actual.get('statusCode')}"
-        detail = first_detail_difference(parse_body(expected), parse_body(actual))
-        if expected.get("statusCode") == 422 or actual.get("statusCode") == 422:
-            exp_body, act_body = parse_body(expected), parse_body(actual)
-            exp_first = (exp_body or {}).get("detail", [{}])[0] if isinstance(exp_body, dict) else None
-            act_first = (act_body or {}).get("detail", [{}])[0] if isinstance(act_body, dict) else None
-            for name, item in (("reference", exp_first), ("ours", act_first)):
-                if isinstance(item, dict) and item.get("type"):
-                    field += f" ({name}: {item.get('type')}@{'.'.join(str(p) for p in (item.get('loc') or [])[:2] if not isinstance(p, int))})"
-                    break
-        elif detail:
-            field += f" ({detail})"
-        return f"{route}: {field}"
+        return f"{route}: {field}" + (f" ({errors})" if errors else "")
     m = re.match(r"(multiValueHeaders|headers): (missing|unexpected) ([^:]+)", first)
     if m:
         return f"{route}: {m.group(1)} {m.group(2)} {m.group(3)}"
@@ -178,8 +188,7 @@ def classify(case: dict, actual_line: str | None, diff: str) -> str:
     if m:
         return f"{route}: {m.group(1)} {m.group(2)} differs"
     if first.startswith("body"):
-        detail = first_detail_difference(parse_body(expected), parse_body(actual))
-        return f"{route}: body" + (f" {detail}" if detail else "")
+        return f"{route}: body" + (f" ({errors})" if errors else "")
     return f"{route}: {re.split(r' = |: ', first)[0]}"
 
 
@@ -187,118 +196,150 @@ def classify(case: dict, actual_line: str | None, diff: str) -> str:
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[1],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--app", required=True, choices=APPS)
     p.add_argument("--count", type=int, default=1000, help="number of events (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--reference-python", default=DEFAULT_PYTHON, help=f"interpreter for the reference (default {DEFAULT_PYTHON})")
-    p.add_argument("--ours", help="our app's binary (default <project>/target/debug/<app>)")
+    p.add_argument("--reference-python", default=DEFAULT_PYTHON,
+                   help=f"interpreter for the reference (default {DEFAULT_PYTHON})")
+    p.add_argument("--ours", help="our app's binary, or a command line (default <project>/target/debug/<app>)")
+    p.add_argument("--self-test", action="store_true",
+                   help="run the reference in the place of ours too (checks the harness: must agree everywhere)")
     p.add_argument("--keep", metavar="DIR", help="write events, cases, responses and compare.py's output to DIR")
-    p.add_argument("--only", metavar="I,J", help="only these event indexes (of the same seed); prints them in full")
-    p.add_argument("--shared", default=str(DEFAULT_SHARED), help=f"the shared conformance directory (default {DEFAULT_SHARED})")
-    p.add_argument("-v", "--verbose", action="store_true", help="print event, expected and actual for the failures shown")
+    p.add_argument("--only", metavar="I,J", help="only these event indexes (of the same seed), printed in full")
+    p.add_argument("--shared", default=str(DEFAULT_SHARED),
+                   help=f"the shared conformance directory (default {DEFAULT_SHARED})")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print event, reference and our response of the failures shown")
     return p.parse_args(argv)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    shared = Path(args.shared)
-    ours = args.ours or str(PROJECT / "target" / "debug" / args.app)
-    only = {int(x) for x in args.only.split(",")} if args.only else None
-    verbose = args.verbose or bool(only)
-    if not Path(ours).exists():
-        sys.exit(f"differential: our binary {ours} does not exist (build it, or pass --ours)")
+def our_command(args, reference: Path) -> list[str]:
+    if args.self_test:
+        return [args.reference_python, "-c", SELF_TEST_SHIM, str(reference)]
+    ours = shlex.split(args.ours) if args.ours else [str(PROJECT / "target" / "debug" / args.app)]
+    if not Path(ours[0]).exists():
+        sys.exit(f"differential: our binary {ours[0]} does not exist (build it, or pass --ours)")
+    return ours
 
-    started = time.monotonic()
-    cases = generate(args.app, args.count, args.seed, shared, only)
+
+def write_lines(path: Path, lines) -> None:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def rerun_command(args, index: int) -> list[str]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--app", args.app, "--seed", str(args.seed),
+           "--only", str(index)]
+    if args.ours:
+        cmd += ["--ours", args.ours]
+    if args.self_test:
+        cmd.append("--self-test")
+    if args.shared != str(DEFAULT_SHARED):
+        cmd += ["--shared", args.shared]
+    if args.reference_python != DEFAULT_PYTHON:
+        cmd += ["--reference-python", args.reference_python]
+    return cmd
+
+
+def run(args, workdir: Path) -> int:
+    shared = Path(args.shared)
     gen = importlib.import_module(f"gen_{args.app}")
+    reference = shared / "reference" / gen.REFERENCE
+    ours = our_command(args, reference)
+    only = {int(x) for x in args.only.split(",")} if args.only else None
+    started = time.monotonic()
+
+    # 1-2. generate, and let the reference answer
+    cases = generate(args.app, args.count, args.seed, shared, only)
     events = [json.dumps(c["event"], separators=(",", ":")) for c in cases]
     timeout = max(120.0, len(cases) / 20)
-    ref_lines = run_reference(args.reference_python, shared / "reference" / gen.REFERENCE, events, timeout)
-    ref_errors = Counter()
+    ref_lines = run_reference(args.reference_python, reference, events, timeout)
+    ref_errors: Counter = Counter()
     for case, line in zip(cases, ref_lines):
         case["expected"] = json.loads(line)
         if "error" in case["expected"]:
             ref_errors[case["expected"]["error"].split(":")[0]] += 1
 
-    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=f"differential-{args.app}-"))
-    workdir.mkdir(parents=True, exist_ok=True)
+    # 3. the cases file, and compare.py with our binary
     cases_path = workdir / "cases.jsonl"
-    with open(cases_path, "w", encoding="utf-8") as fh:
-        for case in cases:
-            fh.write(json.dumps(case, ensure_ascii=False) + "\n")
-    (workdir / "events.jsonl").write_text("".join(e + "\n" for e in events), encoding="utf-8")
-    (workdir / "reference.jsonl").write_text("".join(ln + "\n" for ln in ref_lines), encoding="utf-8")
+    write_lines(cases_path, (json.dumps(c, ensure_ascii=False) for c in cases))
+    write_lines(workdir / "events.jsonl", events)
+    write_lines(workdir / "reference.jsonl", ref_lines)
     ours_out = workdir / "ours.jsonl"
     status, report = run_compare(shared, cases_path, ours, ours_out, timeout)
     (workdir / "compare.txt").write_text(report, encoding="utf-8")
     # split on "\n" only, as compare.py does: a JSON string may hold U+2028 or U+0085
     our_lines = ([ln for ln in ours_out.read_text(encoding="utf-8").split("\n") if ln.strip()]
                  if ours_out.exists() else [])
-
-    failures = {}
-    for line in report.splitlines():
-        m = re.match(r"FAIL (\S+): (.*)", line)
-        if m:
-            failures[m.group(1)] = m.group(2)
-    tally = re.search(r"conformance: (\d+) passed, (\d+) failed", report)
-    if not tally:
+    if not re.search(r"^conformance: \d+ passed, \d+ failed", report, re.M):
         print(report)
-        sys.exit("differential: compare.py printed no tally")
+        sys.exit(f"differential: compare.py printed no tally (exit status {status})")
+    failures = dict(re.findall(r"^FAIL (\S+): (.*)$", report, re.M))
 
+    # 4. the summary
     by_id = {c["id"]: (i, c) for i, c in enumerate(cases)}
     per_source = {s: [0, 0] for s in SOURCES}
     for case in cases:
         per_source[case["source"]][0] += 1
     classes: Counter = Counter()
-    examples: dict[str, list[str]] = {}
+    mutations: Counter = Counter()
+    examples: dict[str, str] = {}
     for cid, diff in failures.items():
         i, case = by_id[cid]
         per_source[case["source"]][1] += 1
         cls = classify(case, our_lines[i] if i < len(our_lines) else None, diff)
         classes[cls] += 1
-        examples.setdefault(cls, []).append(cid)
+        examples.setdefault(cls, cid)
+        mutations[f"{case['route']}: {case['mutation']}"] += 1
 
-    # ---- summary
     total, n_fail = len(cases), len(failures)
     print(f"differential {args.app}: seed {args.seed}, {total} events, {total - n_fail} agree, "
           f"{n_fail} disagree ({time.monotonic() - started:.1f} s)")
     if ref_errors:
         print("  reference answered {\"error\": ...} (kept as expected errors): "
               + ", ".join(f"{n} x {k}" for k, n in ref_errors.most_common()))
-    for note in (ln for ln in report.splitlines() if ln.startswith("note:") or ln.startswith("    ")):
+    for note in (ln for ln in report.splitlines() if ln.startswith(("note:", "    "))):
         print("  compare.py " + note)
-    print("  by source:   " + ", ".join(f"{s} {f}/{t}" for s, (t, f) in per_source.items()) + "  (disagree/total)")
-    if classes:
+    print("  by source (disagree/total): " + ", ".join(f"{s} {f}/{t}" for s, (t, f) in per_source.items()))
+    if failures:
         print("  by class (route: first difference):")
         for cls, n in classes.most_common():
-            print(f"    {n:6d}  {cls}   e.g. {examples[cls][0]}")
+            print(f"    {n:6d}  {cls}   e.g. {examples[cls]}")
+        print("  by route and mutation (the most frequent):")
+        for tag, n in mutations.most_common(12):
+            print(f"    {n:6d}  {tag}")
         print(f"  first failures (of {n_fail}):")
         for cid in list(failures)[:SHOW_FAILURES]:
             i, case = by_id[cid]
             print(f"    {cid}: {case['desc']}")
             print(f"        {failures[cid][:300]}")
-            if verbose:
+            if args.verbose or only:
                 print(f"        event:     {json.dumps(case['event'], ensure_ascii=False)}")
                 print(f"        reference: {json.dumps(case['expected'], ensure_ascii=False)}")
                 print(f"        ours:      {our_lines[i] if i < len(our_lines) else '(no line)'}")
         cid = next(iter(failures))
-        index = int(cid.split("/", 1)[1].split("-", 1)[0])
         print("  rerun one case:")
-        print("    " + shlex.join([sys.executable, str(Path(__file__).resolve()), "--app", args.app, "--seed", str(args.seed),
-                                   "--only", str(index)] + (["--ours", args.ours] if args.ours else [])))
+        print("    " + shlex.join(rerun_command(args, int(cid.split("/", 1)[1].split("-", 1)[0]))))
         if args.keep:
             print("    " + shlex.join([sys.executable, str(shared / "compare.py"), str(cases_path), "-v", "-k", cid,
-                                       "--", ours, "--event", "-"]))
+                                       "--", *ours, "--event", "-"]))
     if args.keep:
         print(f"  kept in {workdir}: events.jsonl cases.jsonl reference.jsonl ours.jsonl compare.txt")
-    else:
-        for name in ("cases.jsonl", "events.jsonl", "reference.jsonl", "ours.jsonl", "compare.txt"):
-            (workdir / name).unlink(missing_ok=True)
-        workdir.rmdir()
     if status not in (0, 1):
         print(f"differential: compare.py exited with status {status}")
     return 1 if n_fail or status not in (0, 1) else 0
+
+
+def main(argv=None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly
+    args = parse_args(argv)
+    if args.keep:
+        workdir = Path(args.keep)
+        workdir.mkdir(parents=True, exist_ok=True)
+        return run(args, workdir)
+    with tempfile.TemporaryDirectory(prefix=f"differential-{args.app}-") as tmp:
+        return run(args, Path(tmp))
 
 
 if __name__ == "__main__":

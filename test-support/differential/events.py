@@ -7,21 +7,22 @@ app's fixed cases file (its requestContext and standard headers are copied from 
 
   rest-v1  API Gateway REST (payload 1.0): `path` percent-encoded, `pathParameters.proxy`
            decoded, `headers` (last value) and `multiValueHeaders` (every value), names
-           as sent; `queryStringParameters` (decoded, last value) and
+           as first sent; `queryStringParameters` (decoded, last value) and
            `multiValueQueryStringParameters`, both null without a query; body null when
            absent; cookies in a `Cookie` header.
   http-v2  API Gateway HTTP API (payload 2.0): `rawPath` decoded, `rawQueryString` as
            sent, `queryStringParameters` decoded with repeated keys joined by ","
            (absent without a query), header names lower-cased and repeated values joined
-           by ",", cookies as the `cookies` list, `requestContext.http.method`; no body
-           key when absent.
+           by ",", cookies as the `cookies` list (each Cookie header split at ";"),
+           `requestContext.http.method`; no body key when absent.
   alb      ALB without multi-value headers: names lower-cased, last value of a repeated
            header or query key, query keys and values NOT percent-decoded; body "" when
            absent.
   alb-mv   ALB with multi-value headers: `multiValueHeaders` and
            `multiValueQueryStringParameters` (still not decoded) only. Where the app's
            cases write a single query value as a plain string instead of a one-element
-           list, the builder sometimes does the same.
+           list, the builder sometimes does the same (and appends `-mv-scalar` to the
+           request's tag, so the case id shows it).
 
 Binary bodies (and any body the generator marks so) travel base64-encoded with
 `isBase64Encoded: true`; a generator can also claim base64 for a text that is not.
@@ -199,7 +200,10 @@ class EventBuilder:
         event = copy.deepcopy(self.templates["rest-v1"])
         headers: dict[str, str] = {} if req.bare else dict(self.std_headers["rest-v1"])
         multi: dict[str, list[str]] = {n: [v] for n, v in headers.items()}
+        spelling = {n.lower(): n for n in headers}
         for name, value in self._header_lines(req, "Cookie"):
+            # one header, one key: repeated lines keep the first spelling of the name
+            name = spelling.setdefault(name.lower(), name)
             headers[name] = value
             multi.setdefault(name, []).append(value)
         single_q: dict[str, str] = {}
@@ -232,8 +236,12 @@ class EventBuilder:
         for key in ("queryStringParameters", "body", "cookies"):
             event.pop(key, None)
         headers: dict[str, str] = {} if req.bare else dict(self.std_headers["http-v2"])
-        for name, value in req.headers:  # the cookie header travels as `cookies`
+        cookies: list[str] = []
+        for name, value in self._header_lines(req, "cookie"):
             name = name.lower()
+            if name == "cookie":  # cookie headers travel as the `cookies` list
+                cookies += [c.strip() for c in value.split(";") if c.strip()]
+                continue
             headers[name] = headers[name] + "," + value if name in headers else value
         params: dict[str, str] = {}
         for pair in req.query:
@@ -251,15 +259,15 @@ class EventBuilder:
         if body is not None:
             event["body"] = body
         event["isBase64Encoded"] = b64
-        cookie = self._cookie_header(req)
-        if cookie is not None:
-            items = [c.strip() for c in cookie.split(";") if c.strip()]
-            if items:
-                event["cookies"] = items
+        if cookies:
+            event["cookies"] = cookies
         http = event["requestContext"]["http"]
         http["method"] = req.method
         http["path"] = raw_path
-        return event
+        # the key order of the cases' events; keys the template has beyond these stay last
+        order = ["version", "routeKey", "rawPath", "rawQueryString", "headers", "queryStringParameters",
+                 "requestContext", "body", "isBase64Encoded", "cookies"]
+        return {k: event[k] for k in order if k in event} | {k: v for k, v in event.items() if k not in order}
 
     def _alb(self, req: Request, rng: random.Random) -> dict:
         event = copy.deepcopy(self.templates["alb"])
@@ -291,6 +299,8 @@ class EventBuilder:
         for p in req.query:
             params.setdefault(p.raw_key, []).append(p.raw_value)
         scalar = self.mv_scalar_query and rng.random() < 0.3
+        if scalar and any(len(v) == 1 for v in params.values()):
+            req.tag += "-mv-scalar"  # visible in the case id: real ALBs always send lists
         body, b64 = self._body(req)
         event.update({
             "httpMethod": req.method,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import random
 
-from common import (extra_headers, extra_query, json_body, method_variant, path_variant,
-                    set_body, unknown_route, with_content_type, json_content_type, wrong_method)
-from events import Request, encode_path, query
+from common import (extra_headers, extra_query, json_body, json_content_type, method_variant,
+                    path_variant, set_body, unknown_route, with_content_type, wrong_method)
+from events import Request, query
 from values import (UNICODE_PIECES, Obj, Raw, ascii_word, big_int, chance, deep_nesting, int_text,
-                    pick, random_case, text)
+                    pick, short, text)
 
 CASES = "cases.jsonl"  # relative to the shared conformance directory
 REFERENCE = "powertools_app.py"
@@ -40,25 +40,44 @@ def segment(rng: random.Random) -> str:
     ])
 
 
-def random_json(rng: random.Random, depth: int = 0):
-    """A JSON value for /echo: anything JSON can say, and a few things only Python reads."""
+def random_json(rng: random.Random, features: set, depth: int = 0):
+    """A JSON value for /echo: anything JSON can say, and a few things only Python reads.
+    Adds to `features` a word for each unusual thing it put in."""
+
+    def special(feature, tokens):
+        def make():
+            features.add(feature)
+            return Raw(rng.choice(tokens))
+        return make
+
+    def big():
+        features.add("bigint")
+        return big_int(rng)
+
     scalars = [
         (3, lambda: rng.randint(-1000, 1000)),
-        (1, lambda: big_int(rng)),
+        (1, big),
         (2, lambda: rng.choice([0.5, -2.25, 1e20, 1e-7, 3.0, 1.7976931348623157e308, 5e-324])),
-        (1, lambda: Raw(rng.choice(["1E2", "-0", "-0.0", "1.0000000000000001", "0.1e1", "123456789012345678901234.5",
-                                    "1e400", "-1e400"]))),
-        (0.2, lambda: Raw(rng.choice(["NaN", "Infinity", "-Infinity"]))),
+        (1, special("number-syntax", ["1E2", "-0", "-0.0", "1.0000000000000001", "0.1e1",
+                                      "123456789012345678901234.5"])),
+        (0.3, special("overflow-1e400", ["1e400", "-1e400"])),
+        (0.2, special("nan-infinity", ["NaN", "Infinity", "-Infinity"])),
         (3, lambda: text(rng)[0]),
-        (1, lambda: Raw(rng.choice(['"\\u00e9"', '"\\ud83d\\ude00"', '"a\\/b"', '"tab\\tnl\\n"', '"\\u0000"', '"\\ud800"']))),
+        (1, special("escapes", ['"\\u00e9"', '"\\ud83d\\ude00"', '"a\\/b"', '"tab\\tnl\\n"', '"\\u0000"'])),
+        (0.2, special("lone-surrogate", ['"\\ud800"', '"x\\udfff"'])),
         (2, lambda: rng.choice([True, False, None])),
     ]
     if depth >= 3:
         return pick(rng, scalars)
+
+    def duplicate_keys():
+        features.add("duplicate-keys")
+        return Obj(tuple((k, random_json(rng, features, depth + 1)) for k in ["a", "b", "a"]))
+
     return pick(rng, scalars + [
-        (2, lambda: [random_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]),
-        (2, lambda: {ascii_word(rng, 3): random_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}),
-        (0.5, lambda: Obj(tuple((k, random_json(rng, depth + 1)) for k in ["a", "b", "a"]))),
+        (2, lambda: [random_json(rng, features, depth + 1) for _ in range(rng.randint(0, 3))]),
+        (2, lambda: {ascii_word(rng, 3): random_json(rng, features, depth + 1) for _ in range(rng.randint(0, 3))}),
+        (0.5, duplicate_keys),
         (0.5, lambda: {rng.choice(UNICODE_PIECES + ["", " ", "a.b", "$"]): 1}),
     ])
 
@@ -80,7 +99,7 @@ def simple_get(route: str, segments: list[str], desc: str):
 def hello_name(rng):
     name = segment(rng)
     path, tag = path_variant(rng, ["hello", name])
-    return Request("GET", path, route="hello-name", tag=tag or "ok", desc=f"GET {path}")
+    return Request("GET", path, route="hello-name", tag=tag or "ok", desc=f"GET {short(path, 60)}")
 
 
 def message_name(rng):
@@ -99,17 +118,19 @@ def files(rng):
 
 
 def echo(rng):
-    value = random_json(rng)
-    tag = "json"
+    features: set = set()
+    value = random_json(rng, features)
+    tag = "json" + "".join("-" + f for f in sorted(features))
     if chance(rng, 0.02):
-        value, tag = deep_nesting(rng.choice([50, 500, 1100])), "deep-nesting"
-    body, encoding, btag = json_body(rng, value)
+        depth = rng.choice([50, 200, 500, 1100])
+        value, tag = deep_nesting(depth), f"nesting-{depth}"
+    (body, encoding), btag = json_body(rng, value)
     method, mtag = method_variant(rng, "POST")
     path, ptag = path_variant(rng, ["echo"])
     req = Request(method, path, route="echo", tag="-".join(t for t in (tag, btag, mtag, ptag) if t),
-                  desc=f"{method} {path} with a {btag or 'JSON'} body")
+                  desc=f"{method} {path} with a {btag or 'JSON'} body ({tag})")
     set_body(req, body, encoding)
-    return with_content_type(req, json_content_type(rng), rng)
+    return with_content_type(req, json_content_type(rng)[0], rng)
 
 
 def items(rng):
@@ -119,7 +140,7 @@ def items(rng):
     req = Request(method, path, route="items", tag="-".join(t for t in (mtag, ptag) if t) or "ok",
                   desc=f"{method} {path}")
     if chance(rng, 0.6):
-        body, encoding, btag = json_body(rng, random_json(rng, 2))
+        (body, encoding), _ = json_body(rng, random_json(rng, set(), 2))
         set_body(req, body, encoding)
     return req
 
@@ -158,13 +179,14 @@ def validate(rng):
         extra, _ = extra_query(rng)
         req.query += extra
     req.tag = "-".join(t for _, t in values) + ("-repeated" if repeats > 1 else "") or "default"
-    req.desc = "GET /validate?" + "&".join(f"n={v!r}" for v, _ in values)
+    req.desc = "GET /validate?" + "&".join(f"n={short(v)}" for v, _ in values)
     return req
 
 
 def compressed(rng):
     path = rng.choice(["/compressed", "/logo/compressed", "/compressed", "/hello", "/logo", "/teapot"])
-    req = Request(rng.choice(["GET", "GET", "GET", "HEAD"]), path, route="compress" if "compressed" in path else "compress-other")
+    route = "compress" if "compressed" in path else "compress-other"
+    req = Request(rng.choice(["GET", "GET", "GET", "HEAD"]), path, route=route)
     values = [pick(rng, ACCEPT_ENCODINGS) for _ in range(pick(rng, [(6, 1), (1, 2), (1, 0)]))]
     for v in values:
         req.header(rng.choice(["Accept-Encoding", "accept-encoding", "ACCEPT-ENCODING"]), v)
@@ -177,7 +199,7 @@ def cors(rng):
     """Any route with Origin headers (CORS on everywhere but /nocors)."""
     inner = pick(rng, [(3, lambda: simple_get("hello", ["hello"], "")(rng)), (1, lambda: unknown_route(rng, ["hello"])),
                        (2, lambda: simple_get("nocors", ["nocors"], "")(rng)),
-                       (1, lambda: simple_get("errors", ["errors", "service"], "")(rng)),
+                       (1, lambda: simple_get("errors/service", ["errors", "service"], "")(rng)),
                        (1, lambda: simple_get("cookies", ["cookies"], "")(rng)),
                        (1, lambda: validate(rng)), (1, lambda: echo(rng))])
     origins = [pick(rng, ORIGINS) for _ in range(pick(rng, [(8, 1), (1, 2)]))]
@@ -185,7 +207,6 @@ def cors(rng):
         inner.header(rng.choice(["Origin", "origin", "ORIGIN"]), o)
     inner.tag = f"cors-{len(origins)}-origins-" + inner.tag
     inner.desc += f" with Origin {origins}"
-    inner.route = "cors-" + inner.route
     return inner
 
 
@@ -226,11 +247,11 @@ ROUTES = [
     (8, echo),
     (4, items),
     (6, query_route),
-    (2, simple_get("errors", ["errors", "bad-request"], "400")),
-    (1, simple_get("errors", ["errors", "unauthorized"], "401")),
-    (1, simple_get("errors", ["errors", "not-found"], "404")),
-    (1, simple_get("errors", ["errors", "internal"], "500")),
-    (1, simple_get("errors", ["errors", "service"], "502")),
+    (2, simple_get("errors/bad-request", ["errors", "bad-request"], "400")),
+    (1, simple_get("errors/unauthorized", ["errors", "unauthorized"], "401")),
+    (1, simple_get("errors/not-found", ["errors", "not-found"], "404")),
+    (1, simple_get("errors/internal", ["errors", "internal"], "500")),
+    (1, simple_get("errors/service", ["errors", "service"], "502")),
     (1, simple_get("teapot", ["teapot"], "418")),
     (4, compressed),
     (1, simple_get("logo", ["logo"], "binary")),

@@ -38,6 +38,12 @@ def chance(rng: random.Random, p: float) -> bool:
     return rng.random() < p
 
 
+def short(value, limit: int = 40) -> str:
+    """repr() of a value for a description, cut to `limit` characters."""
+    text_ = repr(value)
+    return text_ if len(text_) <= limit else f"{text_[:limit - 12]}...({len(text_)} chars)"
+
+
 # ---------------------------------------------------------------- JSON text
 
 
@@ -93,7 +99,7 @@ UNICODE_PIECES = [
     "é", "ü", "ß", "Zoë", "naïve", "日本", "☕", "😀", "𝄞", "e\u0301", "Ω", "אבג", "ﬁ",
     "\u00a0", "\u2028", "\u200b", "İ", "ǅ", "Ⅻ",
 ]
-ASCII_SPECIALS = [" ", ",", ";", "=", "&", "+", "%", "#", "?", "/", "\"", "'", "\\", "<", ">", "{", "}", "|", "^", "`", "~", "*", "!", "@", "$", "(", ")", "[", "]", ":"]
+ASCII_SPECIALS = list(" ,;=&+%#?/\"'\\<>{}|^`~*!@$()[]:")
 WORDS = ["milk", "alice", "bob", "x", "hello", "A-1", "order", "tea", "a b", "zz", "O'Neil", "k-123"]
 
 
@@ -121,7 +127,7 @@ def text(rng: random.Random, max_len: int | None = None, min_len: int = 0, *, he
         (2, lambda: (rng.choice(UNICODE_PIECES) + ascii_word(rng, 2), "unicode")),
         (1, lambda: ("".join(rng.choice(ASCII_SPECIALS) for _ in range(rng.randint(1, 4))) + "v", "specials")),
         (1, lambda: ("a,b" if rng.random() < 0.5 else "x, y,z", "comma")),
-        (1, lambda: (rng.choice([" padded ", "  ", " ", "\ttab"]) if not header else rng.choice([" padded ", "  "]), "ws")),
+        (1, lambda: (rng.choice([" padded ", "  "] + ([] if header else [" ", "\ttab"])), "ws")),
         (1, lambda: ("", "empty")),
         (1, lambda: (rng.choice(["100%", "%20", "%zz", "a%2Cb", "50%25"]), "percent")),
         (0.5, lambda: (rng.choice(["true", "null", "0", "-1", "1e3", "[]", "{}"]), "lookalike")),
@@ -216,7 +222,8 @@ def bool_text(rng: random.Random):
         (5, lambda: (rng.choice(BOOL_WORDS), "ok")),
         (2, lambda: (random_case(rng, rng.choice(BOOL_WORDS)), "case")),
         (1, lambda: (rng.choice([" true", "true ", "\tyes", "no "]), "ws")),
-        (2, lambda: (rng.choice(["2", "-1", "1.0", "", "tru", "None", "null", "oui", "ja", "yess", "ｔrue", "0x1"]), "junk")),
+        (2, lambda: (rng.choice(["2", "-1", "1.0", "", "tru", "None", "null", "oui", "ja", "yess", "ｔrue", "0x1"]),
+                     "junk")),
     ])
 
 
@@ -285,14 +292,3 @@ def json_bool(rng: random.Random):
                                  "TRUE", "True", "maybe", "", " true"]), "string")),
         (1, lambda: (rng.choice([None, [], {}]), "wrong-type")),
     ])
-
-
-def maybe_drop(rng: random.Random, fields: dict, p: float = 0.08) -> tuple[dict, list[str]]:
-    """Drop some fields (each with probability p); returns the rest and the names dropped."""
-    kept, dropped = {}, []
-    for k, v in fields.items():
-        if rng.random() < p:
-            dropped.append(k)
-        else:
-            kept[k] = v
-    return kept, dropped
