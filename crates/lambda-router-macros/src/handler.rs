@@ -10,7 +10,7 @@
 //!   third argument `config: &C` is the app's `C` (`App::state`).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, GenericArgument, ItemFn, Pat, PathArguments, ReturnType, Type};
 
 use crate::attrs::{krate, with_static_lifetimes};
@@ -138,28 +138,36 @@ pub(crate) fn middleware(item: ItemFn) -> syn::Result<TokenStream> {
     inner.attrs.retain(|a| a.path().is_ident("allow"));
     inner.vis = syn::Visibility::Inherited;
     inner.sig.ident = format_ident!("__middleware");
+    // Type and const parameters (`auth::<Admin>`: one middleware, a configuration per use) go
+    // on the outer function too; the inner one is named with them.
+    let params: Vec<&syn::GenericParam> =
+        item.sig.generics.params.iter().filter(|p| !matches!(p, syn::GenericParam::Lifetime(_))).collect();
+    let where_clause = &item.sig.generics.where_clause;
+    let args = params.iter().map(|param| match param {
+        syn::GenericParam::Type(ty) => ty.ident.to_token_stream(),
+        syn::GenericParam::Const(constant) => constant.ident.to_token_stream(),
+        syn::GenericParam::Lifetime(lifetime) => lifetime.lifetime.to_token_stream(),
+    });
+    let callee = quote!(__middleware::<#(#args),*>);
     let name_text = name.to_string();
     let body = match &config {
-        None => quote!(#krate::NextFuture::__started(#krate::__private::pending(req, move || __middleware(req, next)))),
+        None => quote!(#krate::NextFuture::__started(#krate::__private::pending(req, move || #callee(req, next)))),
         Some((ty, _)) => {
-            let missing = format!(
-                "the middleware `{name_text}` needs its configuration, a `{}` given to the app at start-up \
-                 (App::state)",
-                quote!(#ty).to_string().replace(' ', "")
-            );
             quote! {
                 match req.state::<#ty>() {
                     ::core::option::Option::Some(config) => #krate::NextFuture::__started(
-                        #krate::__private::pending(req, move || __middleware(req, next, config)),
+                        #krate::__private::pending(req, move || #callee(req, next, config)),
                     ),
-                    ::core::option::Option::None => #krate::__private::missing_config(#missing),
+                    ::core::option::Option::None => {
+                        #krate::__private::missing_config(#name_text, ::core::any::type_name::<#ty>())
+                    }
                 }
             }
         }
     };
     Ok(quote! {
         #(#outer_attrs)*
-        #vis fn #name<'r, 'a>(req: &'r #krate::Request<'a>, next: #krate::Next<'r, 'a>) -> #krate::NextFuture<'r, 'a> {
+        #vis fn #name<'r, 'a, #(#params),*>(req: &'r #krate::Request<'a>, next: #krate::Next<'r, 'a>) -> #krate::NextFuture<'r, 'a> #where_clause {
             #[allow(clippy::needless_lifetimes)]
             #inner
             #body

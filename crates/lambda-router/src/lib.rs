@@ -88,6 +88,11 @@ pub use lambda_router_macros::handler;
 /// };
 /// assert_eq!((call("https://issuer.example"), call("https://evil.example")), (200, 401));
 /// ```
+///
+/// A type parameter gives one middleware a configuration per use: with
+/// `async fn auth<'r, 'a, C: Trusts>(.., trusts: &'r C)`, a route lists `auth::<Admins>` and
+/// another `auth::<Partners>`, each reading its own value of `App::state`. A configuration the
+/// app was not given answers 500 and logs the middleware and the type it needs.
 pub use lambda_router_macros::middleware;
 pub use limits::Limits;
 pub use middleware::{Middleware, Next, NextFuture};

@@ -55,10 +55,14 @@ use crate::validate::ResponseSpec;
 pub type Middleware = for<'r, 'a> fn(&'r Request<'a>, Next<'r, 'a>) -> NextFuture<'r, 'a>;
 
 /// A configured middleware whose configuration the app was not given: a 500, and an error in
-/// the log that names what is missing.
+/// the log that names the middleware and the type it needs.
 #[doc(hidden)]
-pub fn missing_config<'r, 'a>(what: &'static str) -> NextFuture<'r, 'a> {
-    tracing::error!("{what}");
+pub fn missing_config<'r, 'a>(middleware: &'static str, config: &'static str) -> NextFuture<'r, 'a> {
+    tracing::error!(
+        middleware,
+        config,
+        "the middleware `{middleware}` needs its configuration, a `{config}` given to the app at start-up (App::state)"
+    );
     NextFuture::ready(Err(crate::ServiceError::internal("Internal Server Error").into()))
 }
 
