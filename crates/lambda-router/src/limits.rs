@@ -8,7 +8,7 @@
 /// |---|---|---|
 /// | `max_event_bytes` | 6 MiB + 64 KiB (Lambda's synchronous payload limit is 6 MiB) | `EventError::TooLarge` |
 /// | `max_body_bytes` | 6 MiB | 413 |
-/// | `max_path_bytes` | 8 KiB | 414 |
+/// | `max_path_bytes` | 16 KiB (an ALB's request line may be 16 KiB) | 414 |
 /// | `max_headers` | 512 header names | 431 |
 /// | `max_json_depth` | 128 nested arrays/objects in a request body | `BodyError::InvalidJson` (400) |
 ///
@@ -18,7 +18,7 @@
 /// use lambda_router::Limits;
 /// let strict = Limits::default().max_body_bytes(64 * 1024).max_headers(64);
 /// assert_eq!(strict.body_bytes(), 64 * 1024);
-/// assert_eq!(strict.path_bytes(), 8 * 1024);
+/// assert_eq!(strict.path_bytes(), 16 * 1024);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -60,7 +60,7 @@ impl Default for Limits {
         Limits {
             event_bytes: 6 * 1024 * 1024 + 64 * 1024,
             body_bytes: 6 * 1024 * 1024,
-            path_bytes: 8 * 1024,
+            path_bytes: 16 * 1024,
             headers: 512,
             json_depth: 128,
         }

@@ -78,6 +78,7 @@ struct Keys<'a> {
     multi_headers: Option<Value<'a, 'a>>,
     query: Option<Value<'a, 'a>>,
     multi_query: Option<Value<'a, 'a>>,
+    raw_query: Option<Value<'a, 'a>>,
     lattice_query: Option<Value<'a, 'a>>,
     cookies: Option<Value<'a, 'a>>,
     body: Option<Value<'a, 'a>>,
@@ -104,6 +105,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
             "multiValueHeaders" => &mut keys.multi_headers,
             "queryStringParameters" => &mut keys.query,
             "multiValueQueryStringParameters" => &mut keys.multi_query,
+            "rawQueryString" => &mut keys.raw_query,
             "query_string_parameters" => &mut keys.lattice_query,
             "cookies" => &mut keys.cookies,
             "body" => &mut keys.body,
@@ -162,20 +164,25 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
         }
     };
 
+    let comma_joined = matches!(source, Source::HttpV2 | Source::FunctionUrl);
     let headers = Headers {
         single: object_or_null(keys.headers, "headers")?,
         multi: object_or_null(keys.multi_headers, "multiValueHeaders")?,
+        comma_joined,
     };
     let query = match source {
         Source::VpcLatticeV1 => Query {
             single: object_or_null(keys.lattice_query, "query_string_parameters")?,
             multi: None,
             comma_joined: false,
+            raw: None,
         },
         _ => Query {
             single: object_or_null(keys.query, "queryStringParameters")?,
             multi: object_or_null(keys.multi_query, "multiValueQueryStringParameters")?,
-            comma_joined: matches!(source, Source::HttpV2 | Source::FunctionUrl),
+            comma_joined,
+            // Which names HTTP API v2 joined: a name written twice in the query string.
+            raw: if comma_joined { keys.raw_query.and_then(string) } else { None },
         },
     };
     let cookies = match keys.cookies {

@@ -17,6 +17,8 @@ pub struct Headers<'a> {
     pub(crate) single: Option<Json<'a>>,
     /// An object of lists of strings.
     pub(crate) multi: Option<Json<'a>>,
+    /// HTTP API v2 joins a repeated header's values with `,`.
+    pub(crate) comma_joined: bool,
 }
 
 fn find_ci<'a>(map: Option<Json<'a>>, name: &str) -> Option<Json<'a>> {
@@ -61,6 +63,24 @@ impl<'a> Headers<'a> {
         all(found)
     }
 
+    /// Whether a list of the header `name` is given a bare string, which the reference refuses
+    /// (`list_type`): a multi-value map's string, or, outside HTTP API v2 (whose values are
+    /// split into lists), the single-value map's.
+    pub(crate) fn is_bare_string(&self, name: &str) -> bool {
+        match find_ci(self.multi, name) {
+            Some(value) => string(value).is_some(),
+            None => !self.comma_joined && find_ci(self.single, name).and_then(string).is_some(),
+        }
+    }
+
+    /// Every value of the header `name` as the reference lists them: for HTTP API v2, whose
+    /// events join a repeated header's values with `,`, every value split at each `,` (and
+    /// not trimmed: `a, b` is `a` and ` b`).
+    pub(crate) fn get_all_split(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
+        let parts = if self.comma_joined { usize::MAX } else { 1 };
+        self.get_all(name).flat_map(move |value| value.splitn(parts, ','))
+    }
+
     /// How many header names the event carries (its larger map's; a look at the tape, no
     /// scan).
     pub fn count(&self) -> usize {
@@ -86,6 +106,8 @@ pub struct Query<'a> {
     pub(crate) multi: Option<Json<'a>>,
     /// HTTP API v2 joins repeated values with `,` in its single-value map.
     pub(crate) comma_joined: bool,
+    /// HTTP API v2's `rawQueryString`, which tells a repeated name from a value with a comma.
+    pub(crate) raw: Option<&'a str>,
 }
 
 impl<'a> Query<'a> {
@@ -111,6 +133,30 @@ impl<'a> Query<'a> {
         all(find_exact(self.multi, name).or_else(|| find_exact(self.single, name)))
     }
 
+    /// Whether a list of the parameter `name` is given a bare string by the multi-value map,
+    /// which the reference refuses (`list_type`); the single-value map's values it splits.
+    pub(crate) fn is_bare_string(&self, name: &str) -> bool {
+        find_exact(self.multi, name).and_then(string).is_some()
+    }
+
+    /// Whether HTTP API v2 joined several values of `name`: the name is written more than once
+    /// in the query string, its keys decoded as the reference's `parse_qs` decodes them
+    /// (`+` is a space, `%XX` a byte; pieces split at `&`, empty ones skipped).
+    pub(crate) fn is_repeated(&self, name: &str) -> bool {
+        let Some(raw) = self.raw else { return false };
+        let mut seen = 0;
+        for piece in raw.split('&').filter(|piece| !piece.is_empty()) {
+            let key = piece.split_once('=').map_or(piece, |(key, _)| key);
+            if decoded_equals(key.as_bytes(), name.as_bytes()) {
+                seen += 1;
+                if seen > 1 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Every `(name, value)` pair.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
@@ -121,4 +167,27 @@ impl<'a> Query<'a> {
     pub fn is_empty(&self) -> bool {
         self.iter().next().is_none()
     }
+}
+
+/// Whether `encoded`, read as a query-string key (`+` a space, `%XX` a byte, a `%` without two
+/// hex digits itself), is the bytes `name`.
+fn decoded_equals(encoded: &[u8], name: &[u8]) -> bool {
+    let hex = |byte: u8| (byte as char).to_digit(16);
+    let (mut at, mut matched) = (0, 0);
+    while at < encoded.len() {
+        let (byte, width) = match encoded[at] {
+            b'+' => (b' ', 1),
+            b'%' => match (encoded.get(at + 1).copied().and_then(hex), encoded.get(at + 2).copied().and_then(hex)) {
+                (Some(high), Some(low)) => ((high * 16 + low) as u8, 3),
+                _ => (b'%', 1),
+            },
+            byte => (byte, 1),
+        };
+        if name.get(matched) != Some(&byte) {
+            return false;
+        }
+        matched += 1;
+        at += width;
+    }
+    matched == name.len()
 }

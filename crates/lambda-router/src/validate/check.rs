@@ -174,20 +174,38 @@ pub enum Texts<'a> {
 
 impl<'a> Texts<'a> {
     /// The value of a scalar: `None` when the event has several (a repeated query key in a
-    /// multi-value map, a repeated header).
+    /// multi-value map, a repeated header; for HTTP API v2, a query name written twice, whose
+    /// values the event joined with `,`), which the reference reports as the scalar's type
+    /// error.
     pub fn single(&self) -> Option<&'a str> {
         let mut values = self.raw();
         let first = values.next()?;
-        values.next().is_none().then_some(first)
+        if values.next().is_some() {
+            return None;
+        }
+        match *self {
+            Texts::Query(query, name) if first.contains(',') && query.is_repeated(name) => None,
+            _ => Some(first),
+        }
     }
 
     /// Every value of a list: each value of a repeated key, and for HTTP API v2 (which joins
-    /// them with `,`) the joined value split again.
+    /// a repeated query key's or header's values with `,`) the joined value split again.
     pub fn each(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         let (path, query, header) = self.sources();
         path.into_iter()
             .chain(query.into_iter().flat_map(|(q, name)| q.get_all(name)))
-            .chain(header.into_iter().flat_map(|(h, name)| h.get_all(name)))
+            .chain(header.into_iter().flat_map(|(h, name)| h.get_all_split(name)))
+    }
+
+    /// Whether the event gives a list a bare string where the reference expects a list (see
+    /// `Query::is_bare_string`, `Headers::is_bare_string`): `list_type`.
+    pub(crate) fn is_bare_string(&self) -> bool {
+        match *self {
+            Texts::Path(_) => false,
+            Texts::Query(query, name) => query.is_bare_string(name),
+            Texts::Header(headers, name) => headers.is_bare_string(name),
+        }
     }
 
     /// The values as the event lists them (joined values left whole).

@@ -298,6 +298,10 @@ impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
     }
 
     fn from_texts(texts: Texts<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a [T]> {
+        if texts.is_bare_string() {
+            cx.error(ErrorType::ListType);
+            return None;
+        }
         list_of(texts.each(), 0, c, cx, |text, cx| T::from_text(text, &Constraints::NONE, cx))
     }
 
