@@ -108,6 +108,7 @@ class Request:
     bare: bool = False                          # leave out the source's standard headers
     route: str = "?"                            # the route (or "unknown") it aims at
     tag: str = "valid"                          # short slug of what it varies
+    tags: list[str] = field(default_factory=list)  # every mutation (the slug shows three)
     desc: str = ""                              # one human-readable line
 
     def header(self, name: str, value: str) -> "Request":

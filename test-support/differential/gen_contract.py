@@ -184,7 +184,7 @@ def me(rng):
         for item in items:
             req.header(rng.choice(["Cookie", "cookie"]), item)
         tags.add("", "cookie-lines")
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"GET /me with cookies {short(items, 80)}"
     return req
 
@@ -246,7 +246,7 @@ def signup(rng):
         tags.add("", "base64" if encoding == "base64" else "")
     set_body(req, body, encoding)
     with_content_type(req, content_type, rng)
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"POST /signup form {short(body, 80)}"
     return req
 
@@ -338,7 +338,7 @@ def upload(rng):
     req = Request("POST", "/upload", route="upload")
     set_body(req, body, "base64" if chance(rng, 0.9) else "auto")
     with_content_type(req, content_type, rng)
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"POST /upload, boundary {short(boundary, 30)}, parts {[(p[0], p[1], len(p[3])) for p in parts]}"
     return req
 
@@ -359,7 +359,7 @@ def orders(rng):
     pairs = [("limit", tags.draw("limit", lambda: int_text(rng, 1, 50)))
              for _ in range(repeat_count(rng, tags, "limit", [(5, 1), (4, 0), (1, 2)]))]
     req.query = query(pairs, rng)
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = "GET /orders?" + "&".join(f"limit={short(v, 20)}" for _, v in pairs) + f" with {req.headers}"
     return req
 
@@ -386,7 +386,7 @@ def reports(rng):
     if chance(rng, 0.2):
         rng.shuffle(pairs)
     req = Request("GET", path, route="reports", query=query(pairs, rng))
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"GET {short(path, 60)}?" + "&".join(f"{k}={short(v, 24)}" for k, v in pairs)
     return req
 
@@ -412,7 +412,7 @@ def post_event(rng):
         ("place", lambda: place_value(rng, tags)),
     ], drop_p=0.05)
     req = set_json_body(rng, Request("POST", "/events", route="events"), tags, value)
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"POST /events {short(req.body, 100)}"
     return req
 
@@ -446,7 +446,7 @@ def post_item(rng):
     if chance(rng, 0.2):
         req.header(rng.choice(["X-Api-Key", "Authorization"]), rng.choice(["k-1", "", "Bearer x"]))
         tags.add("", "credentials")
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"POST /items {short(req.body, 80)}"
     return req
 
@@ -459,7 +459,7 @@ def v2_item(rng):
     pairs = [("verbose", tags.draw("verbose", lambda: bool_text(rng)))
              for _ in range(repeat_count(rng, tags, "verbose", [(5, 1), (4, 0), (1, 2)]))]
     req = Request("GET", path, route="v2-items", query=query(pairs, rng))
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = f"GET {short(path, 60)}?" + "&".join(f"verbose={short(v, 20)}" for _, v in pairs)
     return req
 

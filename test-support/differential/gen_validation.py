@@ -61,7 +61,7 @@ def finish(req: Request, tags: Tags, rng: random.Random, what: str) -> Request:
         extra, t = extra_query(rng)
         req.query += extra
         tags.add("", t)
-    req.tag = tags.text()
+    req.tag, req.tags = tags.text(), list(tags)
     req.desc = what
     return req
 

@@ -295,12 +295,16 @@ fn derive_int_literal(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<
                 _: &#krate::validate::Constraints,
                 cx: &mut #krate::__private::Validation<'__model>,
             ) -> ::core::option::Option<Self> {
-                let found = match json.kind() {
-                    #krate::__private::JsonKind::Int(value) => match value {
+                let found = match #krate::__private::int_literal_key(json) {
+                    ::core::result::Result::Ok(::core::option::Option::Some(value)) => match value {
                         #(#parses)*
                         _ => ::core::option::Option::None,
                     },
-                    _ => ::core::option::Option::None,
+                    ::core::result::Result::Ok(::core::option::Option::None) => ::core::option::Option::None,
+                    ::core::result::Result::Err(error) => {
+                        cx.error(error);
+                        return ::core::option::Option::None;
+                    }
                 };
                 if found.is_none() {
                     cx.error(#krate::validate::ErrorType::LiteralError);

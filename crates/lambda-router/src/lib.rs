@@ -131,7 +131,7 @@ pub mod __private {
     pub use crate::middleware::missing_config;
     pub use crate::route::RouteParts;
     pub use crate::validate::check::{Texts, Validation};
-    pub use crate::validate::json::{Json, JsonKind, default_json};
+    pub use crate::validate::json::{Json, JsonKind, default_json, int_literal_key};
     pub use crate::validate::{pattern_matches, union_label};
     pub use lambda_router_core::__private::*;
     pub use regex::Regex;

@@ -78,6 +78,53 @@ impl std::fmt::Debug for JsonScratch {
     }
 }
 
+/// Base64 as Python's `base64.b64decode` reads it (`binascii.a2b_base64`, not strict), which
+/// the reference decodes bodies with: characters outside the alphabet skipped (line breaks,
+/// spaces, junk), and the text ends at the padding that completes a quantum (`YQ==YQ` is `a`).
+/// `None` where Python raises: text that is not ASCII, or data that stops mid-quantum without
+/// its padding. Only read when the strict decoder refused the text.
+fn decode_lenient<'a>(text: &[u8], arena: &'a bumpalo::Bump) -> Option<&'a [u8]> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut out = bumpalo::collections::Vec::with_capacity_in(text.len() / 4 * 3 + 2, arena);
+    let (mut quad, mut pads, mut left) = (0u8, 0u8, 0u8);
+    for &c in text {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                if quad >= 2 {
+                    pads += 1;
+                    if quad + pads >= 4 {
+                        return Some(out.into_bump_slice());
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        pads = 0;
+        match quad {
+            0 => left = value,
+            1 => {
+                out.push(left << 2 | value >> 4);
+                left = value & 0x0f;
+            }
+            2 => {
+                out.push(left << 4 | value >> 2);
+                left = value & 0x03;
+            }
+            _ => out.push(left << 6 | value),
+        }
+        quad = (quad + 1) % 4;
+    }
+    (quad == 0).then(|| out.into_bump_slice())
+}
+
 impl<'a> Request<'a> {
     /// The body as the event carries it (base64 text when `isBase64Encoded`).
     pub fn raw_body(&self) -> Option<&'a str> {
@@ -89,7 +136,8 @@ impl<'a> Request<'a> {
         self.event.base64
     }
 
-    /// The body's bytes, base64-decoded when the event says so (into the arena).
+    /// The body's bytes, base64-decoded when the event says so (into the arena), as the
+    /// reference decodes them: line breaks and characters outside the alphabet skipped.
     pub fn body_bytes(&self) -> Result<&'a [u8], BodyError> {
         let Some(body) = self.event.body else {
             return Ok(b"");
@@ -98,11 +146,13 @@ impl<'a> Request<'a> {
             return Ok(body.as_bytes());
         }
         let base64 = base64_simd::STANDARD;
-        let len = base64.decoded_length(body.as_bytes()).map_err(|_| BodyError::InvalidBase64)?;
-        let out = self.arena.alloc_slice_fill_copy(len, 0u8);
-        match base64.decode(body.as_bytes(), base64_simd::Out::from_slice(out)) {
-            Ok(decoded) => Ok(decoded),
-            Err(_) => Err(BodyError::InvalidBase64),
+        let strict = base64.decoded_length(body.as_bytes()).ok().and_then(|len| {
+            let out = self.arena.alloc_slice_fill_copy(len, 0u8);
+            base64.decode(body.as_bytes(), base64_simd::Out::from_slice(out)).ok()
+        });
+        match strict {
+            Some(decoded) => Ok(decoded),
+            None => decode_lenient(body.as_bytes(), self.arena).ok_or(BodyError::InvalidBase64),
         }
     }
 
@@ -189,5 +239,45 @@ impl<'a> Request<'a> {
     pub fn json_text(&self) -> Result<&'a str, BodyError> {
         self.json::<serde::de::IgnoredAny>()?;
         self.body_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_lenient;
+
+    /// Each row is what Python 3.11's `base64.b64decode(text)` answers (`None`: it raises).
+    #[test]
+    fn reads_base64_as_python_does() {
+        let rows: [(&str, Option<&[u8]>); 24] = [
+            ("YQ", None),
+            ("YQ=", None),
+            ("YQ==", Some(b"a")),
+            ("YQ==YQ", Some(b"a")),
+            ("Y=Q==", Some(b"a")),
+            ("!!!!", Some(b"")),
+            ("e30=\n", Some(b"{}")),
+            ("YWJj=", Some(b"abc")),
+            ("YQ=x=", Some(b"a\x0c")),
+            ("YQ=x", None),
+            ("YWI=YWI=", Some(b"ab")),
+            ("=YQ==", Some(b"a")),
+            ("Y Q = =", Some(b"a")),
+            ("YWJ\nj", Some(b"abc")),
+            ("a", None),
+            ("abcde", None),
+            ("abcd=", Some(b"i\xb7\x1d")),
+            ("ab=c=d", Some(b"i\xb7")),
+            ("YWJjZA", None),
+            ("YWJjZA=", None),
+            ("YWJjZA===", Some(b"abcd")),
+            ("====", Some(b"")),
+            ("YWJj\u{0}ZA==", Some(b"abcd")),
+            ("\u{e9}", None),
+        ];
+        let arena = bumpalo::Bump::new();
+        for (text, expected) in rows {
+            assert_eq!(decode_lenient(text.as_bytes(), &arena), expected, "{text:?}");
+        }
     }
 }

@@ -526,6 +526,8 @@ impl<'a> Validation<'a> {
             return JsonBody::Absent;
         }
         let text = match req.body_str() {
+            // Empty once decoded (base64 of nothing, or of only characters Python skips).
+            Ok("") => return JsonBody::Absent,
             Ok(text) => text,
             Err(err) => {
                 self.stop(err);

@@ -36,6 +36,25 @@ pub enum JsonKind<'a> {
     Object(usize),
 }
 
+/// The integer a JSON value is to an integer `Literal`, as pydantic looks one up among the
+/// literal's values: an integer; `true` and `false`, which Python holds equal to 1 and 0; a
+/// float equal to an integer (`2.0`). An integer past 64 bits is `int_parsing_size` (pydantic
+/// reads the literal's key as an `i64`); anything else matches no value.
+pub fn int_literal_key(json: Json<'_, '_>) -> Result<Option<i64>, crate::validate::ErrorType> {
+    Ok(match json.kind() {
+        JsonKind::Int(value) => Some(value),
+        JsonKind::Bool(value) => Some(i64::from(value)),
+        // `-2^63 <= value < 2^63`: the cast is exact.
+        JsonKind::Float(value)
+            if value.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&value) =>
+        {
+            Some(value as i64)
+        }
+        JsonKind::UInt(_) | JsonKind::BigInt(_) => return Err(crate::validate::ErrorType::IntParsingSize),
+        _ => None,
+    })
+}
+
 /// The JSON of a field's default, for the schema (used by the derives' generated code).
 pub fn default_json<T: serde::Serialize>(make: Option<fn() -> T>) -> String {
     make.and_then(|make| serde_json::to_string(&make()).ok()).unwrap_or_else(|| "null".to_owned())

@@ -118,10 +118,21 @@ impl Number {
     }
 }
 
+/// CPython's limit on the digits of integer text (`sys.get_int_max_str_digits()`).
+const MAX_INT_DIGITS: usize = 4300;
+
 /// An integer from text, as pydantic reads one: surrounding whitespace, a sign, `_` between
-/// digits, and a `.0…` fraction allowed; anything else is not an integer. Any number of
-/// digits: beyond `i128`, only the sign is kept.
+/// digits, and a `.0…` fraction allowed; anything else is not an integer. Up to CPython's
+/// 4,300 digits: beyond `i128`, only the sign is kept.
 pub(crate) fn parse_int(text: &str) -> Result<Whole, ErrorType> {
+    // pydantic reads the text as a JSON number first (jiter), which stops past 4,300 digits,
+    // CPython's limit on integer text: `int_parsing_size`, whatever follows them.
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    if unsigned.starts_with(|c: char| c.is_ascii_digit() && c != '0')
+        && unsigned.bytes().take_while(u8::is_ascii_digit).count() > MAX_INT_DIGITS
+    {
+        return Err(ErrorType::IntParsingSize);
+    }
     let text = text.trim();
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -149,6 +160,12 @@ pub(crate) fn parse_int(text: &str) -> Result<Whole, ErrorType> {
             b'_' if !previous_underscore => previous_underscore = true,
             _ => return Err(ErrorType::IntParsing),
         }
+    }
+    // Then as Python's `int()` after cleaning (sign, zeros, underscores): past the limit, the
+    // text is no integer.
+    let significant = bytes.iter().skip_while(|&&b| b == b'0' || b == b'_').filter(|&&b| b != b'_').count();
+    if significant > MAX_INT_DIGITS {
+        return Err(ErrorType::IntParsing);
     }
     Ok(match value {
         Some(value) => Whole::Exact(if negative { -value } else { value }),
@@ -212,6 +229,27 @@ mod tests {
         assert_eq!(parse_int(&huge), Ok(Whole::Huge { negative: false }));
         assert_eq!(parse_int(&format!("-{huge}")), Ok(Whole::Huge { negative: true }));
         assert_eq!(parse_int("18446744073709551615"), Ok(Whole::Exact(u64::MAX.into())));
+        // CPython's 4,300 digits, as pydantic 2.14 reads them.
+        let (limit, over) = ("9".repeat(4300), "9".repeat(4301));
+        for text in
+            [limit.clone(), format!("-{limit}"), format!("000{limit}"), format!("+{limit}"), format!("{limit}.0")]
+        {
+            assert_eq!(parse_int(&text).map(|_| ()), Ok(()), "{} digits", text.len());
+        }
+        for text in [
+            over.clone(),
+            format!("-{over}"),
+            format!("{over}.5"),
+            format!("{over}x"),
+            format!("1{}", "0".repeat(4300)),
+        ] {
+            assert_eq!(parse_int(&text), Err(ErrorType::IntParsingSize), "{} characters", text.len());
+        }
+        for text in
+            [format!("+{over}"), format!(" {over}"), format!("0{over}"), format!("-0{over}"), format!("{limit}.5")]
+        {
+            assert_eq!(parse_int(&text), Err(ErrorType::IntParsing), "{} characters", text.len());
+        }
     }
 
     #[test]

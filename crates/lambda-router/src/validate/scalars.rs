@@ -150,11 +150,13 @@ impl<'a> Value<'a> for bool {
             JsonKind::Bool(b) => Ok(b),
             JsonKind::Int(0) => Ok(false),
             JsonKind::Int(1) => Ok(true),
+            JsonKind::Int(_) => Err(ErrorType::BoolParsing),
             JsonKind::Float(0.0) => Ok(false),
             JsonKind::Float(1.0) => Ok(true),
-            JsonKind::Int(_) | JsonKind::UInt(_) | JsonKind::Float(_) | JsonKind::BigInt(_) => {
-                Err(ErrorType::BoolParsing)
-            }
+            // pydantic reads a float as an integer first: one that is none (`1.5`, `inf`, past
+            // an `i64`) is no boolean at all; another integer is a bad one.
+            JsonKind::Float(x) if x.fract() == 0.0 && x.abs() < 9.223_372_036_854_776e18 => Err(ErrorType::BoolParsing),
+            JsonKind::Float(_) | JsonKind::UInt(_) | JsonKind::BigInt(_) => Err(ErrorType::BoolType),
             JsonKind::Str(text) => parse_bool(text),
             JsonKind::Null | JsonKind::Array(_) | JsonKind::Object(_) => Err(ErrorType::BoolType),
         };

@@ -140,6 +140,15 @@ fn datetime_of(kind: JsonKind<'_>) -> Result<speedate::DateTime, ErrorType> {
 /// A date-time as pydantic's date-time validator reads it: text that is no date-time may be a
 /// date (midnight, no offset); text that is neither is `datetime_from_date_parsing`.
 fn datetime_value(kind: JsonKind<'_>) -> Result<speedate::DateTime, ErrorType> {
+    let value = datetime_or_date(kind)?;
+    // speedate reads year 0; Python's `datetime` has none ("year 0 is out of range").
+    if value.date.year == 0 {
+        return Err(ErrorType::DatetimeParsing);
+    }
+    Ok(value)
+}
+
+fn datetime_or_date(kind: JsonKind<'_>) -> Result<speedate::DateTime, ErrorType> {
     match (datetime_of(kind), kind) {
         (Err(ErrorType::DatetimeParsing), JsonKind::Str(text)) => {
             match speedate::Date::parse_bytes_rfc3339(text.as_bytes()) {
@@ -155,8 +164,15 @@ fn datetime_value(kind: JsonKind<'_>) -> Result<speedate::DateTime, ErrorType> {
 }
 
 /// A date from a JSON value or text: a date, else (pydantic's lax fallback) a date-time at
-/// midnight.
+/// midnight. Year 0, which speedate reads and Python's `date` has not, is `date_parsing`.
 fn date_of(kind: JsonKind<'_>) -> Result<speedate::Date, ErrorType> {
+    match date_or_midnight(kind) {
+        Ok(date) if date.year == 0 => Err(ErrorType::DateParsing),
+        read => read,
+    }
+}
+
+fn date_or_midnight(kind: JsonKind<'_>) -> Result<speedate::Date, ErrorType> {
     let direct = match kind {
         JsonKind::Str(text) => speedate::Date::parse_bytes_with_config(
             text.as_bytes(),
@@ -243,12 +259,15 @@ mod tests {
     #[test]
     fn dates_and_date_times_read_as_pydantic_reads_them() {
         use ErrorType::{
-            DateFromDatetimeInexact as Inexact, DateFromDatetimeParsing as DateFromDatetime, DateType,
+            DateFromDatetimeInexact as Inexact, DateFromDatetimeParsing as DateFromDatetime, DateParsing, DateType,
             DatetimeFromDateParsing as DatetimeFromDate, DatetimeParsing, DatetimeType,
         };
         let ok = |text: &str| Ok(text.to_owned());
         type Read = Result<String, ErrorType>;
-        let rows: [(JsonKind<'_>, Read, Read); 25] = [
+        let rows: [(JsonKind<'_>, Read, Read); 28] = [
+            (JsonKind::Str("0000-01-01T00:00:00Z"), Err(DatetimeParsing), Err(DateParsing)),
+            (JsonKind::Str("0000-01-01"), Err(DatetimeParsing), Err(DateParsing)),
+            (JsonKind::Str("0000-12-31T23:59:59+01:00"), Err(DatetimeParsing), Err(Inexact)),
             (JsonKind::Str("2024-02-29"), ok("2024-02-29T00:00:00"), ok("2024-02-29")),
             (JsonKind::Str("2024-01-01T00:00:00Z"), ok("2024-01-01T00:00:00Z"), ok("2024-01-01")),
             (JsonKind::Str("2024-01-01T10:00:00"), ok("2024-01-01T10:00:00"), Err(Inexact)),
