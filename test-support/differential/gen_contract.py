@@ -117,11 +117,18 @@ def union_value(rng):
     ])
 
 
+def tagged_big(value, tag):
+    """(value, tag), the tag saying `bigint` when the value holds an integer past 64 bits."""
+    inner = value.get("a") if isinstance(value, dict) else value
+    big = isinstance(inner, int) and not isinstance(inner, bool) and not -2**63 <= inner < 2**63
+    return value, (f"bigint-{tag}" if big else tag)
+
+
 def tags_map(rng):
     return pick(rng, [
         (3, ({}, "empty-map")),
         (4, lambda: ({ascii_word(rng, 3): rng.randint(-5, 100) for _ in range(rng.randint(1, 3))}, "ok")),
-        (1, lambda: ({"a": rng.choice(["1", " 2", "x", 1.0, 1.5, None, True, big_int(rng)])}, "bad-value")),
+        (1, lambda: tagged_big({"a": rng.choice(["1", " 2", "x", 1.0, 1.5, None, True, big_int(rng)])}, "bad-value")),
         (1, lambda: ({rng.choice(["", " ", "é", "1"]): 1}, "odd-key")),
         (1, lambda: (Obj((("a", 1), ("a", "x"))), "duplicate-key")),
         (1, lambda: (rng.choice([[], ["a"], "a=1", 1, None]), "not-a-map")),
@@ -406,7 +413,7 @@ def post_event(rng):
                                     (1, lambda: (rng.choice([1, None, ["click"]]), "wrong-type"))])),
         ("code", lambda: code_value(rng)),
         ("level", lambda: pick(rng, [(5, lambda: (rng.choice([1, 2, 3]), "ok")),
-                                     (2, lambda: (rng.choice(BAD_LEVELS + [big_int(rng)]), "bad"))])),
+                                     (2, lambda: tagged_big(rng.choice(BAD_LEVELS + [big_int(rng)]), "bad"))])),
         ("value", lambda: union_value(rng)),
         ("tags", lambda: tags_map(rng)),
         ("place", lambda: place_value(rng, tags)),

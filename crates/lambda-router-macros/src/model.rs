@@ -221,6 +221,10 @@ fn derive_string_enum(input: &DeriveInput, data: &syn::DataEnum, literal: bool) 
                 cx: &mut #krate::__private::Validation<'__model>,
             ) -> ::core::option::Option<Self> {
                 match json.kind() {
+                    #krate::__private::JsonKind::Str(_) if json.has_lone_surrogate() => {
+                        cx.error(#krate::validate::ErrorType::StringUnicode);
+                        ::core::option::Option::None
+                    }
                     #krate::__private::JsonKind::Str(text) => Self::from_text(text, constraints, cx),
                     _ => {
                         cx.error(#error);

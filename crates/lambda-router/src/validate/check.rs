@@ -72,6 +72,7 @@ pub enum ErrorType {
     BoolParsing,
     BoolType,
     StringType,
+    StringUnicode,
     StringTooShort,
     StringTooLong,
     TooShort,
@@ -114,6 +115,7 @@ impl ErrorType {
             ErrorType::BoolParsing => "bool_parsing",
             ErrorType::BoolType => "bool_type",
             ErrorType::StringType => "string_type",
+            ErrorType::StringUnicode => "string_unicode",
             ErrorType::StringTooShort => "string_too_short",
             ErrorType::StringTooLong => "string_too_long",
             ErrorType::TooShort => "too_short",
@@ -245,6 +247,15 @@ enum JsonBody<R> {
     Read(R),
     Absent,
     Stopped,
+}
+
+/// What the reference validates a body value as: for a type that is no sequence, the first
+/// element of a non-empty list (`[{"title": "x"}]` is the model `{"title": "x"}`).
+fn first_of_list<'t, 'a, T: Value<'a>>(json: Json<'t, 'a>) -> Json<'t, 'a> {
+    if T::SCHEMA.is_or_contains_sequence() {
+        return json;
+    }
+    json.elements().next().unwrap_or(json)
 }
 
 /// The values of one name in a form or a multipart body.
@@ -415,10 +426,12 @@ impl<'a> Validation<'a> {
             }
             BodyRead::Unread | BodyRead::Stopped => return None,
         }
-        self.at(LocPart::Key("body"), |cx| match cx.json_body(req, |json, cx| T::from_json(json, constraints, cx)) {
-            JsonBody::Read(value) => value,
-            JsonBody::Absent => cx.absent(default),
-            JsonBody::Stopped => None,
+        self.at(LocPart::Key("body"), |cx| {
+            match cx.json_body(req, |json, cx| T::from_json(first_of_list::<T>(json), constraints, cx)) {
+                JsonBody::Read(value) => value,
+                JsonBody::Absent => cx.absent(default),
+                JsonBody::Stopped => None,
+            }
         })
     }
 
@@ -445,7 +458,7 @@ impl<'a> Validation<'a> {
                             }
                             // The last of repeated keys, as `json.loads` keeps it.
                             let member = json.members().filter(|(key, _)| *key == name).last();
-                            member.map(|(_, value)| T::from_json(value, constraints, cx))
+                            member.map(|(_, value)| T::from_json(first_of_list::<T>(value), constraints, cx))
                         });
                         match read {
                             JsonBody::Read(Some(value)) => value,
@@ -534,22 +547,34 @@ impl<'a> Validation<'a> {
                 return JsonBody::Stopped;
             }
         };
-        let parsed = req.with_json_tape(|tape| {
-            let value = match Json::new(&tape.0, text) {
-                Some(json) if json.kind() != super::JsonKind::Null => Some(read(json, self)),
-                _ => None,
-            };
-            (value, tape)
-        });
+        let mut read = Some(read);
+        let mut read_tape = |json: Option<Json<'_, 'a>>, cx: &mut Self| match (json, read.take()) {
+            (Some(json), Some(read)) if json.kind() != super::JsonKind::Null => Some(read(json, cx)),
+            _ => None,
+        };
+        let mut parsed = req.with_json_tape(|tape| (read_tape(Json::new(&tape.0, text), self), tape));
+        if let Err(BodyError::InvalidJson { offset }) = parsed {
+            match python_error_position(text, self.max_json_depth) {
+                // Python's `json.loads` takes it (`NaN`, `1e400`, a lone surrogate): read it
+                // as Python does.
+                None => {
+                    let standard = super::json::to_standard(text, self.arena);
+                    parsed = req.parse_json(standard, |tape| (read_tape(Json::python(&tape.0, text), self), tape));
+                    if parsed.is_err() {
+                        parsed = Err(BodyError::InvalidJson { offset });
+                    }
+                }
+                Some(at) => parsed = Err(BodyError::InvalidJson { offset: at }),
+            }
+        }
         match parsed {
             Ok(Some(value)) => JsonBody::Read(value),
             Ok(None) => JsonBody::Absent,
             Err(BodyError::InvalidJson { offset }) => {
-                let at = python_error_position(text, self.max_json_depth).unwrap_or(offset);
                 // The reference raises at once: the path, query, header and cookie errors found
                 // so far are not reported.
                 self.errors.clear();
-                let location = ArenaVec::from_iter_in([LocPart::Key("body"), LocPart::Index(at)], self.arena);
+                let location = ArenaVec::from_iter_in([LocPart::Key("body"), LocPart::Index(offset)], self.arena);
                 self.errors.push(Problem { loc: location.into_bump_slice(), kind: ErrorType::JsonInvalid });
                 self.read = BodyRead::Stopped;
                 JsonBody::Stopped

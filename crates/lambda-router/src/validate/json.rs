@@ -1,6 +1,14 @@
 //! A JSON body as validation walks it: a cursor over simd-json's tape (each step is an index,
 //! no scan from the start), and where the reference says a body that is not JSON went wrong.
+//!
+//! The reference reads bodies with Python's `json.loads`, which takes more than JSON: `NaN`,
+//! `Infinity` and `-Infinity`, numbers past `f64` (`1e400` is infinite), and `\u` escapes of
+//! lone surrogates. Such a body ([`python_error_position`] is `None` for it) is rewritten into
+//! JSON simd-json takes ([`to_standard`]) and read with the original text at hand
+//! ([`Json::python`]): each such number is read again from the original's literal, each string
+//! asked whether the original held a lone surrogate.
 
+use bumpalo::Bump;
 use simd_json::{Node, StaticNode};
 
 /// A value of a parsed body: a slice of the tape that starts with the value, the whole tape and
@@ -10,6 +18,8 @@ pub struct Json<'t, 'a> {
     nodes: &'t [Node<'a>],
     root: &'t [Node<'a>],
     text: &'a str,
+    /// The tape is of [`to_standard`]'s rewriting of `text`, a body of Python's extensions.
+    python: bool,
 }
 
 /// What a [`Json`] value is.
@@ -72,7 +82,13 @@ impl<'t, 'a> Json<'t, 'a> {
     /// The value at the start of `nodes` (a whole tape, or a value's slice of it); `None` for an
     /// empty tape.
     pub(crate) fn new(nodes: &'t [Node<'a>], text: &'a str) -> Option<Json<'t, 'a>> {
-        (!nodes.is_empty()).then_some(Json { nodes, root: nodes, text })
+        (!nodes.is_empty()).then_some(Json { nodes, root: nodes, text, python: false })
+    }
+
+    /// The value at the start of `nodes`, the tape of [`to_standard`]`(text)`: `text` is a body
+    /// only Python's `json.loads` takes.
+    pub(crate) fn python(nodes: &'t [Node<'a>], text: &'a str) -> Option<Json<'t, 'a>> {
+        (!nodes.is_empty()).then_some(Json { nodes, root: nodes, text, python: true })
     }
 
     /// What the value is.
@@ -85,6 +101,16 @@ impl<'t, 'a> Json<'t, 'a> {
             Node::Static(StaticNode::Bool(b)) => JsonKind::Bool(b),
             Node::Static(StaticNode::I64(n)) => JsonKind::Int(n),
             Node::Static(StaticNode::U64(n)) => i64::try_from(n).map_or(JsonKind::UInt(n), JsonKind::Int),
+            Node::Static(StaticNode::F64(x)) if self.python => match self.literal() {
+                Some("NaN") => JsonKind::Float(f64::NAN),
+                Some("Infinity") => JsonKind::Float(f64::INFINITY),
+                Some("-Infinity") => JsonKind::Float(f64::NEG_INFINITY),
+                Some(literal) if !literal.contains(['.', 'e', 'E']) => {
+                    literal.parse().map_or(JsonKind::BigInt(literal), JsonKind::Int)
+                }
+                Some(literal) => JsonKind::Float(literal.parse().unwrap_or(x)),
+                None => JsonKind::Float(x),
+            },
             Node::Static(StaticNode::F64(x)) if x.fract() == 0.0 && x.abs() >= 9.2e18 => match self.literal() {
                 Some(literal) if !literal.contains(['.', 'e', 'E']) => JsonKind::BigInt(literal),
                 _ => JsonKind::Float(x),
@@ -113,21 +139,157 @@ impl<'t, 'a> Json<'t, 'a> {
 }
 
 impl<'a> Json<'_, 'a> {
-    /// The number literal of this value as the body writes it: the n-th number of the text for
-    /// the n-th number node of the tape (both in document order). Only asked for integral
-    /// floats past 64 bits, so the scan runs for those alone.
-    fn literal(&self) -> Option<&'a str> {
+    /// How many nodes of the tape before this value are `matching`.
+    fn ordinal(&self, matching: impl Fn(&Node<'_>) -> bool) -> Option<usize> {
         let index =
             (self.nodes.as_ptr() as usize).checked_sub(self.root.as_ptr() as usize)? / std::mem::size_of::<Node<'_>>();
+        Some(self.root.get(..index)?.iter().filter(|node| matching(node)).count())
+    }
+
+    /// The number literal of this value as the body writes it: the n-th number of the text for
+    /// the n-th number node of the tape (both in document order). Only asked for integral
+    /// floats past 64 bits, and for a body of Python's extensions, so the scan runs for those
+    /// alone.
+    fn literal(&self) -> Option<&'a str> {
         let is_number = |node: &Node<'_>| {
             matches!(node, Node::Static(StaticNode::I64(_) | StaticNode::U64(_) | StaticNode::F64(_)))
         };
-        let ordinal = self.root.get(..index)?.iter().filter(|node| is_number(node)).count();
-        nth_number(self.text, ordinal)
+        nth_number(self.text, self.ordinal(is_number)?)
+    }
+
+    /// Whether this string held a lone surrogate (`"\ud800"`), which Python's `json.loads`
+    /// takes and pydantic then reads as text only where it keeps it whole (an unconstrained
+    /// `str`): as anything else (a bounded string, a number, a date, a literal) it is
+    /// `string_unicode`. Always `false` for a body of JSON.
+    pub fn has_lone_surrogate(&self) -> bool {
+        if !self.python || !matches!(self.nodes.first(), Some(Node::String(_))) {
+            return false;
+        }
+        // Keys are string nodes too, in document order as in the text.
+        let token = self.ordinal(|node| matches!(node, Node::String(_))).and_then(|n| nth_string(self.text, n));
+        token.is_some_and(|token| lone_surrogates(token).next().is_some())
     }
 }
 
-/// The `n`-th number literal (from 0) of a JSON text, strings skipped.
+/// The `n`-th string token (from 0, keys included) of a JSON text, quotes included.
+fn nth_string(text: &str, n: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let (mut at, mut seen) = (0, 0);
+    while at < bytes.len() {
+        if bytes[at] != b'"' {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        at = string_end(bytes, at);
+        if seen == n {
+            return text.get(start..at);
+        }
+        seen += 1;
+    }
+    None
+}
+
+/// Where the string token that starts at `start` (its `"`) ends: past its closing quote.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    while at < bytes.len() && bytes[at] != b'"' {
+        at += if bytes[at] == b'\\' { 2 } else { 1 };
+    }
+    (at + 1).min(bytes.len())
+}
+
+/// The byte ranges of the `\uXXXX` escapes of a string token that are lone surrogates: a high
+/// one not followed by a low one's escape, or a low one not after a high one.
+fn lone_surrogates(token: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = token.as_bytes();
+    let unit = move |at: usize| -> Option<u16> {
+        let escape = bytes.get(at..at + 6)?;
+        if escape[0] != b'\\' || escape[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&escape[2..]).ok()?, 16).ok()
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if bytes[at] != b'\\' {
+                at += 1;
+                continue;
+            }
+            let Some(code) = unit(at) else {
+                // Another escape: two characters.
+                at += 2;
+                continue;
+            };
+            let start = at;
+            at += 6;
+            match code {
+                0xD800..=0xDBFF if unit(at).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) => at += 6,
+                0xD800..=0xDFFF => return Some(start..start + 6),
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// The body rewritten as JSON simd-json reads, for a text only Python's `json.loads` takes
+/// (see the module's notes): `NaN`, `Infinity`, `-Infinity` and numbers past `f64` become `0.0`
+/// (read again from `text` by [`Json::kind`]), lone surrogates' escapes `\ufffd` (marked by
+/// [`Json::has_lone_surrogate`]). The tokens keep their order, which is how they are found.
+pub(crate) fn to_standard<'a>(text: &str, arena: &'a Bump) -> &'a str {
+    let bytes = text.as_bytes();
+    let mut out = bumpalo::collections::String::with_capacity_in(text.len() + 16, arena);
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                let start = at;
+                at = string_end(bytes, at);
+                let token = &text[start..at];
+                let mut copied = 0;
+                for lone in lone_surrogates(token) {
+                    out.push_str(&token[copied..lone.start]);
+                    out.push_str("\\ufffd");
+                    copied = lone.end;
+                }
+                out.push_str(&token[copied..]);
+            }
+            b'N' | b'I' | b'-' | b'0'..=b'9' => {
+                let token = number_token(text, at);
+                let standard = match token {
+                    "NaN" | "Infinity" | "-Infinity" => false,
+                    _ => token.parse::<f64>().is_ok_and(f64::is_finite),
+                };
+                out.push_str(if standard { token } else { "0.0" });
+                at += token.len().max(1);
+            }
+            _ => {
+                // Structure and whitespace, one character at a time.
+                let next = text[at..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&text[at..at + next]);
+                at += next;
+            }
+        }
+    }
+    out.into_bump_str()
+}
+
+/// The number token (Python's extensions included) that starts at `at`.
+fn number_token(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    for word in ["NaN", "Infinity", "-Infinity"] {
+        if rest.starts_with(word) {
+            return &rest[..word.len()];
+        }
+    }
+    let len = rest.bytes().take_while(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')).count();
+    &rest[..len]
+}
+
+/// The `n`-th number literal (from 0) of a JSON text, strings skipped; `NaN`, `Infinity` and
+/// `-Infinity` are numbers (outside strings, a JSON text's only capitals).
 fn nth_number(text: &str, n: usize) -> Option<&str> {
     let bytes = text.as_bytes();
     let (mut at, mut seen) = (0, 0);
@@ -140,15 +302,13 @@ fn nth_number(text: &str, n: usize) -> Option<&str> {
                 }
                 at += 1;
             }
-            b'-' | b'0'..=b'9' => {
-                let start = at;
-                while at < bytes.len() && matches!(bytes[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
-                    at += 1;
-                }
+            b'N' | b'I' | b'-' | b'0'..=b'9' => {
+                let token = number_token(text, at);
                 if seen == n {
-                    return text.get(start..at);
+                    return Some(token);
                 }
                 seen += 1;
+                at += token.len().max(1);
             }
             _ => at += 1,
         }

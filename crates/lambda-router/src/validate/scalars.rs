@@ -31,6 +31,7 @@ const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
 /// The whole number a JSON number or string stands for, by the reference's rules.
 fn int_from_json(json: Json<'_, '_>) -> Result<Whole, ErrorType> {
     match json.kind() {
+        JsonKind::Str(_) if json.has_lone_surrogate() => Err(ErrorType::StringUnicode),
         JsonKind::Int(n) => Ok(Whole::Exact(i128::from(n))),
         JsonKind::UInt(n) => Ok(Whole::Exact(i128::from(n))),
         JsonKind::Bool(b) => Ok(Whole::Exact(i128::from(b))),
@@ -123,6 +124,7 @@ impl<'a> Value<'a> for f64 {
 
     fn from_json(json: Json<'_, 'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<f64> {
         let parsed = match json.kind() {
+            JsonKind::Str(_) if json.has_lone_surrogate() => Err(ErrorType::StringUnicode),
             JsonKind::Int(n) => Ok(n as f64),
             JsonKind::UInt(n) => Ok(n as f64),
             JsonKind::Float(x) => Ok(x),
@@ -147,6 +149,7 @@ impl<'a> Value<'a> for bool {
 
     fn from_json(json: Json<'_, 'a>, _: &Constraints, cx: &mut Validation<'a>) -> Option<bool> {
         let parsed = match json.kind() {
+            JsonKind::Str(_) if json.has_lone_surrogate() => Err(ErrorType::StringUnicode),
             JsonKind::Bool(b) => Ok(b),
             JsonKind::Int(0) => Ok(false),
             JsonKind::Int(1) => Ok(true),
@@ -173,6 +176,14 @@ impl<'a> Value<'a> for &'a str {
 
     fn from_json(json: Json<'_, 'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a str> {
         match json.kind() {
+            // Python holds it; pydantic keeps it whole, but cannot count or match it.
+            JsonKind::Str(_)
+                if json.has_lone_surrogate()
+                    && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) =>
+            {
+                cx.error(ErrorType::StringUnicode);
+                None
+            }
             JsonKind::Str(text) => Self::from_text(text, c, cx),
             _ => {
                 cx.error(ErrorType::StringType);

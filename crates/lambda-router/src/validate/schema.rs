@@ -49,6 +49,26 @@ pub enum Schema {
 }
 
 impl Schema {
+    /// Whether the type is, or may be, a sequence (the reference's
+    /// `_is_or_contains_sequence`): a list, an optional list, a union with a list.
+    pub const fn is_or_contains_sequence(&self) -> bool {
+        match self {
+            Schema::Array(_) => true,
+            Schema::Nullable(inner) => inner.is_or_contains_sequence(),
+            Schema::Union(members) => {
+                let mut at = 0;
+                while at < members.len() {
+                    if members[at].is_or_contains_sequence() {
+                        return true;
+                    }
+                    at += 1;
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
     /// The error a value of another type gets (the reference's `*_type` errors).
     pub const fn type_error(&self) -> ErrorType {
         match self {

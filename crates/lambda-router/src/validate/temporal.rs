@@ -216,7 +216,7 @@ impl<'a> Value<'a> for Uuid {
     const SCHEMA: &'static Schema = &Schema::Uuid;
 
     fn from_json(json: Json<'_, 'a>, _: &Constraints, cx: &mut Validation<'a>) -> Option<Uuid> {
-        recorded(uuid_of(json.kind()), cx)
+        recorded(if json.has_lone_surrogate() { Err(ErrorType::StringUnicode) } else { uuid_of(json.kind()) }, cx)
     }
 
     fn from_text(text: &'a str, _: &Constraints, cx: &mut Validation<'a>) -> Option<Uuid> {
@@ -228,7 +228,10 @@ impl<'a> Value<'a> for Date {
     const SCHEMA: &'static Schema = &Schema::Date;
 
     fn from_json(json: Json<'_, 'a>, _: &Constraints, cx: &mut Validation<'a>) -> Option<Date> {
-        recorded(date_of(json.kind()).map(Date), cx)
+        recorded(
+            if json.has_lone_surrogate() { Err(ErrorType::StringUnicode) } else { date_of(json.kind()).map(Date) },
+            cx,
+        )
     }
 
     fn from_text(text: &'a str, _: &Constraints, cx: &mut Validation<'a>) -> Option<Date> {
@@ -240,7 +243,14 @@ impl<'a> Value<'a> for DateTime {
     const SCHEMA: &'static Schema = &Schema::DateTime;
 
     fn from_json(json: Json<'_, 'a>, _: &Constraints, cx: &mut Validation<'a>) -> Option<DateTime> {
-        recorded(datetime_value(json.kind()).map(DateTime), cx)
+        recorded(
+            if json.has_lone_surrogate() {
+                Err(ErrorType::StringUnicode)
+            } else {
+                datetime_value(json.kind()).map(DateTime)
+            },
+            cx,
+        )
     }
 
     fn from_text(text: &'a str, _: &Constraints, cx: &mut Validation<'a>) -> Option<DateTime> {
