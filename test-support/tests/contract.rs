@@ -339,3 +339,37 @@ mod dependencies {
         assert_eq!(response.status(), 500);
     }
 }
+
+/// The Swagger UI page carries the reference's options, and the OAuth 2 sign-in has a page to
+/// come back to (the browser test, `test-support/browser/swagger_ui.sh`, runs them in Chromium).
+#[test]
+fn the_swagger_page_has_the_reference_options_and_an_oauth2_redirect() {
+    use lambda_router::openapi::OAuth2Config;
+    let app = contract::app().openapi(
+        contract::openapi()
+            .swagger_oauth2(OAuth2Config::new().client_id("ui").use_pkce(true))
+            .persist_authorization(true),
+    );
+    let page = TestRequest::get("/swagger").http_v2().invoke(&app).unwrap();
+    assert_eq!((page.status(), page.header("content-type")), (200, Some("text/html")));
+    let page = page.text();
+    for option in [
+        "docExpansion: \"list\"",
+        "deepLinking: true",
+        "filter: true",
+        "showExtensions: true",
+        "showCommonExtensions: true",
+        "withCredentials: true",
+        "persistAuthorization: true",
+        "oauth2RedirectUrl: here + \"?format=oauth2-redirect\"",
+        "window.ui.initOAuth({ clientId: \"ui\", usePkceWithAuthorizationCodeGrant: true });",
+    ] {
+        assert!(page.contains(option), "{option} in {page}");
+    }
+    let redirect = TestRequest::get("/swagger").query("format", "oauth2-redirect").http_v2().invoke(&app).unwrap();
+    assert_eq!((redirect.status(), redirect.header("content-type")), (200, Some("text/html")));
+    assert!(redirect.text().contains("window.opener.swaggerUIRedirectOauth2"), "{}", redirect.text());
+    // The reference's own app sets neither option.
+    let plain = TestRequest::get("/swagger").http_v2().invoke(&contract::app()).unwrap().text();
+    assert!(plain.contains("persistAuthorization: false") && !plain.contains("initOAuth"), "{plain}");
+}

@@ -7,4 +7,4 @@ mod routes;
 
 pub use dependencies::{Region, Tenant};
 pub use models::{Conflict, Created, Event, Item, Kind, Level, Place, User, Value};
-pub use routes::{ROUTER, ROUTES, app};
+pub use routes::{ROUTER, ROUTES, app, openapi};

@@ -44,20 +44,23 @@ const CREATE_ITEM: RouteDoc = RouteDoc::new()
 /// 500 (route 8: 502), invalid requests under `/v2/` reshaped into `application/problem+json`,
 /// and the document at `/swagger`.
 pub fn app() -> App {
-    App::new(&ROUTER).response_validation_status(500).error_handler(problem).openapi(
-        OpenApi::new("Contract API", "2.1.0")
-            .summary("Every contract feature")
-            .description("The contract conformance app.")
-            .server(Server::new("https://api.example.com/prod").description("production"))
-            .tag(Tag::new("users").description("People"))
-            .tag(Tag::new("items"))
-            .contact(Contact::new().name("API team").email("api@example.com"))
-            .license(License::new("MIT").identifier("MIT"))
-            .security_scheme("apiKey", SecurityScheme::api_key_header("X-Api-Key"))
-            .security_scheme("bearer", SecurityScheme::bearer(Some("JWT")))
-            .security(&[("apiKey", &[])])
-            .extension("x-owner", r#""platform""#),
-    )
+    App::new(&ROUTER).response_validation_status(500).error_handler(problem).openapi(openapi())
+}
+
+/// The app's document: its metadata, servers, tags, security schemes and extensions.
+pub fn openapi() -> OpenApi {
+    OpenApi::new("Contract API", "2.1.0")
+        .summary("Every contract feature")
+        .description("The contract conformance app.")
+        .server(Server::new("https://api.example.com/prod").description("production"))
+        .tag(Tag::new("users").description("People"))
+        .tag(Tag::new("items"))
+        .contact(Contact::new().name("API team").email("api@example.com"))
+        .license(License::new("MIT").identifier("MIT"))
+        .security_scheme("apiKey", SecurityScheme::api_key_header("X-Api-Key"))
+        .security_scheme("bearer", SecurityScheme::bearer(Some("JWT")))
+        .security(&[("apiKey", &[])])
+        .extension("x-owner", r#""platform""#)
 }
 
 /// One problem of an invalid request, as the problem+json body lists the first.

@@ -247,6 +247,7 @@ impl App {
                     content_type: APPLICATION_JSON,
                     body: openapi.document(self.router(), self.response_validation_status),
                 },
+                Some("oauth2-redirect") => Endpoint::Page { content_type: TEXT_HTML, body: openapi.oauth2_redirect() },
                 _ => Endpoint::Page { content_type: TEXT_HTML, body: openapi.page() },
             };
         }

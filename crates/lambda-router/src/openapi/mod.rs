@@ -440,4 +440,9 @@ impl OpenApi {
     pub(crate) fn page(&self) -> &str {
         self.page.get_or_init(|| swagger::page(self))
     }
+
+    /// The page an OAuth 2 sign-in returns to (`?format=oauth2-redirect`).
+    pub(crate) fn oauth2_redirect(&self) -> &'static str {
+        swagger::OAUTH2_REDIRECT
+    }
 }
