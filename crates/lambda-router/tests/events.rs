@@ -1148,3 +1148,56 @@ fn unknown_methods_are_not_found() {
         assert_eq!(response["statusCode"], *status, "{method:?}");
     }
 }
+
+/// A large body is lifted out of the copy simd-json parses when it is a plain string (the
+/// `event::lift` fast path): every source's event, with every kind of large body, reads as the
+/// whole event does, and what cannot be lifted (escapes, control characters, non-ASCII text,
+/// nested or repeated `body` keys) still reads, or is refused, as before.
+#[test]
+fn large_bodies_read_the_same_whether_lifted_or_not() {
+    let long = 9 * 1024;
+    let base64 = "QUJD+/09".repeat(long / 8);
+    let text = "plain text, quotes ' and slashes / and tildes ~ ".repeat(long / 48);
+    let escaped = format!("{text}\"quoted\"\n\\");
+    let unicode = format!("{text}é😀");
+    let names = [
+        "apiGatewayProxyEvent.json",
+        "apiGatewayProxyV2Event.json",
+        "albEvent.json",
+        "albMultiValueHeadersEvent.json",
+        "lambdaFunctionUrlEvent.json",
+        "vpcLatticeEvent.json",
+        "vpcLatticeV2Event.json",
+    ];
+    for name in names {
+        for (what, body, is_base64) in [
+            ("base64", &base64, true),
+            ("text", &text, false),
+            ("escaped", &escaped, false),
+            ("unicode", &unicode, false),
+        ] {
+            let body = body.clone();
+            let event = edited(name, |e| {
+                let key = if name.starts_with("vpcLatticeEvent") { "is_base64_encoded" } else { "isBase64Encoded" };
+                e["body"] = json!(body);
+                e[key] = json!(is_base64);
+            });
+            let seen = probe(summary, &event);
+            assert_eq!(seen["body"], json!(body), "{name}, {what}");
+            let whole = probe_fixture(summary, name);
+            for field in ["source", "method", "path", "query", "cookies", "header1"] {
+                assert_eq!(seen[field], whole[field], "{name}, {what}: {field}");
+            }
+        }
+    }
+    // A raw control character in the body is no JSON: the event is not lifted, and refused.
+    let event = with_body(&base64, true).replace("QUJD+/09\"", "QUJD+/0\t\"");
+    let mut workspace = Workspace::new();
+    let app = catch_all(summary);
+    let error = app.handle(&mut workspace, event.as_bytes(), &LambdaContext::LOCAL).unwrap_err();
+    assert!(matches!(error, lambda_router::EventError::InvalidJson { .. }), "{error}");
+    // An error past a lifted body is reported where it is in the whole event.
+    let event = format!("{} x", with_body(&base64, true));
+    let error = app.handle(&mut workspace, event.as_bytes(), &LambdaContext::LOCAL).unwrap_err();
+    assert!(matches!(error, lambda_router::EventError::InvalidJson { offset } if offset > long), "{error}");
+}

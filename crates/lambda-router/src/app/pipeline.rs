@@ -62,14 +62,26 @@ impl App {
         workspace.reset_arena();
         let Workspace { arena, buffers, tape, out, gzip, scratch, log } = workspace;
         let arena: &Arena = arena;
-        let len = input.len();
-        // The one copy of the payload: simd-json parses (and unescapes) in place, and reads up
-        // to INPUT_PADDING bytes past the end of the document.
-        let buffer = event::json::padded_copy(arena.bump(), input);
+        // The one copy of the payload (a large body lifted out of it and copied beside it):
+        // simd-json parses (and unescapes) in place, and reads up to INPUT_PADDING bytes past
+        // the end of the document.
+        let copy = event::lift::copy(arena.bump(), input);
+        let lifted = copy.body.is_some();
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
-        let result = match simd_json::fill_tape_padded(buffer, len, buffers, &mut parsed) {
+        let mut parse = simd_json::fill_tape_padded(copy.buffer, copy.len, buffers, &mut parsed);
+        if parse.is_err() && lifted {
+            // The offset of the error is the whole event's.
+            parsed = parsed.reset();
+            parse = simd_json::fill_tape_padded(
+                event::json::padded_copy(arena.bump(), input),
+                input.len(),
+                buffers,
+                &mut parsed,
+            );
+        }
+        let result = match parse {
             Err(err) => Err(EventError::InvalidJson { offset: err.index() }),
-            Ok(()) => match event::parse(parsed.as_value()) {
+            Ok(()) => match event::parse(parsed.as_value(), copy.body) {
                 Err(err) => Err(err),
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
@@ -196,7 +208,7 @@ impl App {
         let mut parsed: Tape<'_> = tape.take().unwrap_or_else(|| Tape(Vec::new())).reset();
         let mut went_through = false;
         if simd_json::fill_tape_padded(buffer, input.len(), buffers, &mut parsed).is_ok()
-            && let Ok(event) = event::parse(parsed.as_value())
+            && let Ok(event) = event::parse(parsed.as_value(), None)
         {
             let lambda = LambdaContext::LOCAL;
             let Routed { request, cors, .. } = self.route(event, Memory { arena, scratch }, &lambda);

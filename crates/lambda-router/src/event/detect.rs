@@ -88,8 +88,9 @@ struct Keys<'a> {
     path_parameters: Option<Value<'a, 'a>>,
 }
 
-/// Reads an event from its parsed tape.
-pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
+/// Reads an event from its parsed tape; `lifted` is the body the copy left out
+/// ([`lift`](super::lift)), whose place the tape holds as `""`.
+pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<Event<'a>, EventError> {
     let top = object(root).ok_or(EventError::NotAnObject)?;
     let mut keys = Keys::default();
     for (key, value) in top.iter() {
@@ -195,7 +196,10 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>) -> Result<Event<'a>, EventError> {
     };
     let body = match keys.body {
         Some(value) if value.is_null() => None,
-        Some(value) => Some(string(value).ok_or(EventError::WrongType { field: "body", expected: "a string" })?),
+        Some(value) => {
+            let text = string(value).ok_or(EventError::WrongType { field: "body", expected: "a string" })?;
+            Some(lifted.unwrap_or(text))
+        }
         None => None,
     };
     let (base64_value, base64_field) = match source {

@@ -11,6 +11,7 @@
 mod detect;
 mod fields;
 pub(crate) mod json;
+pub(crate) mod lift;
 
 pub use detect::EventError;
 pub(crate) use detect::parse;

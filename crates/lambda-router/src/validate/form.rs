@@ -129,7 +129,8 @@ pub(crate) fn parse_multipart<'a>(arena: &'a Bump, body: &'a [u8], boundary: &st
     delimiter.extend_from_slice(boundary.as_bytes());
     let delimiter: &[u8] = delimiter.into_bump_slice();
     let mut fields = ArenaVec::new_in(arena);
-    for raw in split(body, delimiter) {
+    let finder = memchr::memmem::Finder::new(delimiter);
+    for raw in split(body, &finder) {
         if py_strip(raw).is_empty() || py_strip(raw) == b"--" {
             continue;
         }
@@ -172,14 +173,17 @@ fn py_strip(bytes: &[u8]) -> &[u8] {
     &bytes[start..end.max(start)]
 }
 
-/// `bytes` split at every occurrence of `delimiter`.
-fn split<'b>(bytes: &'b [u8], delimiter: &'b [u8]) -> impl Iterator<Item = &'b [u8]> + 'b {
+/// `bytes` split at every occurrence of the delimiter `finder` looks for.
+fn split<'b, 'f>(
+    bytes: &'b [u8],
+    finder: &'f memchr::memmem::Finder<'f>,
+) -> impl Iterator<Item = &'b [u8]> + use<'b, 'f> {
     let mut rest = Some(bytes);
     std::iter::from_fn(move || {
         let current = rest?;
-        match memchr::memmem::find(current, delimiter) {
+        match finder.find(current) {
             Some(at) => {
-                rest = Some(&current[at + delimiter.len()..]);
+                rest = Some(&current[at + finder.needle().len()..]);
                 Some(&current[..at])
             }
             None => {
