@@ -4,6 +4,7 @@
 //! matcher, and the apps of the pipeline benchmark and the fuzz targets.
 
 pub mod alloc;
+pub mod form_fuzz;
 pub mod fuzz_app;
 pub mod mounted;
 pub mod naive;

@@ -37,6 +37,24 @@ fn typed_body_seeds_and_kept_crashes_pass_the_typed_checks() {
 }
 
 #[test]
+fn form_seeds_and_kept_crashes_pass_the_form_checks() {
+    let app = contract::app();
+    let mut workspace = Workspace::new();
+    let mut count = 0;
+    for dir in ["tests/fixtures/fuzz-regressions/forms", "../fuzz/seeds/forms"] {
+        for (_, input) in inputs(dir) {
+            test_support::form_fuzz::run(&app, &mut workspace, &input);
+            // The same, padded past the lifting threshold and base64-encoded.
+            if let Some((&choices, rest)) = input.split_first() {
+                test_support::form_fuzz::run(&app, &mut workspace, &[&[choices | 8 | 16][..], rest].concat());
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 40, "the seeds are there ({count} inputs)");
+}
+
+#[test]
 fn kept_crashes_and_seeds_pass_the_fuzz_checks() {
     let app = common::app();
     let fresh = app.handle(&mut Workspace::new(), common::PROBE, &LambdaContext::LOCAL).unwrap().to_vec();
