@@ -9,6 +9,7 @@
 // The generated code of `#[handler]` and `#[middleware]` names `::lambda_router`, also here.
 extern crate self as lambda_router;
 
+pub mod agent;
 mod app;
 mod arena;
 mod cors;

@@ -136,6 +136,8 @@ pub struct RouteDoc {
     pub(crate) responses: &'static [ResponseDoc],
     pub(crate) security: Option<&'static [SecurityRequirement]>,
     pub(crate) extensions: &'static [(&'static str, &'static str)],
+    /// The success is documented as JSON of no particular schema (not as any object).
+    pub(crate) schemaless: bool,
 }
 
 /// A route without a [`RouteDoc`].
@@ -161,6 +163,7 @@ impl RouteDoc {
             responses: &[],
             security: None,
             extensions: &[],
+            schemaless: false,
         }
     }
 
@@ -218,6 +221,14 @@ impl RouteDoc {
     /// Leaves the route out of the document (it still answers).
     pub const fn hidden(mut self) -> RouteDoc {
         self.hidden = true;
+        self
+    }
+
+    /// Documents the success as JSON without a schema (`"content": {"application/json": {}}`,
+    /// the reference's handler without a return annotation) rather than as any JSON object
+    /// (its `-> dict`), for a route without a model.
+    pub const fn schemaless(mut self) -> RouteDoc {
+        self.schemaless = true;
         self
     }
 

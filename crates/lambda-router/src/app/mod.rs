@@ -2,6 +2,7 @@
 //! handler, limits, a serializer, debug mode. What one invocation does with them is
 //! `pipeline.rs`; the memory it reuses is `workspace.rs`.
 
+mod agent;
 mod executor;
 mod log;
 mod mount;
@@ -73,6 +74,8 @@ pub struct App {
     openapi: Option<OpenApi>,
     /// The status of answers that do not validate against their route's model.
     response_validation_status: Option<u16>,
+    /// The functions a Bedrock Agents function action group calls.
+    tools: &'static [crate::agent::Tool],
 }
 
 impl std::fmt::Debug for App {
@@ -119,7 +122,28 @@ impl App {
             limits: Limits::default(),
             openapi: None,
             response_validation_status: None,
+            tools: &[],
         }
+    }
+
+    /// The functions an Amazon Bedrock Agents function action group calls, from a `const`
+    /// table (see [`agent`](crate::agent)). An event naming another function answers
+    /// `"Error: ..."` in Bedrock's envelope.
+    pub fn tools(mut self, tools: &'static [crate::agent::Tool]) -> App {
+        self.tools = tools;
+        self
+    }
+
+    /// The app's tools.
+    pub fn tool_table(&self) -> &'static [crate::agent::Tool] {
+        self.tools
+    }
+
+    /// The `FunctionSchema` of the app's tools, as CloudFormation's `AWS::Bedrock::Agent`
+    /// takes it in an action group (what `--function-schema` prints): each tool's name,
+    /// description and typed parameters.
+    pub fn function_schema(&self) -> String {
+        crate::openapi::functions::write(self.tools)
     }
 
     /// The CORS headers of routes declared `.cors(true)` in an app without a CORS

@@ -103,13 +103,16 @@ impl App {
         output: Output<'_>,
         started: Option<std::time::Instant>,
     ) {
-        let Routed { request, route, method, cors } = self.route(event, memory, lambda);
+        let Routed { request, route, tool, method, cors } = self.route(event, memory, lambda);
         let over_limit = self.over_limit(&request);
         // A request over a limit is answered before routing: no middleware, no handler, no
         // compression.
         let route = route.filter(|_| over_limit.is_none());
         let response = match over_limit {
             Some((status, message)) => request.error_response(status, message),
+            None if request.source() == Source::BedrockAgentFunction && tool.is_none() => {
+                super::agent::no_tool(&request, request.path())
+            }
             None => {
                 let mount = match request.route_pattern() {
                     Some(pattern) if !self.mounts.is_empty() => self.mount_for(pattern),
@@ -126,7 +129,18 @@ impl App {
                         };
                         (Endpoint::Handler(route.handler(), after), options.middleware)
                     }
-                    None => (self.unrouted(&request, method, mount), &[][..]),
+                    None => match tool {
+                        Some(tool) => {
+                            let handler = tool.handler();
+                            let after = After {
+                                status: None,
+                                model: handler.response(),
+                                validation_status: self.response_validation_status,
+                            };
+                            (Endpoint::Handler(handler, after), &[][..])
+                        }
+                        None => (self.unrouted(&request, method, mount), &[][..]),
+                    },
                 };
                 let mount_middleware = mount.map_or(&[][..], |mount| &mount.middleware[..]);
                 let chain = Next::new(&request, [&self.middleware, mount_middleware, route_middleware], endpoint);
@@ -163,10 +177,12 @@ impl App {
             None => (None, path),
         };
         let (route, params) = match found {
-            Some(found) => (Some(router.route(found.route)), (found.route, found.params)),
-            None => (None, (0, Params::empty())),
+            Some(found) if event.source != Source::BedrockAgentFunction => {
+                (Some(router.route(found.route)), (found.route, found.params))
+            }
+            _ => (None, (0, Params::empty())),
         };
-        let request = Request {
+        let mut request = Request {
             event,
             routing_path,
             params: params.1,
@@ -181,6 +197,9 @@ impl App {
             context: memory.arena.bump().alloc(InvocationContext::new(memory.arena.bump())),
             max_json_depth: self.limits.json_depth(),
         };
+        if let Some(body) = super::agent::body(&request.event, request.arena) {
+            request.event.body = Some(body);
+        }
         // Which CORS headers apply: the app's, unless the route turned them off; or, for a route
         // that turned them on in an app without any, the reference's defaults.
         let cors = match (route.and_then(|route| route.http().cors), &self.cors) {
@@ -189,7 +208,11 @@ impl App {
             (Some(true), None) => Some(self.default_cors()),
             (None, None) => None,
         };
-        Routed { request, route, method, cors }
+        let tool = match request.source() {
+            Source::BedrockAgentFunction => self.tools.iter().find(|tool| tool.name() == request.path()),
+            _ => None,
+        };
+        Routed { request, route, tool, method, cors }
     }
 
     /// Readies `workspace` and the pipeline's code for the first invocation: a built-in event
@@ -280,6 +303,12 @@ impl App {
     /// response, through the error handlers for its type (the mount's, then the app's), then
     /// the catch-all, then the built-in answers. A panicking error handler answers 500.
     fn error_to_response<'a>(&self, error: Error, request: &Request<'a>, mount: Option<&Mount>) -> Response<'a> {
+        if request.source() == Source::BedrockAgentFunction {
+            if error.is_panic() {
+                tracing::error!(request_id = request.lambda.request_id, "a tool panicked");
+            }
+            return super::agent::tool_error(request, &error);
+        }
         let mount_handlers = mount.map_or(&[][..], |mount| &mount.error_handlers[..]);
         for handler in mount_handlers.iter().chain(&self.error_handlers) {
             match catch_unwind(AssertUnwindSafe(|| handler(&error, request))) {
@@ -338,6 +367,15 @@ impl App {
         out: &mut Vec<u8>,
         gzip: &mut Gzip,
     ) {
+        if let Some(echo) = super::agent::echo(request) {
+            let body = match super::agent::tool_body(request, response)
+                .filter(|_| request.source() == Source::BedrockAgentFunction)
+            {
+                Some(json) => WireBody::Text(json),
+                None => encode::wire_body(&response.body()),
+            };
+            return encode::encode_agent(out, &echo, response, body);
+        }
         let mut extra: SmallVec<[(&str, &str); 8]> = SmallVec::new();
         if let Some(cors) = cors
             && let Some(headers) = cors.for_origin(origin(request))
@@ -392,6 +430,8 @@ fn shape(source: Source) -> Shape {
         Source::RestV1 | Source::AlbMultiValue => Shape::MultiValue,
         Source::HttpV2 | Source::FunctionUrl | Source::VpcLatticeV1 | Source::VpcLatticeV2 => Shape::JoinedWithCookies,
         Source::Alb => Shape::LastValue,
+        // Answered in Bedrock's envelope (`encode_agent`); a shape for completeness.
+        Source::BedrockAgent | Source::BedrockAgentFunction => Shape::JoinedWithCookies,
     }
 }
 
@@ -399,6 +439,8 @@ fn shape(source: Source) -> Shape {
 struct Routed<'a> {
     request: Request<'a>,
     route: Option<Route>,
+    /// The tool a Bedrock Agents function action group called.
+    tool: Option<&'a crate::agent::Tool>,
     method: Option<Method>,
     cors: Option<&'a CorsHeaders>,
 }

@@ -6,8 +6,8 @@ use std::fmt;
 use simd_json::prelude::*;
 use simd_json::tape::Value;
 
-use super::json::{Json, member, object, string};
-use super::{Event, Headers, Query, Source};
+use super::json::{Json, elements, member, object, string};
+use super::{AgentEvent, Event, Headers, Query, Source};
 
 /// Why an invocation is not an event this library can route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,12 @@ pub enum EventError {
         /// The field, as a JSON path.
         field: &'static str,
     },
+    /// An event with keys of two kinds of event (an Amazon Bedrock Agents event with an HTTP
+    /// event's key, or with both an operation and a function): neither is guessed.
+    Ambiguous {
+        /// The key that does not belong.
+        field: &'static str,
+    },
     /// A field has the wrong JSON type.
     WrongType {
         /// The field, as a JSON path.
@@ -58,6 +64,12 @@ impl fmt::Display for EventError {
                 write!(f, "{} event without `{field}`", source.name())
             }
             EventError::WrongType { field, expected } => write!(f, "`{field}` is not {expected}"),
+            EventError::Ambiguous { field } => write!(
+                f,
+                "unsupported event: an Amazon Bedrock Agents event (`actionGroup`) with `{field}`, \
+                 which is no agent event's (an agent calls an operation, `apiPath` and `httpMethod`, \
+                 or a `function`, never both, and sends no HTTP request's keys)"
+            ),
         }
     }
 }
@@ -86,6 +98,17 @@ struct Keys<'a> {
     lattice_base64: Option<Value<'a, 'a>>,
     stage_variables: Option<Value<'a, 'a>>,
     path_parameters: Option<Value<'a, 'a>>,
+    message_version: Option<Value<'a, 'a>>,
+    agent: Option<Value<'a, 'a>>,
+    action_group: Option<Value<'a, 'a>>,
+    api_path: Option<Value<'a, 'a>>,
+    function: Option<Value<'a, 'a>>,
+    parameters: Option<Value<'a, 'a>>,
+    request_body: Option<Value<'a, 'a>>,
+    session_attributes: Option<Value<'a, 'a>>,
+    prompt_session_attributes: Option<Value<'a, 'a>>,
+    input_text: Option<Value<'a, 'a>>,
+    session_id: Option<Value<'a, 'a>>,
 }
 
 /// Reads an event from its parsed tape; `lifted` is the body the copy left out
@@ -114,11 +137,25 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
             "is_base64_encoded" => &mut keys.lattice_base64,
             "stageVariables" => &mut keys.stage_variables,
             "pathParameters" => &mut keys.path_parameters,
+            "messageVersion" => &mut keys.message_version,
+            "agent" => &mut keys.agent,
+            "actionGroup" => &mut keys.action_group,
+            "apiPath" => &mut keys.api_path,
+            "function" => &mut keys.function,
+            "parameters" => &mut keys.parameters,
+            "requestBody" => &mut keys.request_body,
+            "sessionAttributes" => &mut keys.session_attributes,
+            "promptSessionAttributes" => &mut keys.prompt_session_attributes,
+            "inputText" => &mut keys.input_text,
+            "sessionId" => &mut keys.session_id,
             _ => continue,
         };
         *slot = Some(value);
     }
 
+    if keys.action_group.is_some() {
+        return agent_event(&keys);
+    }
     let context = object_or_null(keys.request_context, "requestContext")?;
     let version_2 = keys.version.and_then(string) == Some("2.0");
     let source = if version_2 && keys.raw_path.is_some() {
@@ -159,6 +196,8 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
             let path = required_str(keys.lattice_raw_path, source, "raw_path")?;
             (method, path.split('?').next().unwrap_or(path))
         }
+        // Read by `agent_event`, before any of this.
+        Source::BedrockAgent | Source::BedrockAgentFunction => return Err(EventError::UnknownSource),
         Source::RestV1 | Source::Alb | Source::AlbMultiValue => {
             let method = required_str(keys.http_method, source, "httpMethod")?;
             (method, required_str(keys.path, source, "path")?)
@@ -177,6 +216,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
             multi: None,
             comma_joined: false,
             raw: None,
+            params: None,
         },
         _ => Query {
             single: object_or_null(keys.query, "queryStringParameters")?,
@@ -184,6 +224,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
             comma_joined,
             // Which names HTTP API v2 joined: a name written twice in the query string.
             raw: if comma_joined { keys.raw_query.and_then(string) } else { None },
+            params: None,
         },
     };
     let cookies = match keys.cookies {
@@ -223,7 +264,101 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
         context,
         stage_variables: object_or_null(keys.stage_variables, "stageVariables")?,
         path_parameters: object_or_null(keys.path_parameters, "pathParameters")?,
+        agent: None,
     })
+}
+
+/// An Amazon Bedrock Agents event: an action group's operation (OpenAPI) or function. Its
+/// `parameters` (and an operation's body properties) must be lists of `{"name", "value"}`
+/// strings, as Bedrock sends them; an event that has an HTTP event's keys too, or both an
+/// operation and a function, is neither.
+fn agent_event<'a>(keys: &Keys<'a>) -> Result<Event<'a>, EventError> {
+    for (key, field) in [
+        (keys.path, "path"),
+        (keys.raw_path, "rawPath"),
+        (keys.request_context, "requestContext"),
+        (keys.headers, "headers"),
+        (keys.multi_headers, "multiValueHeaders"),
+        (keys.query, "queryStringParameters"),
+        (keys.body, "body"),
+    ] {
+        if key.is_some() {
+            return Err(EventError::Ambiguous { field });
+        }
+    }
+    let (source, method, path) = match (keys.api_path, keys.function) {
+        (Some(_), Some(_)) => return Err(EventError::Ambiguous { field: "function" }),
+        (None, Some(function)) => {
+            (Source::BedrockAgentFunction, "", required_str(Some(function), Source::BedrockAgentFunction, "function")?)
+        }
+        (api_path, None) => (
+            Source::BedrockAgent,
+            required_str(keys.http_method, Source::BedrockAgent, "httpMethod")?,
+            required_str(api_path, Source::BedrockAgent, "apiPath")?,
+        ),
+    };
+    if required_str(keys.message_version, source, "messageVersion")? != "1.0" {
+        return Err(EventError::WrongType { field: "messageVersion", expected: "\"1.0\"" });
+    }
+    let agent = object_or_null(keys.agent, "agent")?.ok_or(EventError::Missing { source, field: "agent" })?;
+    let action_group = required_str(keys.action_group, source, "actionGroup")?;
+    const LIST: &str = "a list of {\"name\", \"type\", \"value\"} objects whose names and values are strings";
+    let parameters =
+        name_value_list(keys.parameters).map_err(|()| EventError::WrongType { field: "parameters", expected: LIST })?;
+    let properties = match keys.request_body {
+        Some(body) if !body.is_null() && source == Source::BedrockAgent => {
+            let content = member(body, "content").filter(|c| c.is_object());
+            let content =
+                content.ok_or(EventError::WrongType { field: "requestBody", expected: "{\"content\": {..}}" })?;
+            match member(content, "application/json").filter(|json| !json.is_null()) {
+                None => None,
+                Some(json) => name_value_list(member(json, "properties")).map_err(|()| EventError::WrongType {
+                    field: "requestBody.content.application/json.properties",
+                    expected: LIST,
+                })?,
+            }
+        }
+        _ => None,
+    };
+    let text = |value: Option<Json<'a>>| value.and_then(string);
+    Ok(Event {
+        source,
+        method,
+        path,
+        headers: Headers::default(),
+        query: Query { params: parameters, ..Query::default() },
+        cookies: None,
+        body: None,
+        base64: false,
+        context: None,
+        stage_variables: None,
+        path_parameters: None,
+        agent: Some(AgentEvent {
+            action_group,
+            function: (source == Source::BedrockAgentFunction).then_some(path),
+            properties,
+            session: object_or_null(keys.session_attributes, "sessionAttributes")?,
+            prompt_session: object_or_null(keys.prompt_session_attributes, "promptSessionAttributes")?,
+            input_text: text(keys.input_text),
+            session_id: text(keys.session_id),
+            agent: Some(agent),
+        }),
+    })
+}
+
+/// A list of `{"name": "...", "value": "..."}` objects (other keys, such as `type`, allowed):
+/// `Ok(None)` when null or absent, `Err(())` for anything else.
+fn name_value_list(value: Option<Json<'_>>) -> Result<Option<Json<'_>>, ()> {
+    match value {
+        None => Ok(None),
+        Some(value) if value.is_null() => Ok(None),
+        Some(value) => {
+            let is_pair = |item: Json<'_>| {
+                member(item, "name").and_then(string).is_some() && member(item, "value").and_then(string).is_some()
+            };
+            if value.is_array() && elements(value).all(is_pair) { Ok(Some(value)) } else { Err(()) }
+        }
+    }
 }
 
 /// An object, or `None` for an absent or null field.

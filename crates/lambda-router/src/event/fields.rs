@@ -108,11 +108,27 @@ pub struct Query<'a> {
     pub(crate) comma_joined: bool,
     /// HTTP API v2's `rawQueryString`, which tells a repeated name from a value with a comma.
     pub(crate) raw: Option<&'a str>,
+    /// An Amazon Bedrock Agents event's `parameters`: a list of `{"name", "value"}` strings
+    /// (checked), whatever their place in the operation; a repeated name's last value wins.
+    pub(crate) params: Option<Json<'a>>,
+}
+
+/// The `(name, value)` of each of a Bedrock Agents event's parameters.
+fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
+    params.into_iter().flat_map(elements).filter_map(|item| {
+        Some((
+            super::json::member(item, "name").and_then(string)?,
+            super::json::member(item, "value").and_then(string)?,
+        ))
+    })
 }
 
 impl<'a> Query<'a> {
     /// One value of the parameter `name`, or `None`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
+        if self.params.is_some() {
+            return agent_params(self.params).filter(|(key, _)| *key == name).last().map(|(_, value)| value);
+        }
         match find_exact(self.single, name) {
             Some(value) => one(value),
             None => find_exact(self.multi, name).and_then(last_string),
@@ -130,7 +146,13 @@ impl<'a> Query<'a> {
     /// Every value of the parameter `name` as the event lists it: HTTP API v2's joined
     /// values left whole.
     pub(crate) fn get_all_raw(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
-        all(find_exact(self.multi, name).or_else(|| find_exact(self.single, name)))
+        let agent = self.params.is_some().then(|| self.get(name)).flatten();
+        let maps = if self.params.is_some() {
+            None
+        } else {
+            find_exact(self.multi, name).or_else(|| find_exact(self.single, name))
+        };
+        agent.into_iter().chain(all(maps))
     }
 
     /// Whether a list of the parameter `name` is given a bare string by the multi-value map,
@@ -157,10 +179,11 @@ impl<'a> Query<'a> {
         false
     }
 
-    /// Every `(name, value)` pair.
+    /// Every `(name, value)` pair (a Bedrock Agents event's parameters, in order).
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let map = self.multi.or(self.single);
-        map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)))
+        let maps = map.into_iter().flat_map(members).flat_map(|(key, value)| all(Some(value)).map(move |v| (key, v)));
+        agent_params(self.params).chain(maps)
     }
 
     /// Whether the request has no query parameter.

@@ -37,6 +37,12 @@ pub enum Source {
     VpcLatticeV1,
     /// VPC Lattice, event format 2.
     VpcLatticeV2,
+    /// An Amazon Bedrock Agents action group described by an OpenAPI document: an operation
+    /// (`apiPath`, `httpMethod`), its parameters and its body.
+    BedrockAgent,
+    /// An Amazon Bedrock Agents action group of functions: a function's name and its
+    /// parameters.
+    BedrockAgentFunction,
 }
 
 impl Source {
@@ -50,6 +56,8 @@ impl Source {
             Source::AlbMultiValue => "alb-mv",
             Source::VpcLatticeV1 => "vpc-lattice-v1",
             Source::VpcLatticeV2 => "vpc-lattice-v2",
+            Source::BedrockAgent => "bedrock-agent",
+            Source::BedrockAgentFunction => "bedrock-agent-function",
         }
     }
 
@@ -76,4 +84,21 @@ pub(crate) struct Event<'a> {
     pub(crate) context: Option<Json<'a>>,
     pub(crate) stage_variables: Option<Json<'a>>,
     pub(crate) path_parameters: Option<Json<'a>>,
+    /// What an Amazon Bedrock Agents event carries beyond an operation.
+    pub(crate) agent: Option<AgentEvent<'a>>,
+}
+
+/// The parts of an Amazon Bedrock Agents event that are no HTTP request's: the action group,
+/// the function (of a function action group), the body's properties (of an OpenAPI one), the
+/// session. `parameters` and `properties` are checked lists of `{"name", "value"}` strings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AgentEvent<'a> {
+    pub(crate) action_group: &'a str,
+    pub(crate) function: Option<&'a str>,
+    pub(crate) properties: Option<Json<'a>>,
+    pub(crate) session: Option<Json<'a>>,
+    pub(crate) prompt_session: Option<Json<'a>>,
+    pub(crate) input_text: Option<&'a str>,
+    pub(crate) session_id: Option<&'a str>,
+    pub(crate) agent: Option<Json<'a>>,
 }

@@ -413,11 +413,12 @@ impl Operation<'_> {
         s.w.key("422");
         s.w.raw(r##"{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}"##);
         if !doc.responses.iter().any(|r| r.status == success) {
-            response(s, success, "Successful Response", model, true);
+            let any = if doc.schemaless { Any::Bare } else { Any::Object };
+            response(s, success, "Successful Response", model, any);
         }
         for listed in doc.responses {
             let schema = listed.schema.or(if listed.status == success { model } else { None });
-            response(s, listed.status, listed.description, schema, false);
+            response(s, listed.status, listed.description, schema, Any::Nothing);
         }
         let validation_status = options.validation_status.or(self.validation_status);
         if let Some(status) = validation_status {
@@ -431,19 +432,36 @@ impl Operation<'_> {
 
 /// One response: its description and, when it has one, its JSON body's schema (any JSON
 /// object for a route's success without a declared model).
-fn response(s: &mut Schemas<'_>, status: u16, description: &str, schema: Option<&'static Schema>, any: bool) {
+/// What a response without a model is documented as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Any {
+    /// Any JSON object.
+    Object,
+    /// JSON, no schema.
+    Bare,
+    /// No content.
+    Nothing,
+}
+
+fn response(s: &mut Schemas<'_>, status: u16, description: &str, schema: Option<&'static Schema>, any: Any) {
     s.w.key(&status.to_string());
     s.w.begin('{');
     s.w.field("description", description);
-    if schema.is_some() || any {
+    if schema.is_some() || any != Any::Nothing {
         s.w.key("content");
         s.w.begin('{');
         s.w.key("application/json");
         s.w.begin('{');
-        s.w.key("schema");
         match schema {
-            Some(schema) => s.of(schema),
-            None => s.w.raw(ANY_OBJECT),
+            Some(schema) => {
+                s.w.key("schema");
+                s.of(schema);
+            }
+            None if any == Any::Object => {
+                s.w.key("schema");
+                s.w.raw(ANY_OBJECT);
+            }
+            None => {}
         }
         s.w.end('}');
         s.w.end('}');

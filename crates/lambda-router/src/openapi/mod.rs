@@ -13,6 +13,7 @@
 //! but every function links it, so it stays small (no `serde_json::Value`).
 
 mod document;
+pub(crate) mod functions;
 mod schema;
 mod swagger;
 mod writer;

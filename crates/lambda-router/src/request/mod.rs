@@ -83,9 +83,20 @@ impl<'a> Request<'a> {
         self.pattern
     }
 
-    /// The path parameter `name`, as it appears in the path (not percent-decoded).
+    /// The path parameter `name`, as it appears in the path (not percent-decoded). For an
+    /// Amazon Bedrock agent's call, the parameter `name` of the event's `parameters` (Bedrock
+    /// sends path parameters there, and may send the path as its document writes it).
     pub fn param(&self, name: &str) -> Option<&'a str> {
-        self.params.get(name)
+        match self.event.agent {
+            Some(_) => self.event.query.get(name),
+            None => self.params.get(name),
+        }
+    }
+
+    /// What an Amazon Bedrock Agents event says of its call beyond the operation, or `None`
+    /// for an HTTP event.
+    pub fn agent(&self) -> Option<crate::agent::AgentCall<'a>> {
+        self.event.agent.map(|event| crate::agent::AgentCall { event })
     }
 
     /// Every path parameter, as `(name, value)`.

@@ -37,6 +37,98 @@ pub(crate) enum Shape {
     LastValue,
 }
 
+/// An Amazon Bedrock agent's call, echoed in its answer (the app maps the event to it, so this
+/// module knows nothing of events).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AgentEcho<'s> {
+    /// An action group's operation.
+    Operation { action_group: &'s str, api_path: &'s str, http_method: &'s str },
+    /// An action group's function, and the event's session attributes (kept when the function
+    /// sets none).
+    Function {
+        action_group: &'s str,
+        function: &'s str,
+        session: &'s [(&'s str, &'s str)],
+        prompt_session: &'s [(&'s str, &'s str)],
+    },
+}
+
+/// Writes an Amazon Bedrock agent's answer into `out` (cleared first): the call echoed, the
+/// status (of an operation), the body as text, and what the response tells the agent.
+pub(crate) fn encode_agent(out: &mut Vec<u8>, call: &AgentEcho<'_>, response: &Response<'_>, body: WireBody<'_>) {
+    out.clear();
+    let reply = response.agent_reply();
+    let write_body = |out: &mut Vec<u8>| match body {
+        WireBody::Text(text) => write_str(out, text),
+        WireBody::Base64(bytes) => {
+            out.push(b'"');
+            base64_simd::STANDARD.encode_append(bytes, out);
+            out.push(b'"');
+        }
+    };
+    out.extend_from_slice(b"{\"messageVersion\":\"1.0\",\"response\":{\"actionGroup\":");
+    match *call {
+        AgentEcho::Operation { action_group, api_path, http_method } => {
+            write_str(out, action_group);
+            out.extend_from_slice(b",\"apiPath\":");
+            write_str(out, api_path);
+            out.extend_from_slice(b",\"httpMethod\":");
+            write_str(out, http_method);
+            out.extend_from_slice(b",\"httpStatusCode\":");
+            write_u64(out, u64::from(response.status()));
+            out.extend_from_slice(b",\"responseBody\":{\"application/json\":{\"body\":");
+            write_body(out);
+            out.extend_from_slice(b"}}}");
+            if let Some(session) = reply.session {
+                out.extend_from_slice(b",\"sessionAttributes\":");
+                write_pairs(out, session);
+            }
+            if let Some(prompt) = reply.prompt_session {
+                out.extend_from_slice(b",\"promptSessionAttributes\":");
+                write_pairs(out, prompt);
+            }
+            if let Some(json) = reply.knowledge_bases {
+                if serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok() {
+                    out.extend_from_slice(b",\"knowledgeBasesConfiguration\":");
+                    out.extend_from_slice(json.as_bytes());
+                } else {
+                    tracing::error!("knowledgeBasesConfiguration left out: it is not JSON");
+                }
+            }
+        }
+        AgentEcho::Function { action_group, function, session, prompt_session } => {
+            write_str(out, action_group);
+            out.extend_from_slice(b",\"function\":");
+            write_str(out, function);
+            out.extend_from_slice(b",\"functionResponse\":{\"responseBody\":{\"TEXT\":{\"body\":");
+            write_body(out);
+            out.extend_from_slice(b"}}");
+            if let Some(state) = reply.state {
+                out.extend_from_slice(b",\"responseState\":");
+                write_str(out, state.as_str());
+            }
+            out.extend_from_slice(b"}},\"sessionAttributes\":");
+            write_pairs(out, reply.session.unwrap_or(session));
+            out.extend_from_slice(b",\"promptSessionAttributes\":");
+            write_pairs(out, reply.prompt_session.unwrap_or(prompt_session));
+        }
+    }
+    out.push(b'}');
+}
+
+/// A JSON object of string pairs.
+fn write_pairs(out: &mut Vec<u8>, pairs: &[(&str, &str)]) {
+    out.push(b'{');
+    let mut first = true;
+    for (name, value) in pairs {
+        comma(out, &mut first);
+        write_str(out, name);
+        out.push(b':');
+        write_str(out, value);
+    }
+    out.push(b'}');
+}
+
 /// Each header name once, in the order of its first appearance: the one grouping loop of
 /// every shape (header lists are short; a quadratic scan beats a map and allocates nothing).
 fn distinct_names<'h, I>(all: impl Fn() -> I + 'h) -> impl Iterator<Item = &'h str> + 'h

@@ -195,6 +195,36 @@ pub struct Response<'a> {
     cookies: SmallVec<[Cookie<'a>; 1]>,
     body: Body<'a>,
     compress: Option<bool>,
+    agent: AgentReply<'a>,
+}
+
+/// How an Amazon Bedrock agent is to take a function's answer (its `responseState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseState {
+    /// The function failed: the agent ends the conversation's step with it.
+    Failure,
+    /// The agent asks the user again (a missing or wrong value).
+    Reprompt,
+}
+
+impl ResponseState {
+    /// As Bedrock writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ResponseState::Failure => "FAILURE",
+            ResponseState::Reprompt => "REPROMPT",
+        }
+    }
+}
+
+/// What an answer tells an Amazon Bedrock agent beyond its status and body (nothing for an
+/// HTTP event).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AgentReply<'a> {
+    pub(crate) session: Option<&'a [(&'a str, &'a str)]>,
+    pub(crate) prompt_session: Option<&'a [(&'a str, &'a str)]>,
+    pub(crate) knowledge_bases: Option<&'a str>,
+    pub(crate) state: Option<ResponseState>,
 }
 
 impl<'a> Response<'a> {
@@ -207,6 +237,7 @@ impl<'a> Response<'a> {
             cookies: SmallVec::new(),
             body: Body::Empty,
             compress: None,
+            agent: AgentReply { session: None, prompt_session: None, knowledge_bases: None, state: None },
         }
     }
 
@@ -280,6 +311,40 @@ impl<'a> Response<'a> {
     /// The body.
     pub fn body(&self) -> Body<'a> {
         self.body
+    }
+
+    /// For an Amazon Bedrock agent: the session attributes the agent keeps for the session
+    /// (they replace the event's). Ignored for HTTP events. Values made while handling live in
+    /// the arena: `req.arena().alloc_slice_copy(&[("claim", id)])`.
+    pub fn session_attributes(mut self, attributes: &'a [(&'a str, &'a str)]) -> Response<'a> {
+        self.agent.session = Some(attributes);
+        self
+    }
+
+    /// For an Amazon Bedrock agent: the prompt session attributes (for the agent's next
+    /// prompt). Ignored for HTTP events.
+    pub fn prompt_session_attributes(mut self, attributes: &'a [(&'a str, &'a str)]) -> Response<'a> {
+        self.agent.prompt_session = Some(attributes);
+        self
+    }
+
+    /// For an Amazon Bedrock agent's operation: its `knowledgeBasesConfiguration`, a JSON array
+    /// written as given (one that is not JSON is left out, and logged). Ignored otherwise.
+    pub fn knowledge_bases_configuration(mut self, json: &'a str) -> Response<'a> {
+        self.agent.knowledge_bases = Some(json);
+        self
+    }
+
+    /// For an Amazon Bedrock agent's function: how the agent is to take the answer
+    /// (`responseState`). Ignored otherwise.
+    pub fn response_state(mut self, state: ResponseState) -> Response<'a> {
+        self.agent.state = Some(state);
+        self
+    }
+
+    /// What the response tells an agent.
+    pub(crate) fn agent_reply(&self) -> &AgentReply<'a> {
+        &self.agent
     }
 
     pub(crate) fn compression(&self) -> Option<bool> {

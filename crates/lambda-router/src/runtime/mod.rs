@@ -49,6 +49,14 @@ pub fn run(app: App) -> i32 {
             println!("{}", app.openapi_document());
             0
         }
+        Some("--openapi") if args.len() == 2 && args[1] == "--agent" => {
+            println!("{}", app.agent_openapi_document());
+            0
+        }
+        Some("--function-schema") if args.len() == 1 => {
+            println!("{}", app.function_schema());
+            0
+        }
         #[cfg(feature = "dev-server")]
         Some("--serve" | "--source") => match serve::ServeOptions::parse(&args) {
             Ok(options) => match serve::serve(app, options) {
@@ -115,7 +123,9 @@ pub async fn run_async(app: App) -> i32 {
 }
 
 const USAGE: &str = "usage: <app> --event FILE    one JSON event, or JSON lines; one response line each
-       <app> --openapi       print the OpenAPI document
+       <app> --openapi       print the OpenAPI document (3.1)
+       <app> --openapi --agent   the document an Amazon Bedrock agent takes (3.0, hidden routes left out)
+       <app> --function-schema   the FunctionSchema of the app's tools (a Bedrock function action group)
        <app> --event -       JSON lines on stdin
        <app> --serve [ADDR] [--source rest-v1|http-v2|alb|function-url]
                              a local HTTP server (default 127.0.0.1:3000, rest-v1 events)

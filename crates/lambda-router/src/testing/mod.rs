@@ -136,6 +136,18 @@ impl TestRequest {
         self.event(Source::VpcLatticeV2)
     }
 
+    /// An Amazon Bedrock agent's call of this operation (an OpenAPI action group): the query
+    /// pairs are its parameters, a JSON object body its body's properties.
+    pub fn bedrock_agent(&self) -> TestEvent {
+        self.event(Source::BedrockAgent)
+    }
+
+    /// An Amazon Bedrock agent's call of the function the path names (`/book` calls `book`),
+    /// the query pairs its parameters.
+    pub fn bedrock_agent_function(&self) -> TestEvent {
+        self.event(Source::BedrockAgentFunction)
+    }
+
     /// The event `source` would send for this request.
     pub fn event(&self, source: Source) -> TestEvent {
         TestEvent(build_event(source, self))
@@ -199,9 +211,14 @@ pub fn fake_context() -> LambdaContext<'static> {
 pub struct TestResponse(Value);
 
 impl TestResponse {
-    /// The status code.
+    /// The status code (an agent's operation: `httpStatusCode`; an agent's function, which
+    /// has none: 200).
     pub fn status(&self) -> u16 {
-        self.0["statusCode"].as_u64().unwrap_or(0) as u16
+        let agent = &self.0["response"];
+        if agent["functionResponse"].is_object() {
+            return 200;
+        }
+        self.0["statusCode"].as_u64().or_else(|| agent["httpStatusCode"].as_u64()).unwrap_or(0) as u16
     }
 
     /// The first value of a header, any case, from `headers` or `multiValueHeaders`.
@@ -231,8 +248,16 @@ impl TestResponse {
         self.0["isBase64Encoded"].as_bool() == Some(true)
     }
 
-    /// The body's bytes: base64-decoded, and gunzipped when `Content-Encoding: gzip`.
+    /// The body's bytes: base64-decoded, and gunzipped when `Content-Encoding: gzip`; for an
+    /// agent, the envelope's body text.
     pub fn body(&self) -> Vec<u8> {
+        let agent = &self.0["response"];
+        let agent_body = agent["responseBody"]["application/json"]["body"]
+            .as_str()
+            .or_else(|| agent["functionResponse"]["responseBody"]["TEXT"]["body"].as_str());
+        if let Some(text) = agent_body {
+            return text.into();
+        }
         let text = self.0["body"].as_str().unwrap_or("");
         let bytes = if self.is_base64_encoded() {
             base64_simd::STANDARD.decode_to_vec(text).unwrap_or_default()

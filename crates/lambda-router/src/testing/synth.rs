@@ -192,6 +192,42 @@ pub(crate) fn build_event(source: Source, request: &TestRequest) -> Value {
                 "timeEpoch": now_ms.to_string(),
             },
         }),
+        // An agent's call: the path is the operation's `apiPath` (or, for a function action
+        // group, `/function`), the query pairs its `parameters`, and a JSON object body its
+        // body's properties (values as strings, as Bedrock sends them).
+        Source::BedrockAgent | Source::BedrockAgentFunction => {
+            let parameters: Vec<Value> =
+                query.iter().map(|(name, value)| json!({"name": name, "type": "string", "value": value})).collect();
+            let mut event = json!({
+                "messageVersion": "1.0",
+                "agent": {"name": "test-agent", "id": "AGENT00000", "alias": "TSTALIASID", "version": "DRAFT"},
+                "inputText": "a test",
+                "sessionId": request_id,
+                "actionGroup": "TestActions",
+                "parameters": parameters,
+                "sessionAttributes": {},
+                "promptSessionAttributes": {},
+            });
+            if source == Source::BedrockAgentFunction {
+                event["function"] = json!(path.trim_start_matches('/'));
+            } else {
+                event["apiPath"] = json!(path);
+                event["httpMethod"] = json!(method);
+                let object = serde_json::from_slice::<Value>(&request.body).ok();
+                if let Some(Value::Object(object)) = object {
+                    let properties: Vec<Value> = object
+                        .iter()
+                        .map(|(name, value)| {
+                            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                            json!({"name": name, "type": "string", "value": text})
+                        })
+                        .collect();
+                    event["requestBody"] = json!({"content": {"application/json": {"properties": properties}}});
+                }
+            }
+            let _ = (user_agent, &lower, &raw_query, body, base64);
+            event
+        }
         Source::Alb => json!({
             // ALB, multi-value headers off: the last value of each header; query not decoded.
             "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/test/0"}},

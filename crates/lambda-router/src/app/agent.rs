@@ -1,0 +1,134 @@
+//! The pipeline's steps for Amazon Bedrock Agents events: the body an operation's properties
+//! make, a tool's errors as `"Error: ..."`, a tool's text as a JSON string, and the call echoed
+//! in the answer. Everything lives in the invocation's arena.
+
+use bumpalo::Bump;
+
+use crate::error::{Error, ErrorKind};
+use crate::event::json::{elements, member, members, string};
+use crate::event::{Event, Source};
+use crate::request::Request;
+use crate::response::encode::AgentEcho;
+use crate::response::{APPLICATION_JSON, Body, Response};
+
+/// An operation's body properties as the JSON object the reference validates (`{name: value}`,
+/// values as the strings Bedrock sends, a repeated name's last value kept), in the arena: the
+/// typed inputs read it as any JSON body.
+pub(super) fn body<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a str> {
+    let properties = event.agent?.properties?;
+    json_in(arena, &Properties(properties))
+}
+
+/// The properties of an operation's body, serialized as an object.
+struct Properties<'a>(crate::event::json::Json<'a>);
+
+impl serde::Serialize for Properties<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let pairs = || {
+            elements(self.0).filter_map(|item| Some((member(item, "name").and_then(string)?, member(item, "value")?)))
+        };
+        let mut map = serializer.serialize_map(None)?;
+        for (index, (name, value)) in pairs().enumerate() {
+            if !pairs().skip(index + 1).any(|(later, _)| later == name) {
+                map.serialize_entry(name, string(value).unwrap_or(""))?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// `value` as JSON text in the arena.
+fn json_in<'a, T: serde::Serialize + ?Sized>(arena: &'a Bump, value: &T) -> Option<&'a str> {
+    let mut out = bumpalo::collections::Vec::new_in(arena);
+    serde_json::to_writer(&mut out, value).ok()?;
+    std::str::from_utf8(out.into_bump_slice()).ok()
+}
+
+/// What a tool's failure tells the agent: `"Error: <what went wrong>"`, as a JSON string (the
+/// reference's shape). The app's error handlers are for HTTP and operations; a tool's error
+/// is always this.
+pub(super) fn tool_error<'a>(request: &Request<'a>, error: &Error) -> Response<'a> {
+    use std::fmt::Write as _;
+    let mut text = bumpalo::collections::String::new_in(request.arena);
+    text.push_str("Error: ");
+    match &error.kind {
+        ErrorKind::Service(service) => text.push_str(service.message()),
+        ErrorKind::Request(invalid) => {
+            text.push_str("invalid parameters:");
+            for (index, problem) in invalid.errors(request).iter().enumerate() {
+                let name = problem.loc.iter().rev().find_map(|part| match part {
+                    crate::validate::LocPart::Key(key) => Some(*key),
+                    crate::validate::LocPart::Index(_) => None,
+                });
+                let _ = write!(
+                    text,
+                    "{} `{}` {}",
+                    if index == 0 { "" } else { "," },
+                    name.unwrap_or("?"),
+                    problem.kind.as_str()
+                );
+            }
+        }
+        ErrorKind::Panic(_) => text.push_str("the tool panicked"),
+        ErrorKind::Body(body) => {
+            let _ = write!(text, "{body}");
+        }
+        _ => {
+            let _ = write!(text, "{error}");
+        }
+    }
+    let status = match &error.kind {
+        ErrorKind::Service(service) => service.status(),
+        ErrorKind::Request(_) => 422,
+        _ => 500,
+    };
+    json_string_response(request, status, &text)
+}
+
+/// The answer to a function the app has no tool for.
+pub(super) fn no_tool<'a>(request: &Request<'a>, function: &str) -> Response<'a> {
+    let text = request.format(format_args!("Error: no tool named `{function}` in this app"));
+    json_string_response(request, 404, text)
+}
+
+/// A response whose JSON body is the string `text`.
+fn json_string_response<'a>(request: &Request<'a>, status: u16, text: &str) -> Response<'a> {
+    Response::json_text(status, json_in(request.arena, text).unwrap_or("\"Error\""))
+}
+
+/// A tool's body as the agent reads it: JSON text as it is, any other text as a JSON string
+/// (the reference's `json.dumps` of the tool's result).
+pub(super) fn tool_body<'a>(request: &Request<'a>, response: &Response<'a>) -> Option<&'a str> {
+    let text = match response.body() {
+        Body::Text(text) => text,
+        _ => return None,
+    };
+    if response.content_type().is_some_and(|ct| ct.starts_with(APPLICATION_JSON)) {
+        return None;
+    }
+    json_in(request.arena, text)
+}
+
+/// The call as the answer echoes it, the event's session attributes in the arena.
+pub(super) fn echo<'a>(request: &Request<'a>) -> Option<AgentEcho<'a>> {
+    let agent = request.event.agent?;
+    let pairs = |map: Option<crate::event::json::Json<'a>>| -> &'a [(&'a str, &'a str)] {
+        let all = || map.into_iter().flat_map(members).filter_map(|(name, value)| Some((name, string(value)?)));
+        let mut iter = all();
+        request.arena.alloc_slice_fill_with(all().count(), |_| iter.next().unwrap_or(("", "")))
+    };
+    Some(match request.event.source {
+        Source::BedrockAgentFunction => AgentEcho::Function {
+            action_group: agent.action_group,
+            function: request.event.path,
+            session: pairs(agent.session),
+            prompt_session: pairs(agent.prompt_session),
+        },
+        _ => AgentEcho::Operation {
+            action_group: agent.action_group,
+            api_path: request.event.path,
+            http_method: request.event.method,
+        },
+    })
+}
