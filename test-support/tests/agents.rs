@@ -1,0 +1,203 @@
+//! The agents app of `shared/conformance/agents/`: every case answers as the reference did
+//! and allocates nothing once warm; the same binary answers HTTP for the same routes; tools
+//! fail in Bedrock's envelope, never as a Lambda error; events that only look like agent
+//! events (or HTTP events) are refused by name, hostile `parameters` and `requestBody` shapes
+//! included, and the next invocation answers as ever.
+
+use lambda_router::testing::TestRequest;
+use lambda_router::{EventError, LambdaContext, Workspace};
+use serde_json::{Value, json};
+use test_support::alloc::{Counting, allocations_during, is_counting};
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn cases() -> Vec<Value> {
+    include_str!("fixtures/agents/cases.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The answer, with every `body` string read as JSON when it is JSON (as compare.py does).
+fn normalized(mut answer: Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map.iter_mut() {
+                    if key == "body"
+                        && let Some(text) = inner.as_str()
+                        && let Ok(parsed) = serde_json::from_str::<Value>(text)
+                    {
+                        *inner = json!({"json": parsed});
+                        continue;
+                    }
+                    walk(inner);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut answer);
+    answer
+}
+
+fn answer(workspace: &mut Workspace, event: &[u8]) -> Result<Value, EventError> {
+    let app = agents::app();
+    let out = app.handle(workspace, event, &LambdaContext::LOCAL)?;
+    Ok(serde_json::from_slice(out).expect("the answer is JSON"))
+}
+
+#[test]
+fn every_case_answers_as_the_reference_did() {
+    let mut workspace = Workspace::new();
+    let cases = cases();
+    assert_eq!(cases.len(), 20);
+    for case in cases {
+        let event = serde_json::to_vec(&case["event"]).unwrap();
+        let got = answer(&mut workspace, &event).expect("an agent event");
+        assert_eq!(normalized(got), normalized(case["expected"].clone()), "{}", case["id"]);
+    }
+}
+
+#[test]
+fn every_case_but_a_handlers_own_404_allocates_nothing_once_warm() {
+    assert!(is_counting(), "the counting allocator is installed");
+    let app = agents::app();
+    let mut workspace = Workspace::new();
+    let events: Vec<(String, Vec<u8>)> = cases()
+        .iter()
+        .map(|case| (case["id"].as_str().unwrap().to_owned(), serde_json::to_vec(&case["event"]).unwrap()))
+        .collect();
+    for _ in 0..2 {
+        for (_, event) in &events {
+            app.handle(&mut workspace, event, &LambdaContext::LOCAL).unwrap();
+        }
+    }
+    let mut offenders = Vec::new();
+    for (id, event) in &events {
+        let (allocations, ()) = allocations_during(|| {
+            app.handle(&mut workspace, event, &LambdaContext::LOCAL).unwrap();
+        });
+        if allocations > 0 {
+            offenders.push((id.as_str(), allocations));
+        }
+    }
+    // `get_claim` formats its 404's message into a `ServiceError` (a `String`): the one
+    // allocation, the handler's own. Valid calls, 422s, the router's 404 and every tool call
+    // allocate nothing.
+    assert_eq!(offenders, [("bedrock-agent/claim-missing", 1)], "(case, allocations)");
+}
+
+#[test]
+fn one_binary_answers_http_and_agents_for_the_same_routes() {
+    let app = agents::app();
+    let http = TestRequest::get("/claims").query("limit", "1").http_v2().invoke(&app).unwrap();
+    let agent = TestRequest::get("/claims").query("limit", "1").bedrock_agent().invoke(&app).unwrap();
+    assert_eq!((http.status(), agent.status()), (200, 200));
+    assert_eq!(http.json::<Value>(), json!([{"id": "c-1", "status": "open", "amount": 120.5}]));
+    assert_eq!(agent.json::<Value>(), http.json::<Value>());
+    assert_eq!(agent.raw()["response"]["apiPath"], "/claims");
+    // The same validation, the same 422.
+    let http = TestRequest::get("/claims").query("limit", "50").rest_v1().invoke(&app).unwrap();
+    let agent = TestRequest::get("/claims").query("limit", "50").bedrock_agent().invoke(&app).unwrap();
+    assert_eq!((http.status(), agent.status()), (422, 422));
+    assert_eq!(agent.text(), http.text());
+    // Over HTTP, a body is JSON; for an agent, its properties.
+    let body = json!({"policy": "POL-9", "amount": 10});
+    let http = TestRequest::post("/claims").json_body(&body).alb().invoke(&app).unwrap();
+    let agent = TestRequest::post("/claims").json_body(&body).bedrock_agent().invoke(&app).unwrap();
+    assert_eq!((http.status(), agent.status()), (201, 201));
+    assert_eq!(agent.json::<Value>(), json!({"id": "c-3", "policy": "POL-9", "amount": 10.0, "reason": null}));
+    assert_eq!(agent.json::<Value>(), http.json::<Value>());
+    assert_eq!(agent.raw()["sessionAttributes"], json!({"last_claim": "c-3"}));
+    assert!(http.raw().get("sessionAttributes").is_none(), "HTTP answers carry no session");
+}
+
+#[test]
+fn tools_fail_inside_the_envelope() {
+    let app = agents::app();
+    let call = |path: &str, params: &[(&str, &str)]| {
+        let mut request = TestRequest::post(path);
+        for (name, value) in params {
+            request = request.query(name, value);
+        }
+        let response = request.bedrock_agent_function().invoke(&app).expect("an agent event");
+        let envelope = response.raw().clone();
+        assert_eq!(envelope["messageVersion"], "1.0");
+        (response.json::<Value>(), envelope)
+    };
+    assert_eq!(call("/nope", &[]).0, json!("Error: no tool named `nope` in this app"));
+    assert_eq!(call("/get_weather", &[]).0, json!("Error: invalid parameters: `city` missing"));
+    assert_eq!(
+        call("/get_weather", &[("city", "Oslo"), ("days", "x")]).0,
+        json!("Error: invalid parameters: `days` int_parsing")
+    );
+    assert_eq!(call("/fail", &[]).0, json!("Error: the kitchen is on fire"));
+    let (body, envelope) = call("/book", &[("name", "Ann"), ("people", "12")]);
+    assert_eq!(body, json!("too many people"));
+    assert_eq!(envelope["response"]["functionResponse"]["responseState"], "REPROMPT");
+    let (body, envelope) = call("/get_weather", &[("city", "Oslo"), ("days", "5")]);
+    assert_eq!(body, json!({"city": "Oslo", "days": 5, "forecast": ["sun", "sun", "sun"]}));
+    assert_eq!(envelope["sessionAttributes"], json!({}), "the event's (empty) session kept");
+}
+
+#[test]
+fn look_alikes_and_hostile_shapes_are_refused_by_name() {
+    let base = cases()[0]["event"].clone();
+    let edited = |edit: &dyn Fn(&mut Value)| {
+        let mut event = base.clone();
+        edit(&mut event);
+        serde_json::to_vec(&event).unwrap()
+    };
+    let refused: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("an agent event with a path", edited(&|e| e["path"] = json!("/claims")), "`path`"),
+        ("an agent event with requestContext", edited(&|e| e["requestContext"] = json!({})), "`requestContext`"),
+        ("an operation and a function", edited(&|e| e["function"] = json!("book")), "`function`"),
+        ("no messageVersion", edited(&|e| drop(e.as_object_mut().unwrap().remove("messageVersion"))), "messageVersion"),
+        ("no agent", edited(&|e| drop(e.as_object_mut().unwrap().remove("agent"))), "`agent`"),
+        ("no apiPath", edited(&|e| drop(e.as_object_mut().unwrap().remove("apiPath"))), "apiPath"),
+        ("parameters not a list", edited(&|e| e["parameters"] = json!({"limit": "1"})), "`parameters`"),
+        ("a parameter without a name", edited(&|e| e["parameters"] = json!([{"value": "1"}])), "`parameters`"),
+        ("a number as a value", edited(&|e| e["parameters"] = json!([{"name": "limit", "value": 1}])), "`parameters`"),
+        ("a list of strings", edited(&|e| e["parameters"] = json!(["limit=1"])), "`parameters`"),
+        ("requestBody not an object", edited(&|e| e["requestBody"] = json!("{}")), "`requestBody`"),
+        (
+            "properties not a list",
+            edited(&|e| e["requestBody"] = json!({"content": {"application/json": {"properties": {"a": 1}}}})),
+            "properties",
+        ),
+        (
+            "a property without a value",
+            edited(&|e| e["requestBody"] = json!({"content": {"application/json": {"properties": [{"name": "a"}]}}})),
+            "properties",
+        ),
+        (
+            "an HTTP event with actionGroup",
+            serde_json::to_vec(&{
+                let mut event = TestRequest::get("/claims").rest_v1().json().clone();
+                event["actionGroup"] = json!("ClaimsActions");
+                event
+            })
+            .unwrap(),
+            "`path`",
+        ),
+    ];
+    let mut workspace = Workspace::new();
+    let fresh = answer(&mut Workspace::new(), &serde_json::to_vec(&base).unwrap()).unwrap();
+    for (what, event, names) in refused {
+        let error = answer(&mut workspace, &event).expect_err(what).to_string();
+        assert!(error.contains(names), "{what}: {error}");
+        // The next invocation answers as on a fresh workspace.
+        assert_eq!(answer(&mut workspace, &serde_json::to_vec(&base).unwrap()).unwrap(), fresh, "after {what}");
+    }
+    // A body in another content type than JSON is no body: `missing`, as the reference.
+    let event = edited(&|e| {
+        e["httpMethod"] = json!("POST");
+        e["requestBody"] = json!({"content": {"text/plain": {"body": "x"}}});
+    });
+    let got = answer(&mut workspace, &event).unwrap();
+    assert_eq!(got["response"]["httpStatusCode"], 422, "{got}");
+}
