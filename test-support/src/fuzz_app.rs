@@ -77,10 +77,23 @@ pub fn app() -> App {
 /// A well-formed REST API event, answered identically before and after any input.
 pub const PROBE: &[u8] = br#"{"httpMethod":"GET","path":"/p/x/y","headers":{"Origin":"https://example.com"},"multiValueHeaders":{"Origin":["https://example.com"]},"requestContext":{"stage":"prod","requestId":"probe"},"body":null,"isBase64Encoded":false}"#;
 
-/// Every response is one JSON object of a Lambda response's shape.
+/// Every response is one JSON object of a Lambda response's shape, or of Bedrock's envelope.
 pub fn check_response(bytes: &[u8]) {
     let value: serde_json::Value = serde_json::from_slice(bytes).expect("the response is JSON");
     let object = value.as_object().expect("the response is an object");
+    if object.contains_key("messageVersion") {
+        assert_eq!(object["messageVersion"], "1.0");
+        let response = object["response"].as_object().expect("an agent's response");
+        assert!(response["actionGroup"].is_string(), "actionGroup echoed");
+        let operation = response.get("responseBody").map(|b| &b["application/json"]["body"]);
+        let function = response.get("functionResponse").map(|f| &f["responseBody"]["TEXT"]["body"]);
+        assert!(operation.or(function).is_some_and(serde_json::Value::is_string), "a body: {value}");
+        if operation.is_some() {
+            let status = response["httpStatusCode"].as_u64().expect("httpStatusCode is a number");
+            assert!((100..600).contains(&status), "status {status}");
+        }
+        return;
+    }
     let status = object["statusCode"].as_u64().expect("statusCode is a number");
     assert!((100..600).contains(&status), "status {status}");
     assert!(object["body"].is_string(), "body is a string");
