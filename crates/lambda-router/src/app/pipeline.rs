@@ -197,6 +197,12 @@ impl App {
             context: memory.arena.bump().alloc(InvocationContext::new(memory.arena.bump())),
             max_json_depth: self.limits.json_depth(),
         };
+        if let Some(params) = request.event.query.params {
+            let all = || crate::event::agent_params(Some(params));
+            let mut pairs = all();
+            let slice = request.arena.alloc_slice_fill_with(all().count(), |_| pairs.next().unwrap_or(("", "")));
+            request.event.query.pairs = Some(slice);
+        }
         if let Some(body) = super::agent::body(&request.event, request.arena) {
             request.event.body = Some(body);
         }

@@ -217,6 +217,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
             comma_joined: false,
             raw: None,
             params: None,
+            pairs: None,
         },
         _ => Query {
             single: object_or_null(keys.query, "queryStringParameters")?,
@@ -225,6 +226,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
             // Which names HTTP API v2 joined: a name written twice in the query string.
             raw: if comma_joined { keys.raw_query.and_then(string) } else { None },
             params: None,
+            pairs: None,
         },
     };
     let cookies = match keys.cookies {

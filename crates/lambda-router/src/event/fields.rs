@@ -111,10 +111,13 @@ pub struct Query<'a> {
     /// An Amazon Bedrock Agents event's `parameters`: a list of `{"name", "value"}` strings
     /// (checked), whatever their place in the operation; a repeated name's last value wins.
     pub(crate) params: Option<Json<'a>>,
+    /// The same parameters as `(name, value)` pairs, read once (the pipeline fills it in the
+    /// invocation's arena).
+    pub(crate) pairs: Option<&'a [(&'a str, &'a str)]>,
 }
 
 /// The `(name, value)` of each of a Bedrock Agents event's parameters.
-fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
+pub(crate) fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
     params.into_iter().flat_map(elements).filter_map(|item| {
         Some((
             super::json::member(item, "name").and_then(string)?,
@@ -126,6 +129,9 @@ fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> 
 impl<'a> Query<'a> {
     /// One value of the parameter `name`, or `None`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
+        if let Some(pairs) = self.pairs {
+            return pairs.iter().rev().find(|(key, _)| *key == name).map(|(_, value)| *value);
+        }
         if self.params.is_some() {
             return agent_params(self.params).filter(|(key, _)| *key == name).last().map(|(_, value)| value);
         }

@@ -16,6 +16,7 @@ pub(crate) mod lift;
 pub use detect::EventError;
 pub(crate) use detect::parse;
 pub use fields::{Headers, Query};
+pub(crate) use fields::agent_params;
 
 use json::Json;
 
