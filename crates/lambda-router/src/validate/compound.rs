@@ -137,6 +137,26 @@ pub fn union_label(schema: &'static Schema, given: Option<&'static str>) -> &'st
 ///
 /// The derive writes the matcher, a function with the compiled expression in a `static` of its
 /// own: a function that declares no pattern does not link the regex engine.
+///
+/// ```
+/// use lambda_router::validate::Input;
+/// #[derive(Input)]
+/// struct Search<'a> {
+///     #[query(pattern = r"^[a-z]+$")]
+///     q: &'a str,
+/// }
+/// ```
+///
+/// An expression the engine refuses fails the build, naming it:
+///
+/// ```compile_fail
+/// use lambda_router::validate::Input;
+/// #[derive(Input)]
+/// struct Search<'a> {
+///     #[query(pattern = "(unclosed")] // error: invalid pattern: regex parse error
+///     q: &'a str,
+/// }
+/// ```
 pub struct Pattern {
     source: &'static str,
     matches: fn(&str) -> bool,
