@@ -7,6 +7,7 @@ use simd_json::prelude::*;
 use simd_json::tape::Value;
 
 use super::json::{Json, elements, member, object, string};
+use super::lift::Lifted;
 use super::{AgentEvent, Event, Headers, Query, Source};
 
 /// Why an invocation is not an event this library can route.
@@ -113,7 +114,7 @@ struct Keys<'a> {
 
 /// Reads an event from its parsed tape; `lifted` is the body the copy left out
 /// ([`lift`](super::lift)), whose place the tape holds as `""`.
-pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<Event<'a>, EventError> {
+pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<Lifted<'a>>) -> Result<Event<'a>, EventError> {
     let top = object(root).ok_or(EventError::NotAnObject)?;
     let mut keys = Keys::default();
     for (key, value) in top.iter() {
@@ -241,7 +242,7 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
         Some(value) if value.is_null() => None,
         Some(value) => {
             let text = string(value).ok_or(EventError::WrongType { field: "body", expected: "a string" })?;
-            Some(lifted.unwrap_or(text))
+            Some(lifted.map_or(text, |lifted| lifted.text))
         }
         None => None,
     };
@@ -263,6 +264,8 @@ pub(crate) fn parse<'a>(root: Value<'a, 'a>, lifted: Option<&'a str>) -> Result<
         cookies,
         body,
         base64,
+        // The lifted body's bytes, when the event says base64 (as the lift read it).
+        decoded: lifted.and_then(|lifted| lifted.decoded).filter(|_| base64 && body.is_some()),
         context,
         stage_variables: object_or_null(keys.stage_variables, "stageVariables")?,
         path_parameters: object_or_null(keys.path_parameters, "pathParameters")?,
@@ -332,6 +335,7 @@ fn agent_event<'a>(keys: &Keys<'a>) -> Result<Event<'a>, EventError> {
         cookies: None,
         body: None,
         base64: false,
+        decoded: None,
         context: None,
         stage_variables: None,
         path_parameters: None,

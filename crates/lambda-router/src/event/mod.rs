@@ -82,6 +82,9 @@ pub(crate) struct Event<'a> {
     pub(crate) cookies: Option<Json<'a>>,
     pub(crate) body: Option<&'a str>,
     pub(crate) base64: bool,
+    /// The body's bytes when the event says base64 and they were decoded as the body was lifted
+    /// ([`lift`]).
+    pub(crate) decoded: Option<&'a [u8]>,
     pub(crate) context: Option<Json<'a>>,
     pub(crate) stage_variables: Option<Json<'a>>,
     pub(crate) path_parameters: Option<Json<'a>>,

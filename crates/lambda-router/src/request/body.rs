@@ -145,10 +145,14 @@ impl<'a> Request<'a> {
         if !self.event.base64 {
             return Ok(body.as_bytes());
         }
+        if let Some(decoded) = self.event.decoded {
+            return Ok(decoded);
+        }
         let base64 = base64_simd::STANDARD;
         let strict = base64.decoded_length(body.as_bytes()).ok().and_then(|len| {
-            let out = self.arena.alloc_slice_fill_copy(len, 0u8);
-            base64.decode(body.as_bytes(), base64_simd::Out::from_slice(out)).ok()
+            // Uninitialised: the decoder writes every byte of what it returns.
+            let out = self.arena.alloc_slice_fill_copy(len, std::mem::MaybeUninit::<u8>::uninit());
+            base64.decode(body.as_bytes(), base64_simd::Out::from_uninit_slice(out)).ok().map(|bytes| &*bytes)
         });
         match strict {
             Some(decoded) => Ok(decoded),
