@@ -126,25 +126,28 @@ impl Drop for Arena {
 /// place.
 ///
 /// Generated code names it (`#[handler]`, `#[middleware]`); it is not part of the public API.
-pub struct ArenaFuture<'r, 'a> {
-    future: &'r mut (dyn Future<Output = Outcome<'a>> + 'r),
+///
+/// A streamed body's producer is one too, with the output `Result<(), Error>`.
+pub struct ArenaFuture<'r, 'a, O = Outcome<'a>> {
+    future: &'r mut (dyn Future<Output = O> + 'r),
     pins: &'r Pins,
     polled: bool,
+    output: std::marker::PhantomData<fn() -> Outcome<'a>>,
 }
 
 /// Moves `future` into `arena` (no heap allocation). It is dropped in place when the returned
 /// handle is.
-pub(crate) fn in_arena<'r, 'a, F>(arena: &'r Arena, future: F) -> ArenaFuture<'r, 'a>
+pub(crate) fn in_arena<'r, 'a, O, F>(arena: &'r Arena, future: F) -> ArenaFuture<'r, 'a, O>
 where
-    F: Future<Output = Outcome<'a>> + 'r,
+    F: Future<Output = O> + 'r,
 {
     let future: &'r mut F = arena.bump.alloc(future);
-    ArenaFuture { future, pins: &arena.pins, polled: false }
+    ArenaFuture { future, pins: &arena.pins, polled: false, output: std::marker::PhantomData }
 }
 
-impl<'a> ArenaFuture<'_, 'a> {
+impl<'a, O> ArenaFuture<'_, 'a, O> {
     /// Polls the future (the pipeline's alone).
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Outcome<'a>> {
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<O> {
         if !self.polled {
             // Fact 1: counted before the first poll pins it.
             self.polled = true;
@@ -160,12 +163,12 @@ impl<'a> ArenaFuture<'_, 'a> {
     }
 }
 
-impl Drop for ArenaFuture<'_, '_> {
+impl<O> Drop for ArenaFuture<'_, '_, O> {
     fn drop(&mut self) {
         // SAFETY: the arena never runs destructors, so the future's runs here, once: this handle
         // is the only reference to it, and nothing reads the future afterwards (its memory is
         // reclaimed by the next reset, untouched).
-        unsafe { std::ptr::drop_in_place(self.future as *mut (dyn Future<Output = Outcome<'_>> + '_)) }
+        unsafe { std::ptr::drop_in_place(self.future as *mut (dyn Future<Output = O> + '_)) }
         // Fact 1: only now may the memory be reused (a destructor that panicked skips this and
         // leaves the future counted).
         if self.polled {
@@ -174,7 +177,7 @@ impl Drop for ArenaFuture<'_, '_> {
     }
 }
 
-impl std::fmt::Debug for ArenaFuture<'_, '_> {
+impl<O> std::fmt::Debug for ArenaFuture<'_, '_, O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ArenaFuture").field("polled", &self.polled).finish_non_exhaustive()
     }

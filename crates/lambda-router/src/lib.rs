@@ -101,7 +101,10 @@ pub use request::{
     ContextKey, Dependency, ExactNumber, InvocationContext, JsonSerializer, JsonValue, LambdaContext, Request,
     Serializable,
 };
-pub use response::{APPLICATION_JSON, Body, Cookie, Response, SameSite, TEXT_HTML, TEXT_PLAIN};
+pub use response::{
+    APPLICATION_JSON, Body, BodyStream, Cookie, Response, SameSite, Sse, SseEvent, StreamError, TEXT_HTML, TEXT_PLAIN,
+    Write, Writer,
+};
 pub use route::{Route, RouteDoc};
 pub use router::{Router, RouterBuilder};
 pub use runtime::{run, run_async};

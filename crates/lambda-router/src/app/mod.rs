@@ -10,6 +10,7 @@ mod pipeline;
 mod workspace;
 
 pub use mount::Mount;
+pub(crate) use pipeline::StreamSink;
 pub use workspace::Workspace;
 
 use lambda_router_core::PathOptions;
@@ -62,6 +63,8 @@ pub struct App {
     not_found: Option<NotFoundHandler>,
     debug: bool,
     access_log: bool,
+    /// Whether the function streams its responses (`App::streaming`).
+    pub(crate) streaming: bool,
     state: Vec<Box<dyn std::any::Any + Send + Sync>>,
     overrides: Vec<Box<dyn std::any::Any + Send + Sync>>,
     middleware: Vec<Middleware>,
@@ -111,6 +114,7 @@ impl App {
             not_found: None,
             debug: log::debug_from_env(),
             access_log: log::access_log_from_env(),
+            streaming: false,
             state: Vec::new(),
             overrides: Vec::new(),
             middleware: Vec::new(),
@@ -333,6 +337,21 @@ impl App {
     /// buffer of the workspace, so it allocates nothing.
     pub fn access_log(mut self, on: bool) -> App {
         self.access_log = on;
+        self
+    }
+
+    /// A streaming function: configured in Lambda with `InvokeMode: RESPONSE_STREAM` (a Function
+    /// URL) or `responseTransferMode: STREAM` (a REST API method), which the event does not say.
+    ///
+    /// [`run`](crate::run) then posts every Function URL and REST API answer to the Runtime API
+    /// as a stream: the prelude (status, headers, cookies), then the body as the handler writes
+    /// it ([`Request::stream`], [`Request::sse`]); a buffered body is sent as one chunk, so every
+    /// route keeps working. Other sources cannot stream and get their buffered answer. `--serve`
+    /// streams too, over chunked HTTP/1.1; `--event` and `TestRequest::invoke` print the
+    /// equivalent buffered response ([`TestEvent::stream`](crate::testing::TestEvent::stream)
+    /// records the chunks).
+    pub fn streaming(mut self) -> App {
+        self.streaming = true;
         self
     }
 

@@ -24,7 +24,9 @@ use crate::middleware::{After, Endpoint, Next};
 use crate::request::{InvocationContext, JsonScratch, LambdaContext, Request};
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
-use crate::response::{APPLICATION_JSON, Body, Response, TEXT_HTML};
+use crate::response::prelude;
+use crate::response::stream::{self, Driver, Step};
+use crate::response::{APPLICATION_JSON, Body, BodyStream, Response, TEXT_HTML};
 use crate::route::Route;
 use crate::{Method, MethodSet};
 
@@ -51,6 +53,31 @@ impl App {
         input: &[u8],
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
+        let mut mode = Mode::<NoSink>::Buffered;
+        self.run_pipeline(workspace, input, lambda, &mut mode).await.map(|out| &out[..])
+    }
+
+    /// As [`handle_async`](Self::handle_async), for a streaming function: the response goes to
+    /// `sink` (its prelude, then its body chunk by chunk, then its end) instead of a buffer. An
+    /// error is returned before anything was sent.
+    pub(crate) async fn handle_streaming<S: StreamSink>(
+        &self,
+        workspace: &mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+        sink: &mut S,
+    ) -> Result<(), EventError> {
+        let mut mode = Mode::Streaming(sink);
+        self.run_pipeline(workspace, input, lambda, &mut mode).await.map(|_| ())
+    }
+
+    async fn run_pipeline<'w, S: StreamSink + ?Sized>(
+        &self,
+        workspace: &'w mut Workspace,
+        input: &[u8],
+        lambda: &LambdaContext<'_>,
+        mode: &mut Mode<'_, S>,
+    ) -> Result<&'w Vec<u8>, EventError> {
         // The clock is read only for the access log.
         let started = self.access_log.then(std::time::Instant::now);
         if self.debug {
@@ -86,23 +113,113 @@ impl App {
                 Ok(event) => {
                     let lambda = LambdaContext { ..*lambda };
                     let memory = Memory { arena, scratch };
-                    self.dispatch(event, memory, &lambda, Output { out, gzip, log }, started).await;
+                    let answered = self.answer(event, memory, &lambda).await;
+                    let output = Output { out, gzip, log };
+                    match mode {
+                        Mode::Buffered => self.send_buffered(answered, output, started).await,
+                        Mode::Streaming(sink) => self.send_streamed(answered, output, started, &mut **sink).await,
+                    }
                     Ok(())
                 }
             },
         };
         *tape = Some(parsed.reset());
-        result.map(|()| &out[..])
+        result.map(|()| &*out)
     }
 
-    async fn dispatch<'a>(
+    /// Sends a buffered answer: a streamed body gathered, then the Lambda response of the
+    /// event's source encoded into `out`.
+    async fn send_buffered<'a>(
+        &'a self,
+        answered: Answered<'a>,
+        output: Output<'_>,
+        started: Option<std::time::Instant>,
+    ) {
+        let Answered { request, route, cors, mut response } = answered;
+        if let Body::Stream(stream) = response.body() {
+            let body = gather(&request, stream).await;
+            response = match body {
+                Ok(body) => response.with_body(body),
+                Err(error) => self.error_to_response(error, &request, None),
+            };
+        }
+        let Output { out, gzip, log } = output;
+        self.finish(&request, route.as_ref(), cors, &response, out, gzip);
+        stream::drop_all(request.streams.get());
+        if let Some(started) = started {
+            log::access_log(log, &request, response.status(), started.elapsed().as_micros() as u64);
+        }
+        if self.debug {
+            log::debug_line("response", request.lambda.request_id, out);
+        }
+    }
+
+    /// Sends an answer to a streaming function's `sink`. A Function URL's or a REST API's: the
+    /// prelude, then the body (a buffered one as one chunk, its bytes as they are), then the
+    /// end, with the error trailers when the producer fails after the prelude. Any other
+    /// source's (they cannot stream): the buffered response.
+    async fn send_streamed<'a, S: StreamSink + ?Sized>(
+        &'a self,
+        answered: Answered<'a>,
+        output: Output<'_>,
+        started: Option<std::time::Instant>,
+        sink: &mut S,
+    ) {
+        if !matches!(answered.request.source(), Source::FunctionUrl | Source::RestV1) {
+            let Output { out, gzip, log } = output;
+            self.send_buffered(answered, Output { out: &mut *out, gzip, log }, started).await;
+            let _ = sink.buffered(out).await;
+            return;
+        }
+        let Answered { request, route, cors, mut response } = answered;
+        let Output { out, log, .. } = output;
+        let mut extra: SmallVec<[(&str, &str); 8]> = SmallVec::new();
+        self.extra_headers(&request, route.as_ref(), cors, &response, &mut extra);
+        if let Err(invalid) = prelude::encode(out, &response, &extra) {
+            tracing::error!(request_id = request.lambda.request_id, "{invalid}");
+            response = request.error_response(500, "Internal Server Error");
+            extra.clear();
+            self.extra_headers(&request, route.as_ref(), cors, &response, &mut extra);
+            // The library's own headers are valid.
+            let _ = prelude::encode(out, &response, &extra);
+        }
+        let status = response.status();
+        let ended = if sink.head(status, out).await.is_ok() {
+            match response.body() {
+                Body::Stream(stream) => match Driver::new(stream) {
+                    Some(driver) => drive(driver, sink).await,
+                    None => Ok(Ok(())),
+                },
+                body if body.as_bytes().is_empty() => Ok(Ok(())),
+                body => sink.chunk(body.as_bytes()).await.map(Ok),
+            }
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+        };
+        match &ended {
+            Ok(produced) => {
+                if let Err(error) = produced {
+                    tracing::error!(request_id = request.lambda.request_id, "the stream ended early: {error}");
+                }
+                let _ = sink.end(produced.as_ref().err()).await;
+            }
+            Err(gone) => {
+                tracing::warn!(request_id = request.lambda.request_id, "the stream's client went away: {gone}");
+            }
+        }
+        stream::drop_all(request.streams.get());
+        if let Some(started) = started {
+            log::access_log(log, &request, status, started.elapsed().as_micros() as u64);
+        }
+    }
+
+    /// The answer to `event`: routed, through the middleware and the handler, or the error path.
+    async fn answer<'a>(
         &'a self,
         event: event::Event<'a>,
         memory: Memory<'a>,
         lambda: &LambdaContext<'a>,
-        output: Output<'_>,
-        started: Option<std::time::Instant>,
-    ) {
+    ) -> Answered<'a> {
         let Routed { request, route, tool, method, cors } = self.route(event, memory, lambda);
         let over_limit = self.over_limit(&request);
         // A request over a limit is answered before routing: no middleware, no handler, no
@@ -150,14 +267,7 @@ impl App {
                 }
             }
         };
-        let Output { out, gzip, log } = output;
-        self.finish(&request, route.as_ref(), cors, &response, out, gzip);
-        if let Some(started) = started {
-            log::access_log(log, &request, response.status(), started.elapsed().as_micros() as u64);
-        }
-        if self.debug {
-            log::debug_line("response", request.lambda.request_id, out);
-        }
+        Answered { request, route, cors, response }
     }
 
     /// The request for `event`: its route and parameters, and the CORS headers that apply.
@@ -196,6 +306,7 @@ impl App {
             overrides: &self.overrides,
             context: memory.arena.bump().alloc(InvocationContext::new(memory.arena.bump())),
             max_json_depth: self.limits.json_depth(),
+            streams: memory.arena.bump().alloc(std::cell::Cell::new(None)),
         };
         if let Some(params) = request.event.query.params {
             let all = || crate::event::agent_params(Some(params));
@@ -368,7 +479,7 @@ impl App {
         &self,
         request: &Request<'a>,
         route: Option<&Route>,
-        cors: Option<&CorsHeaders>,
+        cors: Option<&'a CorsHeaders>,
         response: &Response<'a>,
         out: &mut Vec<u8>,
         gzip: &mut Gzip,
@@ -383,24 +494,44 @@ impl App {
             return encode::encode_agent(out, &echo, response, body);
         }
         let mut extra: SmallVec<[(&str, &str); 8]> = SmallVec::new();
+        let compress_route = route.is_some_and(|route| route.http().compress);
+        let wants_gzip = response.compression().unwrap_or(compress_route);
+        let mut body = encode::wire_body(&response.body());
+        let mut gzipped = false;
+        if wants_gzip && !matches!(response.body(), Body::Empty) && gzip_acceptable_values(accept_encoding(request)) {
+            let compressed = gzip.compress(response.body().as_bytes());
+            if !compressed.is_empty() {
+                gzipped = true;
+                body = WireBody::Base64(compressed);
+            }
+        }
+        self.extra_headers(request, route, cors, response, &mut extra);
+        if gzipped {
+            // Where it always stood: after the CORS and cache headers, before `Vary`.
+            let at = extra.iter().position(|(name, _)| *name == "Vary").unwrap_or(extra.len());
+            extra.insert(at, ("Content-Encoding", "gzip"));
+        }
+        encode::encode(out, shape(request.source()), response, &extra, body);
+    }
+
+    /// The headers the app adds to a response: CORS, the route's `Cache-Control`, `Vary`.
+    fn extra_headers<'s>(
+        &self,
+        request: &Request<'s>,
+        route: Option<&Route>,
+        cors: Option<&'s CorsHeaders>,
+        response: &Response<'_>,
+        extra: &mut SmallVec<[(&'s str, &'s str); 8]>,
+    ) {
         if let Some(cors) = cors
             && let Some(headers) = cors.for_origin(origin(request))
         {
-            extra.extend(headers);
+            extra.extend(headers.map(|(name, value)| (name as &str, value)));
         }
         if let Some(cache) = route.and_then(|route| route.http().cache_control) {
             extra.push(("Cache-Control", if response.status() == 200 { cache } else { "no-cache" }));
         }
         let compress_route = route.is_some_and(|route| route.http().compress);
-        let wants_gzip = response.compression().unwrap_or(compress_route);
-        let mut body = encode::wire_body(&response.body());
-        if wants_gzip && !matches!(response.body(), Body::Empty) && gzip_acceptable_values(accept_encoding(request)) {
-            let compressed = gzip.compress(response.body().as_bytes());
-            if !compressed.is_empty() {
-                extra.push(("Content-Encoding", "gzip"));
-                body = WireBody::Base64(compressed);
-            }
-        }
         let vary = match (cors.is_some(), compress_route || response.compression() == Some(true)) {
             (true, true) => Some("Origin, Accept-Encoding"),
             (true, false) => Some("Origin"),
@@ -410,7 +541,6 @@ impl App {
         if let Some(vary) = vary {
             extra.push(("Vary", vary));
         }
-        encode::encode(out, shape(request.source()), response, &extra, body);
     }
 }
 
@@ -438,6 +568,105 @@ fn shape(source: Source) -> Shape {
         Source::Alb => Shape::LastValue,
         // Answered in Bedrock's envelope (`encode_agent`); a shape for completeness.
         Source::BedrockAgent | Source::BedrockAgentFunction => Shape::JoinedWithCookies,
+    }
+}
+
+/// A request and its answer, before it is sent.
+struct Answered<'a> {
+    request: Request<'a>,
+    route: Option<Route>,
+    cors: Option<&'a CorsHeaders>,
+    response: Response<'a>,
+}
+
+/// Where the answer goes.
+enum Mode<'s, S: ?Sized> {
+    /// Into the workspace's buffer, as the Lambda response of the event's source.
+    Buffered,
+    /// To a streaming function's sink.
+    Streaming(&'s mut S),
+}
+
+/// Where a streaming function's answers go: the Runtime API's chunked POST, the dev server's
+/// chunked reply, a test's list of chunks. Each method resolves once its bytes are handed on;
+/// an error means the client went away.
+pub(crate) trait StreamSink {
+    /// The prelude (its JSON, without the delimiter) and the status it holds.
+    async fn head(&mut self, status: u16, prelude: &[u8]) -> std::io::Result<()>;
+    /// A chunk of the body (never empty).
+    async fn chunk(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    /// The end: `Some` when the producer failed after the prelude was sent.
+    async fn end(&mut self, error: Option<&Error>) -> std::io::Result<()>;
+    /// Instead of the three above, a whole buffered Lambda response (a source that cannot
+    /// stream).
+    async fn buffered(&mut self, response: &[u8]) -> std::io::Result<()>;
+}
+
+/// No sink: the buffered pipeline's type parameter.
+pub(crate) enum NoSink {}
+
+impl StreamSink for NoSink {
+    async fn head(&mut self, _: u16, _: &[u8]) -> std::io::Result<()> {
+        match *self {}
+    }
+    async fn chunk(&mut self, _: &[u8]) -> std::io::Result<()> {
+        match *self {}
+    }
+    async fn end(&mut self, _: Option<&Error>) -> std::io::Result<()> {
+        match *self {}
+    }
+    async fn buffered(&mut self, _: &[u8]) -> std::io::Result<()> {
+        match *self {}
+    }
+}
+
+/// A streamed body gathered into one (in the arena): text when it is UTF-8, bytes otherwise.
+async fn gather<'a>(request: &Request<'a>, stream: BodyStream<'a>) -> Result<Body<'a>, Error> {
+    let Some(mut driver) = Driver::new(stream) else {
+        return Ok(Body::Empty);
+    };
+    let mut body = bumpalo::collections::Vec::new_in(request.arena);
+    loop {
+        match driver.step().await {
+            Step::Chunk => {
+                body.extend_from_slice(&driver.chunk());
+                driver.sent();
+            }
+            Step::Done(produced) => {
+                produced?;
+                break;
+            }
+        }
+    }
+    let body = body.into_bump_slice();
+    Ok(match std::str::from_utf8(body) {
+        Ok("") => Body::Empty,
+        Ok(text) => Body::Text(text),
+        Err(_) => Body::Binary(body),
+    })
+}
+
+/// Drives a producer into `sink`: `Err` when the client went away (the producer is dropped),
+/// else what the producer returned.
+// The chunk's `Ref` is held while the sink sends it: the producer, the buffer's only writer, is
+// not polled before `sent`, so no borrow can conflict.
+#[allow(clippy::await_holding_refcell_ref)]
+async fn drive<S: StreamSink + ?Sized>(mut driver: Driver<'_>, sink: &mut S) -> std::io::Result<Result<(), Error>> {
+    loop {
+        match driver.step().await {
+            Step::Chunk => {
+                let sent = {
+                    let chunk = driver.chunk();
+                    sink.chunk(&chunk).await
+                };
+                if let Err(gone) = sent {
+                    driver.close();
+                    return Err(gone);
+                }
+                driver.sent();
+            }
+            Step::Done(produced) => return Ok(produced),
+        }
     }
 }
 

@@ -53,6 +53,9 @@ pub struct Request<'a> {
     /// The app's replacements of dependencies (`App::override_dependency`).
     pub(crate) overrides: &'a [Box<dyn std::any::Any + Send + Sync>],
     pub(crate) max_json_depth: usize,
+    /// The streams made in this invocation, newest first: their producers are dropped at its
+    /// end ([`stream::drop_all`](crate::response::stream::drop_all)).
+    pub(crate) streams: &'a std::cell::Cell<Option<&'a crate::response::stream::StreamState<'a>>>,
 }
 
 impl<'a> Request<'a> {

@@ -237,7 +237,8 @@ pub(crate) fn encode(out: &mut Vec<u8>, shape: Shape, response: &Response<'_>, e
 /// The body of a response as it goes on the wire, before compression.
 pub(crate) fn wire_body<'b>(body: &Body<'b>) -> WireBody<'b> {
     match body {
-        Body::Empty => WireBody::Text(""),
+        // A stream is gathered before it is encoded; one whose producer was taken is empty.
+        Body::Empty | Body::Stream(_) => WireBody::Text(""),
         Body::Text(text) => WireBody::Text(text),
         Body::Binary(bytes) => WireBody::Base64(bytes),
     }

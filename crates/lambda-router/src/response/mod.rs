@@ -7,6 +7,8 @@
 
 pub(crate) mod compress;
 pub(crate) mod encode;
+pub(crate) mod prelude;
+pub(crate) mod stream;
 
 use std::fmt;
 
@@ -29,18 +31,24 @@ pub enum Body<'a> {
     Text(&'a str),
     /// Bytes, sent base64-encoded (`isBase64Encoded: true`).
     Binary(&'a [u8]),
+    /// Written over time by a producer ([`Request::stream`](crate::Request::stream)): sent
+    /// chunk by chunk by a streaming function ([`App::streaming`](crate::App::streaming)),
+    /// gathered into one body otherwise.
+    Stream(BodyStream<'a>),
 }
 
 impl Body<'_> {
-    /// The body's bytes.
+    /// The body's bytes (none for a stream: they are not written yet).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Body::Empty => b"",
+            Body::Empty | Body::Stream(_) => b"",
             Body::Text(text) => text.as_bytes(),
             Body::Binary(bytes) => bytes,
         }
     }
 }
+
+pub use stream::{BodyStream, Sse, SseEvent, StreamError, Write, Writer};
 
 /// The `SameSite` attribute of a cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ mod local;
 mod logging;
 #[cfg(feature = "dev-server")]
 pub(crate) mod serve;
+mod streaming;
 
 use crate::App;
 
@@ -33,6 +34,15 @@ use crate::App;
 /// ```
 pub fn run(app: App) -> i32 {
     logging::init();
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() && app.streaming {
+        return match streaming::serve(app) {
+            Ok(()) => 0,
+            Err(err) => {
+                eprintln!("lambda-router: the streaming runtime stopped: {err}");
+                1
+            }
+        };
+    }
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         return match lambda::serve(app) {
             Ok(()) => 0,

@@ -23,7 +23,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+mod stream;
 mod synth;
+
+pub use stream::TestStream;
 
 pub(crate) use synth::{build_event, query_pairs};
 

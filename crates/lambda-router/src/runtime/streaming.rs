@@ -1,0 +1,352 @@
+//! A streaming function's runtime loop (`App::streaming`): `/next`, the pipeline, and the answer
+//! posted to the Runtime API as it is written, on one keep-alive connection with `TCP_NODELAY`.
+//!
+//! Why not `lambda_runtime`'s streaming API: its client (hyper's `HttpConnector::new()`) leaves
+//! Nagle's algorithm on, and a stream is a run of small writes. After the request head, each
+//! chunk waits for the Runtime API to acknowledge the previous segment, which a receiver that
+//! has nothing to send delays by up to 40 ms: the first SSE frame of a lambda_http + axum
+//! function arrives about 44 ms after the event, and tokens written 10 ms apart arrive in
+//! bunches. Its streamed body is also a `'static + Send` stream fed through two channels, a
+//! copy and an allocation per chunk. Here a chunk goes from the stream's buffer to the socket in
+//! one write (its chunked-encoding frame around it), with nothing allocated per chunk once the
+//! buffers have grown.
+//!
+//! The wire format is the Runtime API's (the Lambda developer guide, "Custom runtimes",
+//! response streaming): `Lambda-Runtime-Function-Response-Mode: streaming`, chunked transfer
+//! encoding, the prelude and eight NUL bytes first (content type
+//! `application/vnd.awslambda.http-integration-response`), and a failure after the first byte
+//! reported in the `Lambda-Runtime-Function-Error-Type` and `-Body` trailers. Response heads
+//! are read with `httparse`.
+
+use std::io;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::app::StreamSink;
+use crate::error::Error;
+use crate::request::LambdaContext;
+use crate::response::prelude::DELIMITER;
+use crate::{App, Workspace};
+
+/// Serves invocations until the Runtime API goes away.
+pub(super) fn serve(app: App) -> io::Result<()> {
+    let api =
+        std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| io::Error::other("AWS_LAMBDA_RUNTIME_API is not set"))?;
+    let config = Config::from_env();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let mut connection = Connection::open(&api).await?;
+        let mut workspace = Workspace::new();
+        let mut event = Vec::new();
+        loop {
+            let invocation = match connection.next(&mut event).await {
+                Ok(invocation) => invocation,
+                Err(error) => {
+                    // The connection went away between invocations: one new one, once.
+                    tracing::debug!("reconnecting to the Runtime API: {error}");
+                    connection = Connection::open(&api).await?;
+                    connection.next(&mut event).await?
+                }
+            };
+            let context = LambdaContext {
+                request_id: &invocation.request_id,
+                deadline_ms: invocation.deadline_ms,
+                function_arn: &invocation.function_arn,
+                xray_trace_id: invocation.trace_id.as_deref(),
+                function_name: &config.function_name,
+                function_version: &config.version,
+                memory_mb: config.memory_mb,
+                log_group: &config.log_group,
+                log_stream: &config.log_stream,
+            };
+            let mut sink = Post { connection: &mut connection, request_id: &invocation.request_id, started: false };
+            let handled = app.handle_streaming(&mut workspace, &event, &context, &mut sink).await;
+            let started = sink.started;
+            let posted = match handled {
+                Ok(()) if started => connection.read_answer().await,
+                Ok(()) => Ok(()),
+                Err(error) => {
+                    let path = format!("/2018-06-01/runtime/invocation/{}/error", invocation.request_id);
+                    connection.post_error(&path, "LambdaRouter.InvalidEvent", &error.to_string()).await
+                }
+            };
+            if let Err(error) = posted {
+                // The client went away mid-stream (the Runtime API closed the connection), or the
+                // answer could not be read: the next invocation gets a new connection.
+                tracing::warn!(request_id = %invocation.request_id, "the Runtime API connection ended: {error}");
+                connection = Connection::open(&api).await?;
+            }
+        }
+    })
+}
+
+/// The function's configuration, from the environment Lambda sets.
+struct Config {
+    function_name: String,
+    version: String,
+    memory_mb: u32,
+    log_group: String,
+    log_stream: String,
+}
+
+impl Config {
+    fn from_env() -> Config {
+        let var = |name| std::env::var(name).unwrap_or_default();
+        Config {
+            function_name: var("AWS_LAMBDA_FUNCTION_NAME"),
+            version: var("AWS_LAMBDA_FUNCTION_VERSION"),
+            memory_mb: var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").parse().unwrap_or(0),
+            log_group: var("AWS_LAMBDA_LOG_GROUP_NAME"),
+            log_stream: var("AWS_LAMBDA_LOG_STREAM_NAME"),
+        }
+    }
+}
+
+/// One invocation's identity, from `/next`'s headers.
+struct Invocation {
+    request_id: String,
+    deadline_ms: u64,
+    function_arn: String,
+    trace_id: Option<String>,
+}
+
+/// The keep-alive connection to the Runtime API, and its reused buffers.
+struct Connection {
+    stream: TcpStream,
+    host: String,
+    /// What was read and not consumed yet.
+    read: Vec<u8>,
+    /// A frame being written.
+    write: Vec<u8>,
+}
+
+impl Connection {
+    async fn open(api: &str) -> io::Result<Connection> {
+        let stream = TcpStream::connect(api).await?;
+        // Every chunk goes out as it is written: no waiting for the previous one's ACK.
+        stream.set_nodelay(true)?;
+        Ok(Connection { stream, host: api.to_owned(), read: Vec::with_capacity(8192), write: Vec::with_capacity(8192) })
+    }
+
+    /// The next event into `body`.
+    async fn next(&mut self, body: &mut Vec<u8>) -> io::Result<Invocation> {
+        self.write.clear();
+        self.write.extend_from_slice(b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ");
+        self.write.extend_from_slice(self.host.as_bytes());
+        self.write.extend_from_slice(b"\r\n\r\n");
+        self.stream.write_all(&self.write).await?;
+        let head = self.read_head().await?;
+        if head.status != 200 {
+            return Err(io::Error::other(format!("the Runtime API answered /next with {}", head.status)));
+        }
+        self.read_body(head.length, body).await?;
+        let request_id =
+            head.request_id.ok_or_else(|| io::Error::other("/next without Lambda-Runtime-Aws-Request-Id"))?;
+        Ok(Invocation {
+            request_id,
+            deadline_ms: head.deadline_ms,
+            function_arn: head.function_arn.unwrap_or_default(),
+            trace_id: head.trace_id,
+        })
+    }
+
+    /// Reads a response head; what follows it stays in `read`.
+    async fn read_head(&mut self) -> io::Result<Head> {
+        loop {
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut response = httparse::Response::new(&mut headers);
+            match response.parse(&self.read) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let head = Head::read(&response)?;
+                    self.read.drain(..len);
+                    return Ok(head);
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(error) => return Err(io::Error::new(io::ErrorKind::InvalidData, error)),
+            }
+            self.fill().await?;
+        }
+    }
+
+    async fn read_body(&mut self, length: usize, body: &mut Vec<u8>) -> io::Result<()> {
+        while self.read.len() < length {
+            self.fill().await?;
+        }
+        body.clear();
+        body.extend_from_slice(&self.read[..length]);
+        self.read.drain(..length);
+        Ok(())
+    }
+
+    async fn fill(&mut self) -> io::Result<()> {
+        let mut chunk = [0u8; 8192];
+        let read = self.stream.read(&mut chunk).await?;
+        if read == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.read.extend_from_slice(&chunk[..read]);
+        Ok(())
+    }
+
+    /// Reads the Runtime API's answer to a response or an error post.
+    async fn read_answer(&mut self) -> io::Result<()> {
+        let head = self.read_head().await?;
+        let mut body = Vec::new();
+        self.read_body(head.length, &mut body).await?;
+        if head.status != 202 {
+            tracing::error!(status = head.status, body = %String::from_utf8_lossy(&body), "the Runtime API refused a response");
+        }
+        Ok(())
+    }
+
+    async fn post(&mut self, path: &str, headers: &str, body: &[u8]) -> io::Result<()> {
+        self.write.clear();
+        let head =
+            format!("POST {path} HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\n\r\n", self.host, body.len());
+        self.write.extend_from_slice(head.as_bytes());
+        self.write.extend_from_slice(body);
+        self.stream.write_all(&self.write).await?;
+        self.read_answer().await
+    }
+
+    async fn post_error(&mut self, path: &str, error_type: &str, message: &str) -> io::Result<()> {
+        let body = serde_json::json!({"errorType": error_type, "errorMessage": message}).to_string();
+        let headers = format!("Lambda-Runtime-Function-Error-Type: {error_type}\r\nContent-Type: application/json\r\n");
+        self.post(path, &headers, body.as_bytes()).await
+    }
+
+    /// Writes one chunked-encoding frame around `parts`.
+    async fn frame(&mut self, parts: &[&[u8]]) -> io::Result<()> {
+        let len: usize = parts.iter().map(|part| part.len()).sum();
+        self.write.clear();
+        self.write.extend_from_slice(format_args_hex(len).as_bytes());
+        self.write.extend_from_slice(b"\r\n");
+        for part in parts {
+            self.write.extend_from_slice(part);
+        }
+        self.write.extend_from_slice(b"\r\n");
+        self.stream.write_all(&self.write).await
+    }
+}
+
+/// `len` in hexadecimal, without allocating.
+fn format_args_hex(len: usize) -> HexLen {
+    let mut digits = [0u8; 16];
+    let mut at = digits.len();
+    let mut rest = len;
+    loop {
+        at -= 1;
+        digits[at] = b"0123456789abcdef"[rest % 16];
+        rest /= 16;
+        if rest == 0 {
+            break;
+        }
+    }
+    HexLen(digits, at)
+}
+
+struct HexLen([u8; 16], usize);
+
+impl HexLen {
+    fn as_bytes(&self) -> &[u8] {
+        &self.0[self.1..]
+    }
+}
+
+/// What the Runtime API's response heads carry.
+struct Head {
+    status: u16,
+    length: usize,
+    request_id: Option<String>,
+    deadline_ms: u64,
+    function_arn: Option<String>,
+    trace_id: Option<String>,
+}
+
+impl Head {
+    fn read(response: &httparse::Response<'_, '_>) -> io::Result<Head> {
+        let mut head = Head {
+            status: response.code.unwrap_or(0),
+            length: 0,
+            request_id: None,
+            deadline_ms: 0,
+            function_arn: None,
+            trace_id: None,
+        };
+        for header in response.headers.iter() {
+            let value = || std::str::from_utf8(header.value).ok().map(str::to_owned);
+            let name = header.name;
+            if name.eq_ignore_ascii_case("content-length") {
+                head.length = value()
+                    .and_then(|v| v.trim().parse().ok())
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "a bad Content-Length"))?;
+            } else if name.eq_ignore_ascii_case("lambda-runtime-aws-request-id") {
+                head.request_id = value();
+            } else if name.eq_ignore_ascii_case("lambda-runtime-deadline-ms") {
+                head.deadline_ms = value().and_then(|v| v.parse().ok()).unwrap_or(0);
+            } else if name.eq_ignore_ascii_case("lambda-runtime-invoked-function-arn") {
+                head.function_arn = value();
+            } else if name.eq_ignore_ascii_case("lambda-runtime-trace-id") {
+                head.trace_id = value();
+            }
+        }
+        Ok(head)
+    }
+}
+
+/// One invocation's answer, posted as it is written.
+struct Post<'c> {
+    connection: &'c mut Connection,
+    request_id: &'c str,
+    /// The streamed post's head went out: its end and the Runtime API's answer must follow.
+    started: bool,
+}
+
+impl StreamSink for Post<'_> {
+    async fn head(&mut self, _: u16, prelude: &[u8]) -> io::Result<()> {
+        let connection = &mut *self.connection;
+        let head = format!(
+            "POST /2018-06-01/runtime/invocation/{}/response HTTP/1.1\r\nHost: {}\r\n\
+             Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n\
+             Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\
+             Content-Type: application/vnd.awslambda.http-integration-response\r\n\r\n",
+            self.request_id, connection.host
+        );
+        connection.stream.write_all(head.as_bytes()).await?;
+        self.started = true;
+        connection.frame(&[prelude, &DELIMITER]).await
+    }
+
+    async fn chunk(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.connection.frame(&[bytes]).await
+    }
+
+    async fn end(&mut self, error: Option<&Error>) -> io::Result<()> {
+        let end = match error {
+            None => "0\r\n\r\n".to_owned(),
+            Some(error) => format!(
+                "0\r\nLambda-Runtime-Function-Error-Type: Runtime.StreamError\r\nLambda-Runtime-Function-Error-Body: {}\r\n\r\n",
+                base64_simd::STANDARD.encode_to_string(error.to_string())
+            ),
+        };
+        self.connection.stream.write_all(end.as_bytes()).await
+    }
+
+    async fn buffered(&mut self, response: &[u8]) -> io::Result<()> {
+        let path = format!("/2018-06-01/runtime/invocation/{}/response", self.request_id);
+        self.connection.post(&path, "Content-Type: application/json\r\n", response).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_args_hex;
+
+    #[test]
+    fn chunk_lengths_are_hexadecimal() {
+        for len in [0usize, 1, 15, 16, 255, 4096, 65_535, usize::MAX] {
+            assert_eq!(format_args_hex(len).as_bytes(), format!("{len:x}").as_bytes());
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The streaming example through a local Runtime API that records when each chunk of a
+//! streamed response arrives: the prelude and the first SSE frame at once, each later token
+//! within a few milliseconds of being written, a buffered route as prelude plus one chunk, a
+//! source that cannot stream answered buffered, a malformed event on `/error`, and the process
+//! serving on after all of them.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use serde_json::{Value, json};
+
+/// What the function posted for one invocation.
+#[derive(Debug, Clone, Default)]
+struct Posted {
+    request_id: String,
+    /// `response`, `stream` or `error`.
+    kind: &'static str,
+    /// The body's frames as they arrived, and when (from the event being handed out).
+    frames: Vec<(Duration, Bytes)>,
+    trailers: Vec<(String, String)>,
+}
+
+impl Posted {
+    fn body(&self) -> Vec<u8> {
+        self.frames.iter().flat_map(|(_, bytes)| bytes.to_vec()).collect()
+    }
+
+    /// The prelude's JSON and the body after the eight NUL bytes.
+    fn split(&self) -> (Value, Vec<u8>) {
+        let body = self.body();
+        let at = body.windows(8).position(|w| w == [0u8; 8]).expect("the delimiter");
+        (serde_json::from_slice(&body[..at]).expect("a JSON prelude"), body[at + 8..].to_vec())
+    }
+
+    /// When each SSE event's frame arrived: frames holding `data:`.
+    fn events(&self) -> Vec<(Duration, String)> {
+        let (_, _) = self.split();
+        let mut seen = Vec::new();
+        for (at, bytes) in &self.frames {
+            let text = String::from_utf8_lossy(bytes);
+            for line in text.split('\n').filter(|line| line.starts_with("data: ")) {
+                seen.push((*at, line.trim_start_matches("data: ").to_owned()));
+            }
+        }
+        seen
+    }
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<(String, Vec<u8>)>,
+    handed_out: Option<Instant>,
+    posted: Vec<Posted>,
+}
+
+struct Emulator {
+    state: Arc<Mutex<State>>,
+    port: u16,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let state = Arc::new(Mutex::new(State::default()));
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let shared = state.clone();
+        runtime.spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let state = state.clone();
+                        async move { Ok::<_, std::convert::Infallible>(route(state, request).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Emulator { state, port, _runtime: runtime }
+    }
+
+    fn push(&self, request_id: &str, event: Value) {
+        self.state.lock().unwrap().queue.push_back((request_id.to_owned(), event.to_string().into_bytes()));
+    }
+
+    fn posted(&self, count: usize) -> Vec<Posted> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let posted = self.state.lock().unwrap().posted.len();
+            if posted >= count {
+                return self.state.lock().unwrap().posted.clone();
+            }
+            assert!(Instant::now() < deadline, "only {posted} of {count} posts after 30 s");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn run(&self) -> Function {
+        let child = Command::new(common::binary("streaming"))
+            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
+            .env("AWS_LAMBDA_FUNCTION_NAME", "streaming")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_LEVEL", "ERROR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the streaming example starts");
+        Function(child)
+    }
+}
+
+struct Function(Child);
+
+impl Drop for Function {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn route(
+    state: Arc<Mutex<State>>,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    let path = request.uri().path().to_owned();
+    if path.ends_with("/invocation/next") {
+        let next = loop {
+            if let Some(next) = state.lock().unwrap().queue.pop_front() {
+                break next;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        state.lock().unwrap().handed_out = Some(Instant::now());
+        return hyper::Response::builder()
+            .header("Lambda-Runtime-Aws-Request-Id", &next.0)
+            .header("Lambda-Runtime-Deadline-Ms", "9999999999999")
+            .header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:streaming")
+            .header("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
+            .body(Full::new(Bytes::from(next.1)))
+            .unwrap();
+    }
+    let request_id = path.split('/').nth(4).unwrap_or_default().to_owned();
+    let streaming = request
+        .headers()
+        .get("Lambda-Runtime-Function-Response-Mode")
+        .is_some_and(|mode| mode.as_bytes() == b"streaming");
+    let kind = match () {
+        _ if path.ends_with("/error") => "error",
+        _ if streaming => "stream",
+        _ => "response",
+    };
+    let handed_out = state.lock().unwrap().handed_out.unwrap_or_else(Instant::now);
+    let mut body = request.into_body();
+    let mut posted = Posted { request_id, kind, ..Posted::default() };
+    while let Some(Ok(frame)) = body.frame().await {
+        let at = handed_out.elapsed();
+        match frame.into_data() {
+            Ok(data) => posted.frames.push((at, data)),
+            Err(frame) => {
+                if let Ok(trailers) = frame.into_trailers() {
+                    for (name, value) in &trailers {
+                        posted.trailers.push((name.to_string(), value.to_str().unwrap_or_default().to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    state.lock().unwrap().posted.push(posted);
+    hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{\"status\":\"OK\"}"))).unwrap()
+}
+
+/// A Function URL event (the AWS sample's shape) for `GET path?query`.
+fn url_event(path: &str, query: &[(&str, &str)]) -> Value {
+    let mut event: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/events/lambdaFunctionUrlEvent.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    event["rawPath"] = json!(path);
+    event["rawQueryString"] = json!(query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
+    event["queryStringParameters"] =
+        json!(query.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>());
+    event["requestContext"]["http"]["method"] = json!("GET");
+    event["requestContext"]["http"]["path"] = json!(path);
+    event["body"] = Value::Null;
+    event["isBase64Encoded"] = json!(false);
+    event
+}
+
+#[test]
+fn the_first_token_arrives_at_once_and_each_later_one_as_it_is_written() {
+    let emulator = Emulator::start();
+    let _function = emulator.run();
+    // One to warm the process, then the measured one.
+    emulator.push("warm", url_event("/hello", &[]));
+    emulator.push("chat", url_event("/chat", &[("tokens", "10"), ("delay_ms", "10")]));
+    emulator.push("slow", url_event("/chat", &[("tokens", "2"), ("delay_ms", "200")]));
+    let posted = emulator.posted(3);
+    let hello = &posted[0];
+    assert_eq!(hello.kind, "stream");
+    let (prelude, body) = hello.split();
+    assert_eq!(prelude["statusCode"], 200);
+    assert_eq!(prelude["headers"]["content-type"], "application/json");
+    assert_eq!(body, br#"{"message":"hello, streaming"}"#);
+
+    let chat = &posted[1];
+    let (prelude, body) = chat.split();
+    assert_eq!(prelude["headers"]["content-type"], "text/event-stream");
+    let expected: String = (0..10).map(|i| format!("data: token-{i}\n\n")).collect();
+    assert_eq!(String::from_utf8(body).unwrap(), expected);
+    assert!(chat.trailers.iter().all(|(name, _)| !name.contains("error")), "{:?}", chat.trailers);
+    let events = chat.events();
+    assert_eq!(events.len(), 10);
+    println!("chat tokens=10 delay_ms=10: arrivals (ms from the event handed out):");
+    for (i, (at, token)) in events.iter().enumerate() {
+        println!("  {token}: {:.3}", at.as_secs_f64() * 1e3);
+        let written = Duration::from_millis(10 * i as u64);
+        assert!(*at >= written, "{token} arrived before it was written: {at:?}");
+        assert!(*at < written + Duration::from_millis(5), "{token} arrived {at:?}, written at {written:?}");
+    }
+    assert!(events[0].0 < Duration::from_millis(5), "time to first byte: {:?}", events[0].0);
+
+    let slow = &posted[2].events();
+    println!("chat tokens=2 delay_ms=200: {:?}", slow);
+    assert!(slow[0].0 < Duration::from_millis(5), "the first chunk waits for nothing: {:?}", slow[0].0);
+    assert!(slow[1].0 >= Duration::from_millis(200));
+}
+
+#[test]
+fn other_sources_bad_events_and_the_next_invocation() {
+    let emulator = Emulator::start();
+    let _function = emulator.run();
+    let mut v2: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/events/apiGatewayProxyV2Event_GET.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    v2["rawPath"] = json!("/hello");
+    v2["requestContext"]["http"]["path"] = json!("/hello");
+    emulator.push("v2", v2);
+    emulator.push("bad", json!({"not": "an event"}));
+    emulator.push("after", url_event("/export", &[("rows", "3")]));
+    let posted = emulator.posted(3);
+    assert_eq!((posted[0].kind, posted[0].request_id.as_str()), ("response", "v2"), "HTTP API v2 cannot stream");
+    let buffered: Value = serde_json::from_slice(&posted[0].body()).unwrap();
+    assert_eq!(buffered["body"], r#"{"message":"hello, streaming"}"#);
+    assert_eq!((posted[1].kind, posted[1].request_id.as_str()), ("error", "bad"));
+    assert_eq!((posted[2].kind, posted[2].request_id.as_str()), ("stream", "after"));
+    let (prelude, body) = posted[2].split();
+    assert_eq!(prelude["headers"]["content-type"], "text/csv");
+    assert_eq!(body, b"0,row-0,0\n1,row-1,7\n2,row-2,14\n");
+}
