@@ -77,6 +77,14 @@ impl TestEvent {
         Ok(sink.stream)
     }
 
+    /// As [`stream_in`](Self::stream_in), keeping only how many chunks and bytes arrived (the
+    /// sink itself allocates nothing per chunk: for allocation counts).
+    pub async fn stream_counting(&self, app: &App, workspace: &mut Workspace) -> Result<(usize, usize), EventError> {
+        let mut counter = Counter::default();
+        app.handle_streaming(workspace, &self.to_bytes(), &fake_context(), &mut counter).await?;
+        Ok((counter.chunks, counter.bytes))
+    }
+
     /// As [`stream`](Self::stream), with a client that goes away once it has read `chunks`
     /// chunks: the next chunk's write fails.
     pub async fn stream_until(
@@ -102,6 +110,33 @@ impl Default for TestStream {
             ended: false,
             buffered: None,
         }
+    }
+}
+
+#[derive(Default)]
+struct Counter {
+    chunks: usize,
+    bytes: usize,
+}
+
+impl StreamSink for Counter {
+    async fn head(&mut self, _: u16, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    async fn chunk(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.chunks += 1;
+        self.bytes += bytes.len();
+        Ok(())
+    }
+
+    async fn end(&mut self, _: Option<&Error>) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    async fn buffered(&mut self, response: &[u8]) -> std::io::Result<()> {
+        self.bytes += response.len();
+        Ok(())
     }
 }
 
