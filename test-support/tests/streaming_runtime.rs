@@ -107,7 +107,11 @@ impl Emulator {
     }
 
     fn run(&self) -> Function {
-        let child = Command::new(common::binary("streaming"))
+        self.run_binary(&common::binary("streaming"))
+    }
+
+    fn run_binary(&self, binary: &std::path::Path) -> Function {
+        let child = Command::new(binary)
             .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
             .env("AWS_LAMBDA_FUNCTION_NAME", "streaming")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
@@ -199,6 +203,10 @@ fn url_event(path: &str, query: &[(&str, &str)]) -> Value {
     event["requestContext"]["http"]["path"] = json!(path);
     event["body"] = Value::Null;
     event["isBase64Encoded"] = json!(false);
+    // The sample's `<url-id>` placeholder is no host name: lambda_http's URL parser panics on it.
+    let host = json!("abcdefghij0123456789.lambda-url.us-east-1.on.aws");
+    event["headers"]["host"] = host.clone();
+    event["requestContext"]["domainName"] = host;
     event
 }
 
@@ -267,4 +275,68 @@ fn other_sources_bad_events_and_the_next_invocation() {
     let (prelude, body) = posted[2].split();
     assert_eq!(prelude["headers"]["content-type"], "text/csv");
     assert_eq!(body, b"0,row-0,0\n1,row-1,7\n2,row-2,14\n");
+}
+
+/// What one function's `/chat?tokens=10&delay_ms=10` looked like from the Runtime API: when the
+/// prelude's bytes first arrived and when each token did, from the event being handed out.
+struct Measured {
+    first_byte: Duration,
+    tokens: Vec<Duration>,
+}
+
+fn measure(binary: &std::path::Path) -> Vec<Measured> {
+    let emulator = Emulator::start();
+    let _function = emulator.run_binary(binary);
+    emulator.push("warm", url_event("/hello", &[]));
+    for round in 0..5 {
+        emulator.push(&format!("chat-{round}"), url_event("/chat", &[("tokens", "10"), ("delay_ms", "10")]));
+    }
+    let posted = emulator.posted(6);
+    posted[1..]
+        .iter()
+        .map(|chat| {
+            assert_eq!(chat.kind, "stream", "{}: {}", chat.request_id, String::from_utf8_lossy(&chat.body()));
+            let expected: String = (0..10).map(|i| format!("data: token-{i}\n\n")).collect();
+            assert_eq!(String::from_utf8(chat.split().1).unwrap(), expected);
+            Measured { first_byte: chat.frames[0].0, tokens: chat.events().into_iter().map(|(at, _)| at).collect() }
+        })
+        .collect()
+}
+
+/// lambda-router against lambda_http + axum (`examples/axum_streaming.rs`), the same routes
+/// through the same Runtime API, in one run: time to first byte and each token's lateness for
+/// `/chat?tokens=10&delay_ms=10`, five rounds each. Run with `--nocapture` for the table.
+#[test]
+fn against_lambda_http_and_axum() {
+    let ours = measure(&common::binary("streaming"));
+    let axum = measure(&common::binary("axum_streaming"));
+    let ms = |d: &Duration| d.as_secs_f64() * 1e3;
+    for (name, runs) in [("lambda-router", &ours), ("lambda_http + axum", &axum)] {
+        println!("{name}:");
+        for run in runs.iter() {
+            let late: Vec<String> = run
+                .tokens
+                .iter()
+                .enumerate()
+                .map(|(i, at)| format!("{:.1}", ms(at) - 10.0 * i as f64))
+                .collect();
+            println!("  first byte {:.3} ms, token-0 {:.3} ms; tokens late by (ms): {}", ms(&run.first_byte), ms(&run.tokens[0]), late.join(" "));
+        }
+    }
+    let median = |runs: &[Measured], pick: fn(&Measured) -> Duration| {
+        let mut all: Vec<Duration> = runs.iter().map(pick).collect();
+        all.sort();
+        all[all.len() / 2]
+    };
+    let (ours_ttfb, axum_ttfb) = (median(&ours, |m| m.tokens[0]), median(&axum, |m| m.tokens[0]));
+    println!("time to the first token, median of 5: lambda-router {:.3} ms, lambda_http + axum {:.3} ms ({:.3}x)", ms(&ours_ttfb), ms(&axum_ttfb), ms(&ours_ttfb) / ms(&axum_ttfb));
+    let worst = |runs: &[Measured]| {
+        runs.iter()
+            .flat_map(|run| run.tokens.iter().enumerate().map(|(i, at)| at.saturating_sub(Duration::from_millis(10 * i as u64))))
+            .max()
+            .unwrap()
+    };
+    println!("worst token lateness: lambda-router {:.3} ms, lambda_http + axum {:.3} ms", ms(&worst(&ours)), ms(&worst(&axum)));
+    assert!(worst(&ours) < Duration::from_millis(5), "every token within 5 ms of being written");
+    assert!(ours_ttfb < Duration::from_millis(5));
 }
