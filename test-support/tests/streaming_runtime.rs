@@ -111,7 +111,12 @@ impl Emulator {
     }
 
     fn run_binary(&self, binary: &std::path::Path) -> Function {
+        self.run_binary_with(binary, &[])
+    }
+
+    fn run_binary_with(&self, binary: &std::path::Path, env: &[(String, String)]) -> Function {
         let child = Command::new(binary)
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
             .env("AWS_LAMBDA_FUNCTION_NAME", "streaming")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
@@ -284,9 +289,9 @@ struct Measured {
     tokens: Vec<Duration>,
 }
 
-fn measure(binary: &std::path::Path) -> Vec<Measured> {
+fn measure(binary: &std::path::Path, env: &[(String, String)]) -> Vec<Measured> {
     let emulator = Emulator::start();
-    let _function = emulator.run_binary(binary);
+    let _function = emulator.run_binary_with(binary, env);
     emulator.push("warm", url_event("/hello", &[]));
     for round in 0..5 {
         emulator.push(&format!("chat-{round}"), url_event("/chat", &[("tokens", "10"), ("delay_ms", "10")]));
@@ -306,10 +311,20 @@ fn measure(binary: &std::path::Path) -> Vec<Measured> {
 /// lambda-router against lambda_http + axum (`examples/axum_streaming.rs`), the same routes
 /// through the same Runtime API, in one run: time to first byte and each token's lateness for
 /// `/chat?tokens=10&delay_ms=10`, five rounds each. Run with `--nocapture` for the table.
+///
+/// `STREAMING_PEER_ENV=NAME=VALUE` adds one variable to the peer's environment: with
+/// `LD_PRELOAD` of `test-support/streaming/nodelay.c` (`TCP_NODELAY` forced on: hyper's connector
+/// turns it off explicitly), the peer's 40 ms go away, which shows where they come from: Nagle's
+/// algorithm holding each small write until the Runtime API's delayed ACK.
 #[test]
 fn against_lambda_http_and_axum() {
-    let ours = measure(&common::binary("streaming"));
-    let axum = measure(&common::binary("axum_streaming"));
+    let peer_env: Vec<(String, String)> = std::env::var("STREAMING_PEER_ENV")
+        .ok()
+        .and_then(|pair| pair.split_once('=').map(|(name, value)| (name.to_owned(), value.to_owned())))
+        .into_iter()
+        .collect();
+    let ours = measure(&common::binary("streaming"), &[]);
+    let axum = measure(&common::binary("axum_streaming"), &peer_env);
     let ms = |d: &Duration| d.as_secs_f64() * 1e3;
     for (name, runs) in [("lambda-router", &ours), ("lambda_http + axum", &axum)] {
         println!("{name}:");
