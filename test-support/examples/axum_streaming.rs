@@ -50,7 +50,8 @@ async fn hello() -> axum::Json<serde_json::Value> {
 }
 
 fn main() -> Result<(), lambda_http::Error> {
-    let router = axum::Router::new().route("/chat", get(chat)).route("/export", get(export)).route("/hello", get(hello));
+    let router =
+        axum::Router::new().route("/chat", get(chat)).route("/export", get(export)).route("/hello", get(hello));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(lambda_http::run_with_streaming_response(router))
 }

@@ -24,6 +24,8 @@ struct Posted {
     /// The body's frames as they arrived, and when (from the event being handed out).
     frames: Vec<(Duration, Bytes)>,
     trailers: Vec<(String, String)>,
+    /// Every byte of the body, kept or not (frames past the first 4 MB are counted only).
+    bytes: usize,
 }
 
 impl Posted {
@@ -132,6 +134,19 @@ impl Emulator {
 
 struct Function(Child);
 
+impl Function {
+    /// A line of the process's `/proc/PID/status` (`VmHWM`, `VmRSS`), in KiB.
+    fn status_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).expect("the process runs");
+        status
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix(" kB")?.trim().parse().ok()
+            })
+            .expect("the field")
+    }
+}
+
 impl Drop for Function {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -176,7 +191,12 @@ async fn route(
     while let Some(Ok(frame)) = body.frame().await {
         let at = handed_out.elapsed();
         match frame.into_data() {
-            Ok(data) => posted.frames.push((at, data)),
+            Ok(data) => {
+                posted.bytes += data.len();
+                if posted.bytes <= 4 << 20 {
+                    posted.frames.push((at, data));
+                }
+            }
             Err(frame) => {
                 if let Ok(trailers) = frame.into_trailers() {
                     for (name, value) in &trailers {
@@ -329,13 +349,14 @@ fn against_lambda_http_and_axum() {
     for (name, runs) in [("lambda-router", &ours), ("lambda_http + axum", &axum)] {
         println!("{name}:");
         for run in runs.iter() {
-            let late: Vec<String> = run
-                .tokens
-                .iter()
-                .enumerate()
-                .map(|(i, at)| format!("{:.1}", ms(at) - 10.0 * i as f64))
-                .collect();
-            println!("  first byte {:.3} ms, token-0 {:.3} ms; tokens late by (ms): {}", ms(&run.first_byte), ms(&run.tokens[0]), late.join(" "));
+            let late: Vec<String> =
+                run.tokens.iter().enumerate().map(|(i, at)| format!("{:.1}", ms(at) - 10.0 * i as f64)).collect();
+            println!(
+                "  first byte {:.3} ms, token-0 {:.3} ms; tokens late by (ms): {}",
+                ms(&run.first_byte),
+                ms(&run.tokens[0]),
+                late.join(" ")
+            );
         }
     }
     let median = |runs: &[Measured], pick: fn(&Measured) -> Duration| {
@@ -344,14 +365,57 @@ fn against_lambda_http_and_axum() {
         all[all.len() / 2]
     };
     let (ours_ttfb, axum_ttfb) = (median(&ours, |m| m.tokens[0]), median(&axum, |m| m.tokens[0]));
-    println!("time to the first token, median of 5: lambda-router {:.3} ms, lambda_http + axum {:.3} ms ({:.3}x)", ms(&ours_ttfb), ms(&axum_ttfb), ms(&ours_ttfb) / ms(&axum_ttfb));
+    println!(
+        "time to the first token, median of 5: lambda-router {:.3} ms, lambda_http + axum {:.3} ms ({:.3}x)",
+        ms(&ours_ttfb),
+        ms(&axum_ttfb),
+        ms(&ours_ttfb) / ms(&axum_ttfb)
+    );
     let worst = |runs: &[Measured]| {
         runs.iter()
-            .flat_map(|run| run.tokens.iter().enumerate().map(|(i, at)| at.saturating_sub(Duration::from_millis(10 * i as u64))))
+            .flat_map(|run| {
+                run.tokens.iter().enumerate().map(|(i, at)| at.saturating_sub(Duration::from_millis(10 * i as u64)))
+            })
             .max()
             .unwrap()
     };
-    println!("worst token lateness: lambda-router {:.3} ms, lambda_http + axum {:.3} ms", ms(&worst(&ours)), ms(&worst(&axum)));
+    println!(
+        "worst token lateness: lambda-router {:.3} ms, lambda_http + axum {:.3} ms",
+        ms(&worst(&ours)),
+        ms(&worst(&axum))
+    );
     assert!(worst(&ours) < Duration::from_millis(5), "every token within 5 ms of being written");
     assert!(ours_ttfb < Duration::from_millis(5));
+}
+
+/// A 200 MB export streamed through the Runtime API: the function's peak RSS (`VmHWM`) stays
+/// within 16 MB of what it was idle, after a first buffered invocation. Slow in a debug build:
+/// `cargo test --release -p test-support --test streaming_runtime -- --ignored --nocapture`.
+#[test]
+#[ignore = "streams 200 MB: run it with --release --ignored"]
+fn a_200_mb_export_keeps_memory_flat() {
+    let rows: u64 = 7_600_000;
+    let expected: usize = (0..rows).map(|i| format!("{i},row-{i},{}\n", 7 * i).len()).sum();
+    let emulator = Emulator::start();
+    let function = emulator.run();
+    emulator.push("warm", url_event("/hello", &[]));
+    emulator.posted(1);
+    let (idle_peak, idle_rss) = (function.status_kib("VmHWM"), function.status_kib("VmRSS"));
+    let started = Instant::now();
+    emulator.push("export", url_event("/export", &[("rows", &rows.to_string())]));
+    let posted = emulator.posted(2);
+    let elapsed = started.elapsed();
+    let (peak, rss) = (function.status_kib("VmHWM"), function.status_kib("VmRSS"));
+    let export = &posted[1];
+    assert_eq!(export.kind, "stream");
+    // The prelude and its eight NUL bytes come first.
+    let prelude_len = export.body().windows(8).position(|w| w == [0u8; 8]).unwrap() + 8;
+    assert_eq!(export.bytes - prelude_len, expected);
+    println!(
+        "export of {:.1} MB in {:.2} s: peak RSS idle {idle_peak} KiB (RSS {idle_rss}), after {peak} KiB (RSS {rss}): +{} KiB",
+        expected as f64 / 1e6,
+        elapsed.as_secs_f64(),
+        peak - idle_peak
+    );
+    assert!(peak - idle_peak < 16 * 1024, "peak RSS grew by {} KiB", peak - idle_peak);
 }

@@ -1,6 +1,6 @@
 //! `GET /chat?tokens=N&delay_ms=D`: server-sent events `data: token-<i>`, the first at once,
 //! then one every D ms (defaults 5 and 50). `GET /export?rows=N`: CSV rows `<i>,row-<i>,<7i>`,
-//! written row by row, never held whole. `GET /hello`: a buffered JSON answer.
+//! written in chunks of up to 16 KB as they fill, never held whole. `GET /hello`: a buffered JSON answer.
 
 use std::time::Duration;
 
@@ -47,12 +47,33 @@ fn format_token(buffer: &mut [u8; 32], i: u64) -> &str {
 async fn export<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     let rows = number(req, "rows", 1000);
     let body = req.stream(move |out| async move {
+        // Rows are gathered into chunks of up to 16 KB on the stack, each written as it fills:
+        // the export is never held whole, whatever its size.
+        let mut chunk = [0u8; 16 * 1024];
+        let mut len = 0;
         for i in 0..rows {
-            out.write_fmt(format_args!("{i},row-{i},{}\n", 7 * i)).await?;
+            let mut row = [0u8; 64];
+            let row = format_row(&mut row, i);
+            if len + row.len() > chunk.len() {
+                out.write(&chunk[..len]).await?;
+                len = 0;
+            }
+            chunk[len..len + row.len()].copy_from_slice(row);
+            len += row.len();
         }
+        out.write(&chunk[..len]).await?;
         Ok(())
     });
     Ok(Response::new(200).with_content_type("text/csv").with_body(body))
+}
+
+/// `<i>,row-<i>,<7i>\n` in `buffer`.
+fn format_row(buffer: &mut [u8; 64], i: u64) -> &[u8] {
+    use std::io::Write;
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    let _ = writeln!(cursor, "{i},row-{i},{}", 7 * i);
+    let len = cursor.position() as usize;
+    &buffer[..len]
 }
 
 #[derive(Serialize)]

@@ -18,7 +18,10 @@ pub fn deployed_binary(name: &str) -> PathBuf {
 }
 
 fn build(name: &str, features: &[&str]) -> PathBuf {
-    let own_example = name.starts_with("cold_start") || name == "axum_cold_start" || name == "bare_function" || name == "axum_streaming";
+    let own_example = name.starts_with("cold_start")
+        || name == "axum_cold_start"
+        || name == "bare_function"
+        || name == "axum_streaming";
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut args = vec!["build", "--quiet"];
     if own_example {
