@@ -81,7 +81,8 @@ impl Emulator {
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
                         let state = state.clone();
-                        async move { Ok::<_, std::convert::Infallible>(route(state, request).await) }
+                        // `None`: the emulator hangs up on this request (the client went away).
+                        async move { route(state, request).await.ok_or("hung up") }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
@@ -135,6 +136,13 @@ impl Emulator {
 struct Function(Child);
 
 impl Function {
+    /// The process's CPU time so far (user + system), in clock ticks.
+    fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0.id())).expect("the process runs");
+        let fields: Vec<&str> = stat.rsplit_once(')').expect("a stat line").1.split_whitespace().collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+
     /// A line of the process's `/proc/PID/status` (`VmHWM`, `VmRSS`), in KiB.
     fn status_kib(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).expect("the process runs");
@@ -157,7 +165,7 @@ impl Drop for Function {
 async fn route(
     state: Arc<Mutex<State>>,
     request: hyper::Request<hyper::body::Incoming>,
-) -> hyper::Response<Full<Bytes>> {
+) -> Option<hyper::Response<Full<Bytes>>> {
     let path = request.uri().path().to_owned();
     if path.ends_with("/invocation/next") {
         let next = loop {
@@ -167,13 +175,18 @@ async fn route(
             tokio::time::sleep(Duration::from_millis(1)).await;
         };
         state.lock().unwrap().handed_out = Some(Instant::now());
-        return hyper::Response::builder()
-            .header("Lambda-Runtime-Aws-Request-Id", &next.0)
-            .header("Lambda-Runtime-Deadline-Ms", "9999999999999")
-            .header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:streaming")
-            .header("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
-            .body(Full::new(Bytes::from(next.1)))
-            .unwrap();
+        return Some(
+            hyper::Response::builder()
+                .header("Lambda-Runtime-Aws-Request-Id", &next.0)
+                .header("Lambda-Runtime-Deadline-Ms", "9999999999999")
+                .header(
+                    "Lambda-Runtime-Invoked-Function-Arn",
+                    "arn:aws:lambda:us-east-1:123456789012:function:streaming",
+                )
+                .header("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
+                .body(Full::new(Bytes::from(next.1)))
+                .unwrap(),
+        );
     }
     let request_id = path.split('/').nth(4).unwrap_or_default().to_owned();
     let streaming = request
@@ -189,6 +202,12 @@ async fn route(
     let mut body = request.into_body();
     let mut posted = Posted { request_id, kind, ..Posted::default() };
     while let Some(Ok(frame)) = body.frame().await {
+        if posted.request_id.starts_with("hang-up") && posted.frames.len() >= 3 {
+            // A client that goes away: the connection closes mid-stream.
+            posted.kind = "hung up";
+            state.lock().unwrap().posted.push(posted);
+            return None;
+        }
         let at = handed_out.elapsed();
         match frame.into_data() {
             Ok(data) => {
@@ -207,7 +226,7 @@ async fn route(
         }
     }
     state.lock().unwrap().posted.push(posted);
-    hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{\"status\":\"OK\"}"))).unwrap()
+    Some(hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{\"status\":\"OK\"}"))).unwrap())
 }
 
 /// A Function URL event (the AWS sample's shape) for `GET path?query`.
@@ -272,6 +291,24 @@ fn the_first_token_arrives_at_once_and_each_later_one_as_it_is_written() {
     println!("chat tokens=2 delay_ms=200: {:?}", slow);
     assert!(slow[0].0 < Duration::from_millis(5), "the first chunk waits for nothing: {:?}", slow[0].0);
     assert!(slow[1].0 >= Duration::from_millis(200));
+}
+
+#[test]
+fn a_client_that_goes_away_mid_stream_leaves_the_next_invocation_unaffected() {
+    let emulator = Emulator::start();
+    let function = emulator.run();
+    emulator.push("hang-up", url_event("/chat", &[("tokens", "1000"), ("delay_ms", "2")]));
+    emulator.push("after", url_event("/chat", &[("tokens", "3"), ("delay_ms", "1")]));
+    let posted = emulator.posted(2);
+    assert_eq!((posted[0].request_id.as_str(), posted[0].kind), ("hang-up", "hung up"));
+    assert_eq!((posted[1].request_id.as_str(), posted[1].kind), ("after", "stream"), "served on a new connection");
+    assert_eq!(String::from_utf8(posted[1].split().1).unwrap(), "data: token-0\n\ndata: token-1\n\ndata: token-2\n\n");
+    // Nothing left running: the producer stopped when its write failed (the process is idle,
+    // waiting on /next, its CPU time flat).
+    let ticks = || function.cpu_ticks();
+    let before = ticks();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(ticks() - before <= 2, "the function keeps working after the hang-up");
 }
 
 #[test]

@@ -17,6 +17,12 @@
 //! `application/vnd.awslambda.http-integration-response`), and a failure after the first byte
 //! reported in the `Lambda-Runtime-Function-Error-Type` and `-Body` trailers. Response heads
 //! are read with `httparse`.
+//!
+//! Unlike `lambda_runtime`'s loop, this one does not set `_X_AMZN_TRACE_ID` per invocation:
+//! `std::env::set_var` is `unsafe` (edition 2024) because another thread may read the
+//! environment meanwhile, which a program's own threads may. The trace id is the context's
+//! (`LambdaContext::xray_trace_id`). One invocation at a time, whatever
+//! `AWS_LAMBDA_MAX_CONCURRENCY` says (a warning at start when it asks for more).
 
 use std::io;
 
@@ -34,6 +40,11 @@ pub(super) fn serve(app: App) -> io::Result<()> {
     let api =
         std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| io::Error::other("AWS_LAMBDA_RUNTIME_API is not set"))?;
     let config = Config::from_env();
+    if std::env::var("AWS_LAMBDA_MAX_CONCURRENCY").ok().and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n > 1) {
+        tracing::warn!(
+            "a streaming function serves one invocation at a time; AWS_LAMBDA_MAX_CONCURRENCY is not honoured"
+        );
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let mut connection = Connection::open(&api).await?;
