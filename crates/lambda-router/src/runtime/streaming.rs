@@ -352,7 +352,66 @@ impl StreamSink for Post<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::format_args_hex;
+    use tokio::io::AsyncReadExt;
+
+    use super::{Connection, Post, format_args_hex};
+    use crate::ServiceError;
+    use crate::app::StreamSink;
+    use crate::error::Error;
+
+    /// The bytes a streamed answer puts on the wire: the POST head, the prelude and its NULs in
+    /// one chunk, each body chunk framed, then the end, with the error trailers when it failed.
+    async fn wire(error: Option<Error>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let api = listener.local_addr().unwrap().to_string();
+        let reader = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut all = Vec::new();
+            socket.read_to_end(&mut all).await.unwrap();
+            all
+        });
+        let mut connection = Connection::open(&api).await.unwrap();
+        let mut post = Post { connection: &mut connection, request_id: "abc-123", started: false };
+        post.head(200, br#"{"statusCode":200}"#).await.unwrap();
+        post.chunk(b"data: one\n\n").await.unwrap();
+        post.chunk(&[b'x'; 300]).await.unwrap();
+        post.end(error.as_ref()).await.unwrap();
+        assert!(post.started);
+        drop(connection);
+        String::from_utf8(reader.await.unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_stream_is_a_chunked_post_with_the_prelude_first() {
+        let host = "127.0.0.1";
+        let wire = wire(None).await;
+        let (head, body) = wire.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("POST /2018-06-01/runtime/invocation/abc-123/response HTTP/1.1\r\nHost: 127.0.0.1:"), "{head}");
+        assert!(head.contains(host));
+        for line in [
+            "Lambda-Runtime-Function-Response-Mode: streaming",
+            "Transfer-Encoding: chunked",
+            "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body",
+            "Content-Type: application/vnd.awslambda.http-integration-response",
+        ] {
+            assert!(head.contains(line), "{line} in {head}");
+        }
+        let prelude = format!("1a\r\n{{\"statusCode\":200}}{}\r\n", "\0".repeat(8));
+        let expected = format!("{prelude}b\r\ndata: one\n\n\r\n12c\r\n{}\r\n0\r\n\r\n", "x".repeat(300));
+        assert_eq!(body, expected);
+    }
+
+    #[tokio::test]
+    async fn a_failure_after_the_prelude_is_reported_in_the_trailers() {
+        let wire = wire(Some(ServiceError::bad_gateway("upstream broke").into())).await;
+        let end = wire.rsplit_once("\r\n0\r\n").unwrap().1;
+        // base64("502 upstream broke")
+        assert_eq!(
+            end,
+            "Lambda-Runtime-Function-Error-Type: Runtime.StreamError\r\n\
+             Lambda-Runtime-Function-Error-Body: NTAyIHVwc3RyZWFtIGJyb2tl\r\n\r\n"
+        );
+    }
 
     #[test]
     fn chunk_lengths_are_hexadecimal() {
