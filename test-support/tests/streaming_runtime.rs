@@ -229,6 +229,14 @@ async fn route(
     Some(hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{\"status\":\"OK\"}"))).unwrap())
 }
 
+/// The tests here time frames in milliseconds: they run one at a time (two functions sharing
+/// the machine's two cores would make each other late).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A Function URL event (the AWS sample's shape) for `GET path?query`.
 fn url_event(path: &str, query: &[(&str, &str)]) -> Value {
     let mut event: Value = serde_json::from_str(
@@ -256,6 +264,7 @@ fn url_event(path: &str, query: &[(&str, &str)]) -> Value {
 
 #[test]
 fn the_first_token_arrives_at_once_and_each_later_one_as_it_is_written() {
+    let _serial = serial();
     let emulator = Emulator::start();
     let _function = emulator.run();
     // One to warm the process, then the measured one.
@@ -295,6 +304,7 @@ fn the_first_token_arrives_at_once_and_each_later_one_as_it_is_written() {
 
 #[test]
 fn a_client_that_goes_away_mid_stream_leaves_the_next_invocation_unaffected() {
+    let _serial = serial();
     let emulator = Emulator::start();
     let function = emulator.run();
     emulator.push("hang-up", url_event("/chat", &[("tokens", "1000"), ("delay_ms", "2")]));
@@ -313,6 +323,7 @@ fn a_client_that_goes_away_mid_stream_leaves_the_next_invocation_unaffected() {
 
 #[test]
 fn other_sources_bad_events_and_the_next_invocation() {
+    let _serial = serial();
     let emulator = Emulator::start();
     let _function = emulator.run();
     let mut v2: Value = serde_json::from_str(
@@ -375,6 +386,7 @@ fn measure(binary: &std::path::Path, env: &[(String, String)]) -> Vec<Measured> 
 /// algorithm holding each small write until the Runtime API's delayed ACK.
 #[test]
 fn against_lambda_http_and_axum() {
+    let _serial = serial();
     let peer_env: Vec<(String, String)> = std::env::var("STREAMING_PEER_ENV")
         .ok()
         .and_then(|pair| pair.split_once('=').map(|(name, value)| (name.to_owned(), value.to_owned())))
@@ -431,6 +443,7 @@ fn against_lambda_http_and_axum() {
 #[test]
 #[ignore = "streams 200 MB: run it with --release --ignored"]
 fn a_200_mb_export_keeps_memory_flat() {
+    let _serial = serial();
     let rows: u64 = 7_600_000;
     let expected: usize = (0..rows).map(|i| format!("{i},row-{i},{}\n", 7 * i).len()).sum();
     let emulator = Emulator::start();

@@ -126,6 +126,9 @@ struct Invocation {
 struct Connection {
     stream: TcpStream,
     host: String,
+    /// The path the Runtime API is served under: empty in Lambda (`127.0.0.1:9001`); an
+    /// emulator may give a URL with one (`http://127.0.0.1:9000/.rt`).
+    prefix: String,
     /// What was read and not consumed yet.
     read: Vec<u8>,
     /// A frame being written.
@@ -134,16 +137,25 @@ struct Connection {
 
 impl Connection {
     async fn open(api: &str) -> io::Result<Connection> {
-        let stream = TcpStream::connect(api).await?;
+        let (host, prefix) = split_api(api);
+        let stream = TcpStream::connect(host).await?;
         // Every chunk goes out as it is written: no waiting for the previous one's ACK.
         stream.set_nodelay(true)?;
-        Ok(Connection { stream, host: api.to_owned(), read: Vec::with_capacity(8192), write: Vec::with_capacity(8192) })
+        Ok(Connection {
+            stream,
+            host: host.to_owned(),
+            prefix: prefix.to_owned(),
+            read: Vec::with_capacity(8192),
+            write: Vec::with_capacity(8192),
+        })
     }
 
     /// The next event into `body`.
     async fn next(&mut self, body: &mut Vec<u8>) -> io::Result<Invocation> {
         self.write.clear();
-        self.write.extend_from_slice(b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ");
+        self.write.extend_from_slice(b"GET ");
+        self.write.extend_from_slice(self.prefix.as_bytes());
+        self.write.extend_from_slice(b"/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ");
         self.write.extend_from_slice(self.host.as_bytes());
         self.write.extend_from_slice(b"\r\n\r\n");
         self.stream.write_all(&self.write).await?;
@@ -205,7 +217,7 @@ impl Connection {
         let head = self.read_head().await?;
         let mut body = Vec::new();
         self.read_body(head.length, &mut body).await?;
-        if head.status != 202 {
+        if !(200..300).contains(&head.status) {
             tracing::error!(status = head.status, body = %String::from_utf8_lossy(&body), "the Runtime API refused a response");
         }
         Ok(())
@@ -227,17 +239,26 @@ impl Connection {
         self.post(path, &headers, body.as_bytes()).await
     }
 
-    /// Writes one chunked-encoding frame around `parts`.
-    async fn frame(&mut self, parts: &[&[u8]]) -> io::Result<()> {
-        let len: usize = parts.iter().map(|part| part.len()).sum();
+    /// Writes each of `chunks` as a chunked-encoding frame of its own, in one write.
+    async fn frames(&mut self, chunks: &[&[u8]]) -> io::Result<()> {
         self.write.clear();
-        self.write.extend_from_slice(format_args_hex(len).as_bytes());
-        self.write.extend_from_slice(b"\r\n");
-        for part in parts {
-            self.write.extend_from_slice(part);
+        for chunk in chunks {
+            self.write.extend_from_slice(format_args_hex(chunk.len()).as_bytes());
+            self.write.extend_from_slice(b"\r\n");
+            self.write.extend_from_slice(chunk);
+            self.write.extend_from_slice(b"\r\n");
         }
-        self.write.extend_from_slice(b"\r\n");
         self.stream.write_all(&self.write).await
+    }
+}
+
+/// The Runtime API's address and path prefix, from `AWS_LAMBDA_RUNTIME_API`: `host:port` as
+/// Lambda sets it, or a URL (`http://host:port/prefix`) as emulators do.
+fn split_api(api: &str) -> (&str, &str) {
+    let api = api.strip_prefix("http://").unwrap_or(api);
+    match api.find('/') {
+        Some(at) => (&api[..at], api[at..].trim_end_matches('/')),
+        None => (api, ""),
     }
 }
 
@@ -318,19 +339,21 @@ impl StreamSink for Post<'_> {
     async fn head(&mut self, _: u16, prelude: &[u8]) -> io::Result<()> {
         let connection = &mut *self.connection;
         let head = format!(
-            "POST /2018-06-01/runtime/invocation/{}/response HTTP/1.1\r\nHost: {}\r\n\
+            "POST {}/2018-06-01/runtime/invocation/{}/response HTTP/1.1\r\nHost: {}\r\n\
              Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n\
              Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\
              Content-Type: application/vnd.awslambda.http-integration-response\r\n\r\n",
-            self.request_id, connection.host
+            connection.prefix, self.request_id, connection.host
         );
         connection.stream.write_all(head.as_bytes()).await?;
         self.started = true;
-        connection.frame(&[prelude, &DELIMITER]).await
+        // The prelude and the delimiter as two chunks, as lambda_runtime sends them: Lambda reads
+        // the stream for the delimiter, but an emulator (cargo-lambda's) reads them frame by frame.
+        connection.frames(&[prelude, &DELIMITER]).await
     }
 
     async fn chunk(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.connection.frame(&[bytes]).await
+        self.connection.frames(&[bytes]).await
     }
 
     async fn end(&mut self, error: Option<&Error>) -> io::Result<()> {
@@ -359,8 +382,8 @@ mod tests {
     use crate::app::StreamSink;
     use crate::error::Error;
 
-    /// The bytes a streamed answer puts on the wire: the POST head, the prelude and its NULs in
-    /// one chunk, each body chunk framed, then the end, with the error trailers when it failed.
+    /// The bytes a streamed answer puts on the wire: the POST head, the prelude and its NULs as
+    /// two chunks, each body chunk framed, then the end, with the error trailers when it failed.
     async fn wire(error: Option<Error>) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let api = listener.local_addr().unwrap().to_string();
@@ -386,7 +409,10 @@ mod tests {
         let host = "127.0.0.1";
         let wire = wire(None).await;
         let (head, body) = wire.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("POST /2018-06-01/runtime/invocation/abc-123/response HTTP/1.1\r\nHost: 127.0.0.1:"), "{head}");
+        assert!(
+            head.starts_with("POST /2018-06-01/runtime/invocation/abc-123/response HTTP/1.1\r\nHost: 127.0.0.1:"),
+            "{head}"
+        );
         assert!(head.contains(host));
         for line in [
             "Lambda-Runtime-Function-Response-Mode: streaming",
@@ -396,7 +422,7 @@ mod tests {
         ] {
             assert!(head.contains(line), "{line} in {head}");
         }
-        let prelude = format!("1a\r\n{{\"statusCode\":200}}{}\r\n", "\0".repeat(8));
+        let prelude = format!("12\r\n{{\"statusCode\":200}}\r\n8\r\n{}\r\n", "\0".repeat(8));
         let expected = format!("{prelude}b\r\ndata: one\n\n\r\n12c\r\n{}\r\n0\r\n\r\n", "x".repeat(300));
         assert_eq!(body, expected);
     }
@@ -411,6 +437,13 @@ mod tests {
             "Lambda-Runtime-Function-Error-Type: Runtime.StreamError\r\n\
              Lambda-Runtime-Function-Error-Body: NTAyIHVwc3RyZWFtIGJyb2tl\r\n\r\n"
         );
+    }
+
+    #[test]
+    fn the_api_is_an_address_or_a_url_with_a_prefix() {
+        assert_eq!(super::split_api("127.0.0.1:9001"), ("127.0.0.1:9001", ""));
+        assert_eq!(super::split_api("http://127.0.0.1:9000/.rt"), ("127.0.0.1:9000", "/.rt"));
+        assert_eq!(super::split_api("http://[::1]:9000/"), ("[::1]:9000", ""));
     }
 
     #[test]
