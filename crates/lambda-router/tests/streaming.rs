@@ -180,11 +180,11 @@ fn without_streaming_a_stream_is_gathered_into_the_buffered_response() {
 }
 
 /// The two tests that time chunks run one at a time.
-static TIMED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static TIMED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test]
 async fn a_chunk_is_handed_on_as_it_is_written() {
-    let _timed = TIMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _timed = TIMED.lock().await;
     let stream = TestRequest::get("/slow").function_url().stream(&app()).await.unwrap();
     assert_eq!(stream.chunks, [b"first".to_vec(), b"second".to_vec()]);
     assert!(stream.arrived[0] < Duration::from_millis(1), "first chunk after {:?}", stream.arrived[0]);
@@ -193,7 +193,7 @@ async fn a_chunk_is_handed_on_as_it_is_written() {
 
 #[tokio::test]
 async fn tokens_ten_ms_apart_arrive_ten_ms_apart() {
-    let _timed = TIMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _timed = TIMED.lock().await;
     let stream = TestRequest::get("/chat")
         .query("tokens", "10")
         .query("delay_ms", "10")
