@@ -12,6 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use lambda_router_core::Params;
 use simd_json::tape::Tape;
 use smallvec::SmallVec;
+use tracing::Instrument;
 
 use super::executor::block_on;
 use super::log;
@@ -54,7 +55,8 @@ impl App {
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
         let mut mode = Mode::<NoSink>::Buffered;
-        self.run_pipeline(workspace, input, lambda, &mut mode).await.map(|out| &out[..])
+        let span = invocation_span(lambda);
+        self.run_pipeline(workspace, input, lambda, &mut mode).instrument(span).await.map(|out| &out[..])
     }
 
     /// As [`handle_async`](Self::handle_async), for a streaming function: the response goes to
@@ -68,7 +70,8 @@ impl App {
         sink: &mut S,
     ) -> Result<(), EventError> {
         let mut mode = Mode::Streaming(sink);
-        self.run_pipeline(workspace, input, lambda, &mut mode).await.map(|_| ())
+        let span = invocation_span(lambda);
+        self.run_pipeline(workspace, input, lambda, &mut mode).instrument(span).await.map(|_| ())
     }
 
     async fn run_pipeline<'w, S: StreamSink + ?Sized>(
@@ -569,6 +572,14 @@ fn shape(source: Source) -> Shape {
         // Answered in Bedrock's envelope (`encode_agent`); a shape for completeness.
         Source::BedrockAgent | Source::BedrockAgentFunction => Shape::JoinedWithCookies,
     }
+}
+
+/// The invocation's span: `invocation`, at INFO, with the request id and the X-Ray trace id.
+/// Everything the pipeline, the middleware and the handler log, and every await of theirs, is
+/// inside it. Without a subscriber that wants it, it is a disabled span: no allocation, a check
+/// of the callsite's interest.
+fn invocation_span(lambda: &LambdaContext<'_>) -> tracing::Span {
+    tracing::info_span!("invocation", request_id = lambda.request_id, xray_trace_id = lambda.xray_trace_id)
 }
 
 /// A request and its answer, before it is sent.
