@@ -79,7 +79,15 @@ pub struct App {
     response_validation_status: Option<u16>,
     /// The functions a Bedrock Agents function action group calls.
     tools: &'static [crate::agent::Tool],
+    /// Run when Lambda sends SIGTERM (`App::on_shutdown`); taken by the runtime.
+    #[cfg(feature = "graceful-shutdown")]
+    pub(crate) shutdown: Option<ShutdownHook>,
 }
+
+/// An async hook, run once.
+#[cfg(feature = "graceful-shutdown")]
+pub(crate) type ShutdownHook =
+    Box<dyn FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync>;
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -127,7 +135,36 @@ impl App {
             openapi: None,
             response_validation_status: None,
             tools: &[],
+            #[cfg(feature = "graceful-shutdown")]
+            shutdown: None,
         }
+    }
+
+    /// An async hook run when Lambda shuts the function down (SIGTERM; SIGINT too, for a local
+    /// run), before the process exits: flush telemetry, close connections. It has about 500 ms
+    /// before Lambda's SIGKILL.
+    ///
+    /// Lambda sends SIGTERM only to a function with an extension registered, so
+    /// [`run`](crate::run) registers a no-op internal extension for it, through
+    /// `lambda_runtime::spawn_graceful_shutdown_handler`: one request to the Extensions API in
+    /// the Init phase, and the extension's idle long poll after. Needs lambda-router's
+    /// `graceful-shutdown` feature.
+    ///
+    /// ```no_run
+    /// # let app = lambda_router::App::with_router(lambda_router::Router::builder().build().unwrap());
+    /// let app = app.on_shutdown(|| async {
+    ///     // e.g. tracer_provider.force_flush()
+    ///     eprintln!("flushed");
+    /// });
+    /// ```
+    #[cfg(feature = "graceful-shutdown")]
+    pub fn on_shutdown<F, Fut>(mut self, hook: F) -> App
+    where
+        F: FnOnce() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.shutdown = Some(Box::new(move || Box::pin(hook())));
+        self
     }
 
     /// The functions an Amazon Bedrock Agents function action group calls, from a `const`

@@ -199,7 +199,9 @@ async fn post_outcome(_: LambdaEvent<()>) -> Outcome {
 
 /// Serves invocations until the runtime stops. A current-thread tokio runtime: it reaches
 /// the first `/next` sooner than a multi-thread one and opens one connection.
-pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
+pub(super) fn serve(#[allow(unused_mut)] mut app: App) -> Result<(), lambda_runtime::Error> {
+    #[cfg(feature = "graceful-shutdown")]
+    let shutdown = app.shutdown.take();
     let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
     let mut builder = tokio::runtime::Builder::new_current_thread();
     builder.enable_all();
@@ -213,6 +215,11 @@ pub(super) fn serve(app: App) -> Result<(), lambda_runtime::Error> {
         });
     }
     let runtime = builder.build()?;
+    // Before the first `/next`: the extension must register in the Init phase.
+    #[cfg(feature = "graceful-shutdown")]
+    if let Some(hook) = shutdown {
+        runtime.block_on(lambda_runtime::spawn_graceful_shutdown_handler(hook));
+    }
     let lambda = Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared));
     // Without the feature, lambda_runtime logs a warning when Lambda asks for more than one
     // invocation at a time, and serves them one after the other.

@@ -36,7 +36,9 @@ use crate::response::prelude::DELIMITER;
 use crate::{App, Workspace};
 
 /// Serves invocations until the Runtime API goes away.
-pub(super) fn serve(app: App) -> io::Result<()> {
+pub(super) fn serve(#[allow(unused_mut)] mut app: App) -> io::Result<()> {
+    #[cfg(feature = "graceful-shutdown")]
+    let shutdown = app.shutdown.take();
     let api =
         std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| io::Error::other("AWS_LAMBDA_RUNTIME_API is not set"))?;
     let config = Config::from_env();
@@ -47,6 +49,11 @@ pub(super) fn serve(app: App) -> io::Result<()> {
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
+        // Before the first `/next`: the extension must register in the Init phase.
+        #[cfg(feature = "graceful-shutdown")]
+        if let Some(hook) = shutdown {
+            lambda_runtime::spawn_graceful_shutdown_handler(hook).await;
+        }
         let mut connection = Connection::open(&api).await?;
         let mut workspace = Workspace::new();
         let mut event = Vec::new();
