@@ -62,7 +62,9 @@ fn a_thousand_routes_cost_the_loader_a_few_pages() {
     // the options point only when set.
     assert!(relocations <= 1_000, "990 more routes add {relocations} relocations");
     // 990 handlers of 8 bytes (one pointer to the static of the handler's type): 2 pages, and
-    // one where the array starts mid-page. Handlers of 24 bytes took 7; whole routes
-    // (96 bytes, two pointers each) took 24.
-    assert!(pages <= 3, "990 more routes add {pages} pages to patch at load");
+    // one where the array starts mid-page; and the 7,920 bytes shift every relocated static
+    // after them, which can carry one of them across one more page boundary (aarch64 measured
+    // 4, x86_64 3). Handlers of 24 bytes took 7; whole routes (96 bytes, two pointers each)
+    // took 24.
+    assert!(pages <= 4, "990 more routes add {pages} pages to patch at load");
 }
