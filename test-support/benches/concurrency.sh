@@ -18,6 +18,8 @@ cat > "$EVENT" <<'JSON'
 {"httpMethod":"GET","path":"/hello","resource":"/hello","headers":{"Accept":"*/*","Host":"abc.execute-api.us-east-1.amazonaws.com","User-Agent":"curl/8.5.0"},"multiValueHeaders":{"Accept":["*/*"],"Host":["abc.execute-api.us-east-1.amazonaws.com"],"User-Agent":["curl/8.5.0"]},"queryStringParameters":null,"multiValueQueryStringParameters":null,"pathParameters":null,"stageVariables":null,"requestContext":{"accountId":"123456789012","resourceId":"abc","stage":"prod","requestId":"x","httpMethod":"GET","path":"/prod/hello","resourcePath":"/hello","identity":{"sourceIp":"1.2.3.4"},"apiId":"abc"},"body":null,"isBase64Encoded":false}
 JSON
 printf '%s' '{"message":"hello universe"}' > "$EXPECTED"
+# lambda_http routes REST events by `requestContext.path` (with the stage) unless told not to.
+export AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH=true
 printf '%-16s %5s %10s %10s %8s %6s %6s %6s\n' function conc rps/core rps-wall cpu-s lost dup wrong
 for c in 1 8 64; do
     for b in target/release/hello target/release/examples/axum_concurrent target/release/examples/bare_concurrent; do
