@@ -56,7 +56,13 @@ impl App {
     ) -> Result<&'w [u8], EventError> {
         let mut mode = Mode::<NoSink>::Buffered;
         let span = invocation_span(lambda);
-        self.run_pipeline(workspace, input, lambda, &mut mode).instrument(span).await.map(|out| &out[..])
+        let out = if span.is_disabled() {
+            // No subscriber wants it: no entering and leaving it at every poll.
+            self.run_pipeline(workspace, input, lambda, &mut mode).await
+        } else {
+            self.run_pipeline(workspace, input, lambda, &mut mode).instrument(span).await
+        };
+        out.map(|out| &out[..])
     }
 
     /// As [`handle_async`](Self::handle_async), for a streaming function: the response goes to
