@@ -251,6 +251,22 @@ async fn sse_lines_are_split_and_bad_fields_refused() {
     assert!(stream.error.is_none());
 }
 
+fn split_cookie<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    let _ = req;
+    Ok(Response::text(200, "ok").cookie(Cookie::new("a", "b\r\nX-Evil: 1").insecure()))
+}
+
+#[tokio::test]
+async fn a_cookie_cannot_split_the_prelude_into_another_header() {
+    let router = Router::builder().push(Route::get("/c", split_cookie)).build().unwrap();
+    let app = App::with_router(router).streaming();
+    let stream = TestRequest::get("/c").function_url().stream(&app).await.unwrap();
+    // Control characters become spaces, as in every buffered response's cookies.
+    assert_eq!(stream.prelude["cookies"], serde_json::json!(["a=b  X-Evil: 1"]));
+    let buffered = TestRequest::get("/c").http_v2().invoke(&app).unwrap();
+    assert_eq!(buffered.cookies(), ["a=b  X-Evil: 1"]);
+}
+
 #[tokio::test]
 async fn a_header_the_prelude_cannot_carry_answers_500() {
     let stream = TestRequest::get("/bad-header").function_url().stream(&app()).await.unwrap();

@@ -244,7 +244,7 @@ pub(crate) fn wire_body<'b>(body: &Body<'b>) -> WireBody<'b> {
     }
 }
 
-fn comma(out: &mut Vec<u8>, first: &mut bool) {
+pub(crate) fn comma(out: &mut Vec<u8>, first: &mut bool) {
     if !*first {
         out.push(b',');
     }
@@ -258,7 +258,7 @@ fn write_cookies(out: &mut Vec<u8>, cookies: &[Cookie<'_>], first: &mut bool) {
     }
 }
 
-fn write_cookie(out: &mut Vec<u8>, cookie: &Cookie<'_>) {
+pub(crate) fn write_cookie(out: &mut Vec<u8>, cookie: &Cookie<'_>) {
     out.push(b'"');
     // Display writes through the escaping adapter: no intermediate String.
     let _ = write!(Escaping(out), "{cookie}");

@@ -13,8 +13,8 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use super::encode::{Extra, escape_into};
-use super::{Cookie, Response};
+use super::Response;
+use super::encode::{Extra, comma, write_cookie, write_str, write_u64};
 
 /// What separates the prelude from the body.
 pub(crate) const DELIMITER: [u8; 8] = [0; 8];
@@ -65,7 +65,7 @@ pub(crate) fn encode<'r>(
     // ... and a `content-type` when there is none.
     let default_type = !names.iter().any(|name| name.eq_ignore_ascii_case("content-type"));
     out.extend_from_slice(b"{\"statusCode\":");
-    out.extend_from_slice(itoa(response.status()).as_ref());
+    write_u64(out, u64::from(response.status()));
     out.extend_from_slice(b",\"headers\":{");
     for (index, name) in names.iter().enumerate() {
         if index > 0 {
@@ -76,14 +76,14 @@ pub(crate) fn encode<'r>(
         out.extend_from_slice(b"\":");
         let values = || all().filter(|(other, _)| other.eq_ignore_ascii_case(name)).map(|(_, value)| value);
         if values().count() == 1 {
-            write_string(out, values().next().unwrap_or_default());
+            write_str(out, values().next().unwrap_or_default());
         } else {
             out.push(b'[');
             for (index, value) in values().enumerate() {
                 if index > 0 {
                     out.push(b',');
                 }
-                write_string(out, value);
+                write_str(out, value);
             }
             out.push(b']');
         }
@@ -98,7 +98,7 @@ pub(crate) fn encode<'r>(
     let mut first = true;
     for (_, value) in all().filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie")) {
         comma(out, &mut first);
-        write_string(out, value);
+        write_str(out, value);
     }
     for cookie in response.cookies() {
         comma(out, &mut first);
@@ -106,53 +106,6 @@ pub(crate) fn encode<'r>(
     }
     out.extend_from_slice(b"]}");
     Ok(())
-}
-
-fn comma(out: &mut Vec<u8>, first: &mut bool) {
-    if !std::mem::take(first) {
-        out.push(b',');
-    }
-}
-
-fn write_string(out: &mut Vec<u8>, text: &str) {
-    out.push(b'"');
-    escape_into(out, text);
-    out.push(b'"');
-}
-
-fn write_cookie(out: &mut Vec<u8>, cookie: &Cookie<'_>) {
-    struct Escaped<'o>(&'o mut Vec<u8>);
-    impl fmt::Write for Escaped<'_> {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            escape_into(self.0, s);
-            Ok(())
-        }
-    }
-    out.push(b'"');
-    let _ = fmt::Write::write_fmt(&mut Escaped(out), format_args!("{cookie}"));
-    out.push(b'"');
-}
-
-/// A status's digits (no allocation).
-fn itoa(status: u16) -> impl AsRef<[u8]> {
-    let mut digits = [0u8; 5];
-    let mut at = digits.len();
-    let mut rest = status;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    struct Digits([u8; 5], usize);
-    impl AsRef<[u8]> for Digits {
-        fn as_ref(&self) -> &[u8] {
-            &self.0[self.1..]
-        }
-    }
-    Digits(digits, at)
 }
 
 /// An HTTP header name: a token (RFC 9110's `tchar`s), not empty.
