@@ -24,7 +24,7 @@
 //! (`LambdaContext::xray_trace_id`). One invocation at a time, whatever
 //! `AWS_LAMBDA_MAX_CONCURRENCY` says (a warning at start when it asks for more).
 
-use std::io;
+use std::io::{self, Write as _};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -250,8 +250,8 @@ impl Connection {
     async fn frames(&mut self, chunks: &[&[u8]]) -> io::Result<()> {
         self.write.clear();
         for chunk in chunks {
-            self.write.extend_from_slice(format_args_hex(chunk.len()).as_bytes());
-            self.write.extend_from_slice(b"\r\n");
+            // Into the reused buffer: no allocation once it has grown.
+            let _ = write!(self.write, "{:x}\r\n", chunk.len());
             self.write.extend_from_slice(chunk);
             self.write.extend_from_slice(b"\r\n");
         }
@@ -266,30 +266,6 @@ fn split_api(api: &str) -> (&str, &str) {
     match api.find('/') {
         Some(at) => (&api[..at], api[at..].trim_end_matches('/')),
         None => (api, ""),
-    }
-}
-
-/// `len` in hexadecimal, without allocating.
-fn format_args_hex(len: usize) -> HexLen {
-    let mut digits = [0u8; 16];
-    let mut at = digits.len();
-    let mut rest = len;
-    loop {
-        at -= 1;
-        digits[at] = b"0123456789abcdef"[rest % 16];
-        rest /= 16;
-        if rest == 0 {
-            break;
-        }
-    }
-    HexLen(digits, at)
-}
-
-struct HexLen([u8; 16], usize);
-
-impl HexLen {
-    fn as_bytes(&self) -> &[u8] {
-        &self.0[self.1..]
     }
 }
 
@@ -384,7 +360,7 @@ impl StreamSink for Post<'_> {
 mod tests {
     use tokio::io::AsyncReadExt;
 
-    use super::{Connection, Post, format_args_hex};
+    use super::{Connection, Post};
     use crate::ServiceError;
     use crate::app::StreamSink;
     use crate::error::Error;
@@ -451,12 +427,5 @@ mod tests {
         assert_eq!(super::split_api("127.0.0.1:9001"), ("127.0.0.1:9001", ""));
         assert_eq!(super::split_api("http://127.0.0.1:9000/.rt"), ("127.0.0.1:9000", "/.rt"));
         assert_eq!(super::split_api("http://[::1]:9000/"), ("[::1]:9000", ""));
-    }
-
-    #[test]
-    fn chunk_lengths_are_hexadecimal() {
-        for len in [0usize, 1, 15, 16, 255, 4096, 65_535, usize::MAX] {
-            assert_eq!(format_args_hex(len).as_bytes(), format!("{len:x}").as_bytes());
-        }
     }
 }
