@@ -55,14 +55,7 @@ impl App {
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
         let mut mode = Mode::<NoSink>::Buffered;
-        let span = invocation_span(lambda);
-        let out = if span.is_disabled() {
-            // No subscriber wants it: no entering and leaving it at every poll.
-            self.run_pipeline(workspace, input, lambda, &mut mode).await
-        } else {
-            self.run_pipeline(workspace, input, lambda, &mut mode).instrument(span).await
-        };
-        out.map(|out| &out[..])
+        in_invocation_span(lambda, self.run_pipeline(workspace, input, lambda, &mut mode)).await.map(|out| &out[..])
     }
 
     /// As [`handle_async`](Self::handle_async), for a streaming function: the response goes to
@@ -76,8 +69,7 @@ impl App {
         sink: &mut S,
     ) -> Result<(), EventError> {
         let mut mode = Mode::Streaming(sink);
-        let span = invocation_span(lambda);
-        self.run_pipeline(workspace, input, lambda, &mut mode).instrument(span).await.map(|_| ())
+        in_invocation_span(lambda, self.run_pipeline(workspace, input, lambda, &mut mode)).await.map(|_| ())
     }
 
     async fn run_pipeline<'w, S: StreamSink + ?Sized>(
@@ -580,12 +572,18 @@ fn shape(source: Source) -> Shape {
     }
 }
 
-/// The invocation's span: `invocation`, at INFO, with the request id and the X-Ray trace id.
-/// Everything the pipeline, the middleware and the handler log, and every await of theirs, is
-/// inside it. Without a subscriber that wants it, it is a disabled span: no allocation, a check
-/// of the callsite's interest.
-fn invocation_span(lambda: &LambdaContext<'_>) -> tracing::Span {
-    tracing::info_span!("invocation", request_id = lambda.request_id, xray_trace_id = lambda.xray_trace_id)
+/// Runs `invocation` in its span: `invocation`, at INFO, with the request id and the X-Ray trace
+/// id. Everything the pipeline, the middleware and the handler log, and every await of theirs,
+/// is inside it. Without a subscriber that wants it, it is a disabled span (no allocation, a
+/// check of the callsite's interest) and is not entered at all.
+async fn in_invocation_span<F: std::future::Future>(lambda: &LambdaContext<'_>, invocation: F) -> F::Output {
+    let span = tracing::info_span!("invocation", request_id = lambda.request_id, xray_trace_id = lambda.xray_trace_id);
+    if span.is_disabled() {
+        // No subscriber wants it: no entering and leaving it at every poll.
+        invocation.await
+    } else {
+        invocation.instrument(span).await
+    }
 }
 
 /// A request and its answer, before it is sent.
