@@ -70,26 +70,12 @@ struct Emulator {
 impl Emulator {
     fn start() -> Emulator {
         let state = Arc::new(Mutex::new(State::default()));
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let shared = state.clone();
-        runtime.spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let state = shared.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| {
-                        let state = state.clone();
-                        // `None`: the emulator hangs up on this request (the client went away).
-                        async move { route(state, request).await.ok_or("hung up") }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        // `None`: the emulator hangs up on this request (the client went away).
+        let (runtime, port) =
+            common::serve_http(
+                state.clone(),
+                |state, request| async move { route(state, request).await.ok_or("hung up") },
+            );
         Emulator { state, port, _runtime: runtime }
     }
 

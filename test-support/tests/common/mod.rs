@@ -53,3 +53,32 @@ fn build(name: &str, features: &[&str]) -> PathBuf {
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("a port").local_addr().expect("an address").port()
 }
+
+/// The Runtime API emulators' HTTP/1 server: `route` answers each request on 127.0.0.1 (an
+/// `Err` closes the connection, as a peer that goes away), on a runtime of its own with one
+/// worker thread. Returns the runtime (the server lives as long as it does) and the port.
+pub fn serve_http<S, F, Fut>(state: S, route: F) -> (tokio::runtime::Runtime, u16)
+where
+    S: Clone + Send + Sync + 'static,
+    F: Fn(S, hyper::Request<hyper::body::Incoming>) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<hyper::Response<http_body_util::Full<hyper::body::Bytes>>, &'static str>>
+        + Send
+        + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    runtime.spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request| route(state.clone(), request));
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (runtime, port)
+}
