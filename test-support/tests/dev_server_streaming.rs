@@ -5,36 +5,13 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 
-struct Server(Child, u16);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(source: &str) -> Server {
-    let port = common::free_port();
-    let child = Command::new(common::binary("streaming"))
-        .args(["--serve", &format!("127.0.0.1:{port}"), "--source", source])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the example starts");
-    let server = Server(child, port);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the dev server listens within 20 s");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    server
+fn start(source: &str) -> common::DevServer {
+    common::start_dev_server("streaming", source)
 }
 
 /// The reply's status, headers and body frames with their arrival times (from the request).

@@ -82,3 +82,32 @@ where
     });
     (runtime, port)
 }
+
+/// An example's dev server (`--serve 127.0.0.1:PORT --source SOURCE`), killed when dropped.
+pub struct DevServer(pub std::process::Child, pub u16);
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `example`'s dev server impersonating `source`, and waits (20 s at most) until it
+/// listens.
+pub fn start_dev_server(example: &str, source: &str) -> DevServer {
+    let port = free_port();
+    let child = Command::new(binary(example))
+        .args(["--serve", &format!("127.0.0.1:{port}"), "--source", source])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the example starts");
+    let server = DevServer(child, port);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "the dev server listens within 20 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    server
+}
