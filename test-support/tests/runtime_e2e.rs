@@ -169,13 +169,13 @@ async fn route(
                 let deadline =
                     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() + 30_000;
                 return hyper::Response::builder()
-                    .header("lambda-runtime-aws-request-id", request_id)
+                    .header("lambda-runtime-aws-request-id", &request_id)
                     .header("lambda-runtime-deadline-ms", deadline.to_string())
                     .header(
                         "lambda-runtime-invoked-function-arn",
                         "arn:aws:lambda:us-east-1:123456789012:function:hello",
                     )
-                    .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000")
+                    .header("lambda-runtime-trace-id", trace_id_of(&request_id))
                     .body(Full::new(Bytes::from(event)))
                     .unwrap();
             }
@@ -197,6 +197,11 @@ async fn route(
     recorded.posted_at.push(arrived);
     drop(recorded);
     hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{}"))).unwrap()
+}
+
+/// The X-Ray trace id the emulator hands out with `request_id`: each invocation its own.
+fn trace_id_of(request_id: &str) -> String {
+    format!("Root=1-00000000-{request_id};Sampled=0")
 }
 
 fn rest_event(path: &str) -> Vec<u8> {
@@ -349,6 +354,77 @@ fn an_async_main_serves_concurrently_from_inside_its_own_runtime() {
     let most = emulator.state.lock().unwrap().max_in_flight;
     assert!(most >= 2, "invocations ran concurrently: at most {most} at once");
     assert!(function.still_running());
+}
+
+/// The process's threads (Linux: `/proc/PID/task`).
+fn threads_of(function: &Function) -> usize {
+    std::fs::read_dir(format!("/proc/{}/task", function.0.id())).map_or(0, Iterator::count)
+}
+
+#[test]
+fn a_handler_computing_for_50_ms_holds_up_no_other_slot() {
+    // Four slots; the first event computes for 50 ms without awaiting. Meanwhile the other three
+    // slots poll `/next` and answer every other invocation: all of them are posted before it.
+    let emulator = Emulator::start();
+    emulator.push("burn", rest_event("/burn/50"));
+    let quick = 24;
+    for i in 0..quick {
+        emulator.push(&format!("req-{i}"), rest_event(&format!("/whoami/{i}")));
+    }
+    let mut function = emulator.run(&common::binary("slots"), Some(4));
+    let outcomes = emulator.outcomes(quick + 1);
+    assert!(outcomes.iter().all(|o| o.kind == "response"), "{outcomes:?}");
+    let order: Vec<&str> = outcomes.iter().map(|o| o.request_id.as_str()).collect();
+    assert_eq!(order.last(), Some(&"burn"), "every other invocation answered before the burn ended: {order:?}");
+    assert_eq!(body_of(&outcomes[quick]), json!(50));
+    let state = emulator.state.lock().unwrap();
+    let (burn_polled, burn_posted) = (state.first_poll_at.unwrap(), state.posted_at[quick]);
+    assert!(burn_posted - burn_polled >= Duration::from_millis(50));
+    drop(state);
+    assert!(function.still_running());
+}
+
+#[test]
+fn each_slot_answers_with_its_own_context_and_logs_its_own_ids() {
+    // Eight slots, 64 invocations that await mid-handler (so that they interleave), each with
+    // its own request id and trace id; the access log on.
+    let emulator = Emulator::start();
+    let count = 64;
+    for i in 0..count {
+        emulator.push(&format!("req-{i}"), rest_event(&format!("/whoami/{i}")));
+    }
+    let binary = common::binary("slots");
+    let mut command = emulator.command(&binary, Some(8), &[("LAMBDA_ROUTER_ACCESS_LOG", "true")]);
+    let mut function = Function(command.stderr(Stdio::piped()).spawn().expect("the slots function starts"));
+    let outcomes = emulator.outcomes(count);
+    for outcome in &outcomes {
+        assert_eq!(outcome.kind, "response", "{outcome:?}");
+        let n: usize = outcome.request_id.trim_start_matches("req-").parse().unwrap();
+        let (id, trace) = (format!("req-{n}"), trace_id_of(&format!("req-{n}")));
+        assert_eq!(
+            body_of(outcome),
+            json!({"n": n.to_string(), "request_id": id, "xray_trace_id": trace, "after_await": [id, trace]})
+        );
+    }
+    let most = emulator.state.lock().unwrap().max_in_flight;
+    assert!(most >= 2, "invocations ran at once: at most {most}");
+    // A thread per slot, and the main thread waiting for them: the workspaces (one per slot's
+    // thread) are bounded by the concurrency, whatever the number of invocations.
+    assert_eq!(threads_of(&function), 8 + 1);
+    assert!(function.still_running());
+    // The access log: one line per invocation, each with its own request id and trace id.
+    let _ = function.0.kill();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut function.0.stderr.take().unwrap(), &mut stderr).unwrap();
+    let lines: Vec<Value> = stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let requests: Vec<&Value> = lines.iter().filter(|l| l["message"] == "request").collect();
+    assert_eq!(requests.len(), count, "{stderr}");
+    for line in requests {
+        let n = line["path"].as_str().unwrap().trim_start_matches("/whoami/");
+        let id = format!("req-{n}");
+        assert_eq!(line["request_id"], json!(id), "{line}");
+        assert_eq!(line["xray_trace_id"], json!(trace_id_of(&id)), "{line}");
+    }
 }
 
 /// A binary to measure: what the table calls it, where it is, and its `ROUTES` (axum's).

@@ -21,11 +21,16 @@ fn build(name: &str, features: &[&str]) -> PathBuf {
     let own_example = name.starts_with("cold_start")
         || name == "axum_cold_start"
         || name == "bare_function"
-        || name == "axum_streaming";
+        || name == "axum_streaming"
+        || name == "slots";
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut args = vec!["build", "--quiet"];
     if own_example {
         args.extend(["-p", "test-support", "--example", name]);
+        if name == "slots" {
+            // Several invocations at once (`AWS_LAMBDA_MAX_CONCURRENCY`).
+            args.extend(["--features", "lambda-router/concurrency"]);
+        }
     } else {
         // Every example forwards the dev server from its `serve` feature.
         args.extend(["-p", name]);

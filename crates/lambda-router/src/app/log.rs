@@ -18,14 +18,20 @@ use crate::response::encode::{escape_into, write_str, write_u64};
 static COLD_START: AtomicBool = AtomicBool::new(true);
 
 /// Writes the access-log line of one invocation into `line` (cleared first), then to stderr:
-/// `{"level":"INFO","message":"request","request_id":..,"correlation_id":..,"method":..,
-/// "path":..,"route":..,"status":..,"duration_us":..,"cold_start":..}`. The correlation id is
-/// API Gateway's request id (`requestContext.requestId`), `null` for sources without one.
+/// `{"level":"INFO","message":"request","request_id":..,"xray_trace_id":..,"correlation_id":..,
+/// "method":..,"path":..,"route":..,"status":..,"duration_us":..,"cold_start":..}`. The trace id
+/// is the invocation's (`Lambda-Runtime-Trace-Id`), `null` outside Lambda; the correlation id
+/// is API Gateway's request id (`requestContext.requestId`), `null` for sources without one.
 pub(crate) fn access_log(line: &mut Vec<u8>, request: &Request<'_>, status: u16, duration_us: u64) {
     let cold_start = COLD_START.swap(false, Ordering::Relaxed);
     line.clear();
     line.extend_from_slice(br#"{"level":"INFO","message":"request","request_id":"#);
     write_str(line, request.lambda.request_id);
+    line.extend_from_slice(br#","xray_trace_id":"#);
+    match request.lambda.xray_trace_id {
+        Some(id) => write_str(line, id),
+        None => line.extend_from_slice(b"null"),
+    }
     line.extend_from_slice(br#","correlation_id":"#);
     match request.request_id() {
         Some(id) => write_str(line, id),

@@ -12,10 +12,11 @@
 //! the layer catches its own: a panic answers that invocation with an error and the process
 //! keeps serving. (Handler panics never get that far: `App` answers them with a 500.)
 //!
-//! With the `concurrency` feature and `AWS_LAMBDA_MAX_CONCURRENCY` above 1, lambda_runtime runs
-//! that many invocations at once; each takes a workspace (arena, buffers) from a pool and
-//! returns it, so no two invocations ever share an arena. Without the feature, one at a time
-//! (lambda_runtime warns at start when Lambda asked for more).
+//! One invocation at a time: with the `concurrency` feature and `AWS_LAMBDA_MAX_CONCURRENCY`
+//! above 1, the invocations are served by `invocations`, a thread per slot. Without the feature,
+//! one at a time whatever Lambda asks (lambda_runtime warns at start when it asks for more).
+//! The workspace (arena, buffers) is taken from a pool and returned: the pool holds the one the
+//! warm-up readies, and never more than one.
 //!
 //! Cold start: while the runtime waits for the answer to its first `/next`, the idle thread
 //! readies the first invocation's workspace and runs the pipeline's code once (`warm_up`), so
@@ -43,8 +44,8 @@ tokio::task_local! {
     static OUTCOME: RefCell<Option<Outcome>>;
 }
 
-/// The app and a pool of workspaces: one per invocation in flight (several when
-/// `AWS_LAMBDA_MAX_CONCURRENCY` > 1), reused afterwards.
+/// The app and a pool of workspaces: the one the invocations take in turn, readied by the
+/// warm-up (a second only when the warm-up lands during an invocation).
 struct Shared {
     app: App,
     pool: Mutex<Vec<Workspace>>,
@@ -205,7 +206,7 @@ pub(super) fn serve(#[allow(unused_mut)] mut app: App) -> Result<(), lambda_runt
     let shared = Arc::new(Shared { app, pool: Mutex::new(Vec::new()) });
     let mut builder = tokio::runtime::Builder::new_current_thread();
     builder.enable_all();
-    if warm_up_from_env() {
+    if super::warm_up_from_env() {
         let parks = AtomicUsize::new(0);
         let warmed = shared.clone();
         builder.on_thread_park(move || {
@@ -222,7 +223,9 @@ pub(super) fn serve(#[allow(unused_mut)] mut app: App) -> Result<(), lambda_runt
     }
     let lambda = Runtime::new(service_fn(post_outcome)).layer(RawLayer(shared));
     // Without the feature, lambda_runtime logs a warning when Lambda asks for more than one
-    // invocation at a time, and serves them one after the other.
+    // invocation at a time, and serves them one after the other. With it, this loop serves
+    // only `AWS_LAMBDA_MAX_CONCURRENCY` 1 or unset (`run_concurrent` then runs sequentially,
+    // and takes a `1` without the warning `run` gives).
     #[cfg(feature = "concurrency")]
     return runtime.block_on(lambda.run_concurrent());
     #[cfg(not(feature = "concurrency"))]
@@ -238,19 +241,6 @@ pub(super) fn serve(#[allow(unused_mut)] mut app: App) -> Result<(), lambda_runt
 /// path; under SnapStart, during `/restore/next`, before the snapshot; with several
 /// connections (`AWS_LAMBDA_MAX_CONCURRENCY`), on one of their connects.
 const FIRST_EVENT_PARK: usize = 1;
-
-/// Whether to warm up while waiting for the first event: yes, unless `LAMBDA_ROUTER_WARM_UP` is
-/// `off` (or `false`, `no`, `0`, in any case). The warm-up counts on another CPU answering the
-/// `/next` meanwhile. A Lambda function sees two vCPUs at every memory size up to 3 GB (more
-/// above), though below 1,769 MB its CPU time is a fraction of one vCPU's; how the Runtime
-/// API's answer fares under that quota was not measured here. Where the function and the
-/// Runtime API share a single CPU, the warm-up holds the answer back by about what it saves
-/// (41 µs later to the first response, measured), so there it is better turned off. Checking
-/// the CPUs online instead (a read of `/sys/devices/system/cpu/online` in the park) took back
-/// half of the first invocation's gain pinned, all of it unpinned.
-fn warm_up_from_env() -> bool {
-    crate::env::switch("LAMBDA_ROUTER_WARM_UP") != Some(false)
-}
 
 /// Readies a workspace for the first invocation while the runtime waits for it.
 ///

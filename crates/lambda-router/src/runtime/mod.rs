@@ -1,6 +1,8 @@
 //! Running an app: inside Lambda through `lambda_runtime`, or locally on events from a file
 //! or stdin. The runtime loop lives here; what one invocation does lives in `App::handle`.
 
+mod client;
+mod invocations;
 mod lambda;
 mod local;
 mod logging;
@@ -34,11 +36,12 @@ use crate::App;
 /// ```
 pub fn run(app: App) -> i32 {
     logging::init();
-    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() && app.streaming {
-        return match streaming::serve(app) {
+    let slots = invocations::slots_from_env();
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() && (app.streaming || slots > 1) {
+        return match invocations::serve(app, slots) {
             Ok(()) => 0,
             Err(err) => {
-                eprintln!("lambda-router: the streaming runtime stopped: {err}");
+                eprintln!("lambda-router: the runtime stopped: {err}");
                 1
             }
         };
@@ -140,3 +143,16 @@ const USAGE: &str = "usage: <app> --event FILE    one JSON event, or JSON lines;
        <app> --serve [ADDR] [--source rest-v1|http-v2|alb|function-url]
                              a local HTTP server (default 127.0.0.1:3000, rest-v1 events)
 (inside Lambda, with AWS_LAMBDA_RUNTIME_API set, it serves the Runtime API)";
+
+/// Whether to warm up while waiting for the first event: yes, unless `LAMBDA_ROUTER_WARM_UP` is
+/// `off` (or `false`, `no`, `0`, in any case). The warm-up counts on another CPU answering the
+/// `/next` meanwhile. A Lambda function sees two vCPUs at every memory size up to 3 GB (more
+/// above), though below 1,769 MB its CPU time is a fraction of one vCPU's; how the Runtime
+/// API's answer fares under that quota was not measured here. Where the function and the
+/// Runtime API share a single CPU, the warm-up holds the answer back by about what it saves
+/// (41 µs later to the first response, measured), so there it is better turned off. Checking
+/// the CPUs online instead (a read of `/sys/devices/system/cpu/online` in the park) took back
+/// half of the first invocation's gain pinned, all of it unpinned.
+pub(super) fn warm_up_from_env() -> bool {
+    crate::env::switch("LAMBDA_ROUTER_WARM_UP") != Some(false)
+}
