@@ -172,6 +172,15 @@ fn main() {
     let wall = started.elapsed().as_secs_f64();
     let (cpu, last_rss) = usage(pid);
     rss.push((state.answered.load(Ordering::Relaxed), last_rss));
+    // SIGTERM first, so that a function run under a tool (valgrind) writes its results; SIGKILL
+    // after a second if it is still there.
+    // SAFETY: `kill` on the child's pid, which `child` has not reaped yet (no `wait` before).
+    unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    let stopping =
+        Instant::now() + Duration::from_secs(if std::env::var_os("RUNTIME_LOAD_PATIENT").is_some() { 120 } else { 1 });
+    while child.try_wait().ok().flatten().is_none() && Instant::now() < stopping {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let _ = child.kill();
     let _ = child.wait();
     drop(server);

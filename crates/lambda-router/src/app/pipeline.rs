@@ -17,7 +17,7 @@ use tracing::Instrument;
 use super::executor::block_on;
 use super::log;
 use super::{App, Mount, Workspace};
-use crate::arena::Arena;
+use crate::arena::{Arena, in_arena};
 use crate::cors::CorsHeaders;
 use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
@@ -116,9 +116,22 @@ impl App {
                     let memory = Memory { arena, scratch };
                     let answered = self.answer(event, memory, &lambda).await;
                     let output = Output { out, gzip, log };
+                    // The common case, a buffered body, is encoded synchronously. The others
+                    // await (a streamed body gathered, or sent as it is written): their futures
+                    // go into the arena, so that the pipeline's own future, which every caller
+                    // moves and a runtime copies, stays the size of its common path.
                     match mode {
-                        Mode::Buffered => self.send_buffered(answered, output, started).await,
-                        Mode::Streaming(sink) => self.send_streamed(answered, output, started, &mut **sink).await,
+                        Mode::Buffered if !matches!(answered.response.body(), Body::Stream(_)) => {
+                            self.encode_buffered(&answered, output, started)
+                        }
+                        Mode::Buffered => {
+                            let mut tail = in_arena(arena, self.send_buffered(answered, output, started));
+                            std::future::poll_fn(|cx| tail.poll(cx)).await
+                        }
+                        Mode::Streaming(sink) => {
+                            let mut tail = in_arena(arena, self.send_streamed(answered, output, started, &mut **sink));
+                            std::future::poll_fn(|cx| tail.poll(cx)).await
+                        }
                     }
                     Ok(())
                 }
@@ -144,11 +157,18 @@ impl App {
                 Err(error) => self.error_to_response(error, &request, None),
             };
         }
+        self.encode_buffered(&Answered { request, route, cors, response }, output, started);
+    }
+
+    /// Encodes a buffered answer (its body gathered) into `out`: the Lambda response of the
+    /// event's source; then the access log and debug lines.
+    fn encode_buffered(&self, answered: &Answered<'_>, output: Output<'_>, started: Option<std::time::Instant>) {
+        let Answered { request, route, cors, response } = answered;
         let Output { out, gzip, log } = output;
-        self.finish(&request, route.as_ref(), cors, &response, out, gzip);
+        self.finish(request, route.as_ref(), *cors, response, out, gzip);
         stream::drop_all(request.streams.get());
         if let Some(started) = started {
-            log::access_log(log, &request, response.status(), started.elapsed().as_micros() as u64);
+            log::access_log(log, request, response.status(), started.elapsed().as_micros() as u64);
         }
         if self.debug {
             log::debug_line("response", request.lambda.request_id, out);
@@ -575,15 +595,20 @@ fn shape(source: Source) -> Shape {
 /// Runs `invocation` in its span: `invocation`, at INFO, with the request id and the X-Ray trace
 /// id. Everything the pipeline, the middleware and the handler log, and every await of theirs,
 /// is inside it. Without a subscriber that wants it, it is a disabled span (no allocation, a
-/// check of the callsite's interest) and is not entered at all.
-async fn in_invocation_span<F: std::future::Future>(lambda: &LambdaContext<'_>, invocation: F) -> F::Output {
-    let span = tracing::info_span!("invocation", request_id = lambda.request_id, xray_trace_id = lambda.xray_trace_id);
-    if span.is_disabled() {
-        // No subscriber wants it: no entering and leaving it at every poll.
-        invocation.await
-    } else {
-        invocation.instrument(span).await
-    }
+/// check of the callsite's interest), and entering it at a poll is a check of an `Option`.
+///
+/// A plain function returning the wrapped future, not an `async fn`: an async wrapper would hold
+/// the pipeline's future twice in its state (as its argument and as what it awaits), and every
+/// move of the invocation's future copies all of it.
+fn in_invocation_span<F: std::future::Future>(
+    lambda: &LambdaContext<'_>,
+    invocation: F,
+) -> tracing::instrument::Instrumented<F> {
+    invocation.instrument(tracing::info_span!(
+        "invocation",
+        request_id = lambda.request_id,
+        xray_trace_id = lambda.xray_trace_id
+    ))
 }
 
 /// A request and its answer, before it is sent.

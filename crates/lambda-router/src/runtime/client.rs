@@ -124,13 +124,14 @@ impl Connection {
         Ok(())
     }
 
+    /// Reads what the socket has into `read`'s spare capacity (no buffer of its own in the
+    /// future's state, nothing zeroed).
     async fn fill(&mut self) -> io::Result<()> {
-        let mut chunk = [0u8; 8192];
-        let read = self.stream.read(&mut chunk).await?;
+        self.read.reserve(8192);
+        let read = self.stream.read_buf(&mut self.read).await?;
         if read == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        self.read.extend_from_slice(&chunk[..read]);
         Ok(())
     }
 
