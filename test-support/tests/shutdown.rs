@@ -66,10 +66,21 @@ fn event() -> Vec<u8> {
 
 #[test]
 fn sigterm_runs_the_shutdown_hook_and_exits_cleanly() {
+    // One invocation at a time (through `lambda_runtime`), then four at once (a thread per slot,
+    // the hook on the main thread): the same binary path built two ways, so one after the other.
+    shutdown_after_two_invocations(&common::deployed_binary("shutdown"), None);
+    shutdown_after_two_invocations(&common::binary_with("shutdown", &["concurrency"]), Some(4));
+}
+
+fn shutdown_after_two_invocations(binary: &std::path::Path, concurrency: Option<u32>) {
     let state = Arc::new(Mutex::new(State::default()));
     let (_runtime, port) =
         common::serve_http(state.clone(), |state, request| async move { Ok(route(state, request).await) });
-    let mut child = Command::new(common::deployed_binary("shutdown"))
+    let mut command = Command::new(binary);
+    if let Some(slots) = concurrency {
+        command.env("AWS_LAMBDA_MAX_CONCURRENCY", slots.to_string());
+    }
+    let mut child = command
         .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{port}"))
         .env("AWS_LAMBDA_FUNCTION_NAME", "shutdown")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
@@ -100,7 +111,10 @@ fn sigterm_runs_the_shutdown_hook_and_exits_cleanly() {
     };
     let mut stdout = String::new();
     child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    println!("after SIGTERM ({:.1} ms): exit {status}, stdout {stdout:?}", started.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "concurrency {concurrency:?}, after SIGTERM ({:.1} ms): exit {status}, stdout {stdout:?}",
+        started.elapsed().as_secs_f64() * 1e3
+    );
     assert!(status.success(), "{status}");
     assert_eq!(stdout, "flushed: 2 invocations served\n");
 }

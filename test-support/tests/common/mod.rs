@@ -17,6 +17,13 @@ pub fn deployed_binary(name: &str) -> PathBuf {
     build(name, &[])
 }
 
+/// An app's binary with `features` of its own (and nothing else beyond its defaults). The path
+/// is the same whatever the features: a test that builds one binary two ways runs them one
+/// after the other.
+pub fn binary_with(name: &str, features: &[&str]) -> PathBuf {
+    build(name, features)
+}
+
 fn build(name: &str, features: &[&str]) -> PathBuf {
     let own_example = name.starts_with("cold_start")
         || name == "axum_cold_start"

@@ -1,5 +1,8 @@
-//! Running an app: inside Lambda through `lambda_runtime`, or locally on events from a file
-//! or stdin. The runtime loop lives here; what one invocation does lives in `App::handle`.
+//! Running an app: inside Lambda, through `lambda_runtime` one invocation at a time (`lambda`),
+//! or through the library's own Runtime API client (`client`) for a streaming function or
+//! several invocations at once (`invocations`, a thread per slot); or locally, on events from
+//! a file or stdin, or as a dev server. The runtime loops live here; what one invocation does
+//! lives in `App::handle`.
 
 mod client;
 mod invocations;
