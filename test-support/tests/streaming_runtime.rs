@@ -278,7 +278,10 @@ fn the_first_token_arrives_at_once_and_each_later_one_as_it_is_written() {
         println!("  {token}: {:.3}", at.as_secs_f64() * 1e3);
         let written = Duration::from_millis(10 * i as u64);
         assert!(*at >= written, "{token} arrived before it was written: {at:?}");
-        assert!(*at < written + Duration::from_millis(5), "{token} arrived {at:?}, written at {written:?}");
+        // As it is written: not held back for an acknowledgement (Nagle's algorithm with a delayed
+        // ACK holds a chunk up to 40 ms) nor buffered. The bound leaves room for a loaded 2-core VM,
+        // whose timers and scheduling were seen 5 ms late.
+        assert!(*at < written + Duration::from_millis(20), "{token} arrived {at:?}, written at {written:?}");
     }
     assert!(events[0].0 < Duration::from_millis(5), "time to first byte: {:?}", events[0].0);
 
@@ -419,7 +422,9 @@ fn against_lambda_http_and_axum() {
         ms(&worst(&ours)),
         ms(&worst(&axum))
     );
-    assert!(worst(&ours) < Duration::from_millis(5), "every token within 5 ms of being written");
+    // Within 20 ms of being written (lambda_http + axum: 40 ms and more, Nagle's algorithm), with
+    // room for a loaded VM's late timers (5.5 ms seen once in CI).
+    assert!(worst(&ours) < Duration::from_millis(20), "every token within 20 ms of being written");
     assert!(ours_ttfb < Duration::from_millis(5));
 }
 
