@@ -24,25 +24,31 @@ use std::io;
 
 use super::client::{Config, Connection};
 use super::streaming::Post;
+use super::{INVALID_EVENT, PANICKED};
 use crate::handler::CatchUnwind;
 use crate::request::LambdaContext;
 use crate::{App, Workspace};
 
-/// How many invocations to serve at once: `AWS_LAMBDA_MAX_CONCURRENCY` with the `concurrency`
-/// feature (1 when unset, unreadable or 0), 1 without it.
-pub(super) fn slots_from_env() -> usize {
-    let asked = std::env::var("AWS_LAMBDA_MAX_CONCURRENCY").ok().and_then(|n| n.trim().parse::<usize>().ok());
-    if cfg!(feature = "concurrency") { asked.unwrap_or(1).max(1) } else { 1 }
+/// How many invocations Lambda asks for at once: `AWS_LAMBDA_MAX_CONCURRENCY` (1 when unset,
+/// unreadable or 0).
+pub(super) fn asked_from_env() -> usize {
+    std::env::var("AWS_LAMBDA_MAX_CONCURRENCY").ok().and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).max(1)
 }
 
-/// Serves invocations, `slots` at a time, until the Runtime API goes away.
-pub(super) fn serve(#[allow(unused_mut)] mut app: App, slots: usize) -> io::Result<()> {
+/// How many of them are served at once: all with the `concurrency` feature, one without it.
+pub(super) fn slots(asked: usize) -> usize {
+    if cfg!(feature = "concurrency") { asked } else { 1 }
+}
+
+/// Serves invocations, as many at a time as `slots(asked)`, until the Runtime API goes away.
+pub(super) fn serve(#[allow(unused_mut)] mut app: App, asked: usize) -> io::Result<()> {
     #[cfg(feature = "graceful-shutdown")]
     let shutdown = app.shutdown.take();
     let api =
         std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| io::Error::other("AWS_LAMBDA_RUNTIME_API is not set"))?;
     let config = Config::from_env();
-    if slots == 1 && std::env::var("AWS_LAMBDA_MAX_CONCURRENCY").ok().and_then(|n| n.parse::<u32>().ok()) > Some(1) {
+    let slots = slots(asked);
+    if slots < asked {
         tracing::warn!(
             "AWS_LAMBDA_MAX_CONCURRENCY asks for several invocations at once, but lambda-router was built \
              without its `concurrency` feature: one at a time"
@@ -136,23 +142,19 @@ async fn serve_slot(app: &App, api: &str, config: &Config, warm_up: bool) -> io:
             match handled {
                 Ok(Ok(())) if started => connection.read_answer().await,
                 Ok(Ok(())) => Ok(()),
-                Ok(Err(error)) => {
-                    connection.post_error(request_id, "LambdaRouter.InvalidEvent", &error.to_string()).await
-                }
+                Ok(Err(error)) => connection.post_error(request_id, INVALID_EVENT, &error.to_string()).await,
                 // A bug (handlers' panics are answered with a 500 inside the pipeline). Once the
                 // stream has started, what was sent of it is unknown: a new connection, on which
                 // the Runtime API sees this one end mid-stream.
                 Err(_) if started => Err(io::Error::other("the invocation panicked mid-stream")),
-                Err(_) => connection.post_error(request_id, "LambdaRouter.Panic", "the invocation panicked").await,
+                Err(_) => connection.post_error(request_id, PANICKED.0, PANICKED.1).await,
             }
         } else {
             let handled = CatchUnwind(std::pin::pin!(app.handle_async(&mut workspace, &event, &context))).await;
             match handled {
                 Ok(Ok(response)) => connection.post_response(request_id, response).await,
-                Ok(Err(error)) => {
-                    connection.post_error(request_id, "LambdaRouter.InvalidEvent", &error.to_string()).await
-                }
-                Err(_) => connection.post_error(request_id, "LambdaRouter.Panic", "the invocation panicked").await,
+                Ok(Err(error)) => connection.post_error(request_id, INVALID_EVENT, &error.to_string()).await,
+                Err(_) => connection.post_error(request_id, PANICKED.0, PANICKED.1).await,
             }
         };
         if let Err(error) = posted {

@@ -33,6 +33,7 @@ use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::{Diagnostic, LambdaEvent, LambdaInvocation, Runtime, service_fn};
 use serde_json::value::RawValue;
 
+use super::{INVALID_EVENT, PANICKED};
 use crate::handler::CatchUnwind;
 use crate::request::LambdaContext;
 use crate::{App, Workspace};
@@ -91,10 +92,7 @@ where
         // it through the stack once more (the runtime loop's frame was 9.5 KB, now 6.8 KB).
         let work = Box::pin(async move {
             let outcome = CatchUnwind(std::pin::pin!(handle(&shared, &invocation))).await.unwrap_or_else(|_| {
-                Err(Diagnostic {
-                    error_type: "LambdaRouter.Panic".into(),
-                    error_message: "the invocation panicked".into(),
-                })
+                Err(Diagnostic { error_type: PANICKED.0.into(), error_message: PANICKED.1.into() })
             });
             // The inner handler gets a trivial event and posts the outcome.
             invocation.body = bytes::Bytes::from_static(b"null");
@@ -182,9 +180,7 @@ async fn handle(shared: &Shared, invocation: &LambdaInvocation) -> Outcome {
             // it (see `response::encode`), which is all `from_string_unchecked` requires.
             Ok(unsafe { RawValue::from_string_unchecked(text) })
         }
-        Err(error) => {
-            Err(Diagnostic { error_type: "LambdaRouter.InvalidEvent".into(), error_message: error.to_string() })
-        }
+        Err(error) => Err(Diagnostic { error_type: INVALID_EVENT.into(), error_message: error.to_string() }),
     };
     if let Ok(mut pool) = shared.pool.lock() {
         pool.push(workspace);

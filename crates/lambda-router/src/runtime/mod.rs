@@ -39,9 +39,9 @@ use crate::App;
 /// ```
 pub fn run(app: App) -> i32 {
     logging::init();
-    let slots = invocations::slots_from_env();
-    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() && (app.streaming || slots > 1) {
-        return match invocations::serve(app, slots) {
+    let asked = invocations::asked_from_env();
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() && (app.streaming || invocations::slots(asked) > 1) {
+        return match invocations::serve(app, asked) {
             Ok(()) => 0,
             Err(err) => {
                 eprintln!("lambda-router: the runtime stopped: {err}");
@@ -159,3 +159,10 @@ const USAGE: &str = "usage: <app> --event FILE    one JSON event, or JSON lines;
 pub(super) fn warm_up_from_env() -> bool {
     crate::env::switch("LAMBDA_ROUTER_WARM_UP") != Some(false)
 }
+
+/// The error type posted for an event that is no supported event.
+const INVALID_EVENT: &str = "LambdaRouter.InvalidEvent";
+
+/// The error type and message posted for an invocation that panicked outside the handlers (a
+/// handler's panic is answered with a 500 inside the pipeline).
+const PANICKED: (&str, &str) = ("LambdaRouter.Panic", "the invocation panicked");
