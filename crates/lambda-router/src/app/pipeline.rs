@@ -145,19 +145,18 @@ impl App {
     /// event's source encoded into `out`.
     async fn send_buffered<'a>(
         &'a self,
-        answered: Answered<'a>,
+        mut answered: Answered<'a>,
         output: Output<'_>,
         started: Option<std::time::Instant>,
     ) {
-        let Answered { request, route, cors, mut response } = answered;
-        if let Body::Stream(stream) = response.body() {
-            let body = gather(&request, stream).await;
-            response = match body {
-                Ok(body) => response.with_body(body),
-                Err(error) => self.error_to_response(error, &request, None),
+        if let Body::Stream(stream) = answered.response.body() {
+            let body = gather(&answered.request, stream).await;
+            answered.response = match body {
+                Ok(body) => answered.response.with_body(body),
+                Err(error) => self.error_to_response(error, &answered.request, None),
             };
         }
-        self.encode_buffered(&Answered { request, route, cors, response }, output, started);
+        self.encode_buffered(&answered, output, started);
     }
 
     /// Encodes a buffered answer (its body gathered) into `out`: the Lambda response of the
