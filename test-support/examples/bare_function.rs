@@ -3,21 +3,11 @@
 //! a fixed response. Same runtime flavour (current-thread tokio), same `lambda_runtime`
 //! features and the same release profile as lambda-router's functions.
 
-use lambda_runtime::{LambdaEvent, Runtime, service_fn};
-use serde::Serialize;
-use serde::de::IgnoredAny;
+#[path = "bare/fixed.rs"]
+mod fixed;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Fixed {
-    status_code: u16,
-    body: &'static str,
-    is_base64_encoded: bool,
-}
-
-async fn fixed(_: LambdaEvent<IgnoredAny>) -> Result<Fixed, lambda_runtime::Error> {
-    Ok(Fixed { status_code: 200, body: r#"{"message":"hello universe"}"#, is_base64_encoded: false })
-}
+use fixed::fixed;
+use lambda_runtime::{Runtime, service_fn};
 
 fn main() -> Result<(), lambda_runtime::Error> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
