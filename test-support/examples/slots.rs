@@ -5,7 +5,8 @@
 //! - `GET /burn/<ms>` computes for that many milliseconds without awaiting, as a handler that
 //!   parses, hashes or renders does;
 //! - `GET /whoami/<n>` answers the invocation's request id and trace id, read from its context
-//!   before and after awaiting a 1 ms timer (other invocations run meanwhile), and `n`.
+//!   before and after awaiting a 1 ms timer (other invocations run meanwhile), and `n`;
+//! - `GET /boom/<n>` panics after awaiting a 1 ms timer (other invocations run meanwhile).
 
 use std::time::{Duration, Instant};
 
@@ -43,10 +44,16 @@ async fn whoami<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     })
 }
 
+async fn boom<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    panic!("boom {}", req.param("n").unwrap_or(""));
+}
+
 fn main() {
     let router = Router::builder()
         .push(Route::get("/burn/<ms>", burn))
         .push(Route::get("/whoami/<n>", whoami))
+        .push(Route::get("/boom/<n>", boom))
         .build()
         .expect("the routes are valid");
     std::process::exit(lambda_router::run(App::with_router(router)));

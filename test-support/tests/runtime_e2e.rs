@@ -408,9 +408,10 @@ fn each_slot_answers_with_its_own_context_and_logs_its_own_ids() {
     }
     let most = emulator.state.lock().unwrap().max_in_flight;
     assert!(most >= 2, "invocations ran at once: at most {most}");
-    // A thread per slot, and the main thread waiting for them: the workspaces (one per slot's
-    // thread) are bounded by the concurrency, whatever the number of invocations.
-    assert_eq!(threads_of(&function), 8 + 1);
+    // A worker thread per CPU (at least two, at most one per slot) and the main thread waiting
+    // for them, whatever the number of invocations; the workspaces are the slots', eight.
+    let workers = std::thread::available_parallelism().map_or(2, usize::from).clamp(2, 8);
+    assert_eq!(threads_of(&function), workers + 1);
     assert!(function.still_running());
     // The access log: one line per invocation, each with its own request id and trace id.
     let _ = function.0.kill();
@@ -425,6 +426,62 @@ fn each_slot_answers_with_its_own_context_and_logs_its_own_ids() {
         assert_eq!(line["request_id"], json!(id), "{line}");
         assert_eq!(line["xray_trace_id"], json!(trace_id_of(&id)), "{line}");
     }
+}
+
+#[test]
+fn a_panic_or_a_malformed_event_in_one_slot_leaves_the_others_and_the_next_clean() {
+    // Four slots, 48 invocations: every fifth panics mid-await, every seventh is no event,
+    // the rest answer their own ids after awaiting (so that they interleave with the panics).
+    let emulator = Emulator::start();
+    let count = 48;
+    let kind = |i: usize| {
+        if i % 5 == 0 {
+            "boom"
+        } else if i % 7 == 0 {
+            "malformed"
+        } else {
+            "whoami"
+        }
+    };
+    for i in 0..count {
+        let event = match kind(i) {
+            "malformed" => br#"{"neither": "a REST nor an HTTP API event"}"#.to_vec(),
+            path => rest_event(&format!("/{path}/{i}")),
+        };
+        emulator.push(&format!("req-{i}"), event);
+    }
+    let mut function = emulator.run(&common::binary("slots"), Some(4));
+    let outcomes = emulator.outcomes(count);
+    for outcome in &outcomes {
+        let i: usize = outcome.request_id.trim_start_matches("req-").parse().unwrap();
+        match kind(i) {
+            "boom" => {
+                assert_eq!(outcome.kind, "response", "{outcome:?}");
+                assert_eq!(outcome.body["statusCode"], 500, "{outcome:?}");
+                assert_eq!(body_of(outcome), json!({"statusCode": 500, "message": "Internal Server Error"}));
+            }
+            "malformed" => {
+                assert_eq!(outcome.kind, "error", "{outcome:?}");
+                assert_eq!(outcome.body["errorType"], "LambdaRouter.InvalidEvent", "{outcome:?}");
+            }
+            _ => {
+                let id = format!("req-{i}");
+                let trace = trace_id_of(&id);
+                assert_eq!(
+                    body_of(outcome),
+                    json!({"n": i.to_string(), "request_id": id, "xray_trace_id": trace, "after_await": [id, trace]})
+                );
+            }
+        }
+    }
+    // Still serving, every slot: four more, at once.
+    assert!(function.still_running());
+    for i in count..count + 4 {
+        emulator.push(&format!("req-{i}"), rest_event(&format!("/whoami/{i}")));
+    }
+    let outcomes = emulator.outcomes(count + 4);
+    assert!(outcomes[count..].iter().all(|o| o.kind == "response" && o.body["statusCode"] == 200), "{outcomes:?}");
+    assert!(function.still_running());
 }
 
 /// A binary to measure: what the table calls it, where it is, and its `ROUTES` (axum's).

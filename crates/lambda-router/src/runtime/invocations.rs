@@ -24,6 +24,7 @@ use std::io;
 
 use super::client::{Config, Connection};
 use super::streaming::Post;
+use super::wire::Ids;
 use super::{INVALID_EVENT, PANICKED};
 use crate::handler::CatchUnwind;
 use crate::request::LambdaContext;
@@ -64,7 +65,11 @@ pub(super) fn serve(#[allow(unused_mut)] mut app: App, asked: usize) -> io::Resu
     if slots == 1 {
         return runtime.block_on(serve_slot(&app, &api, &config, false));
     }
-    tracing::debug!(slots, "serving invocations at once, a thread and a workspace each");
+    #[cfg(feature = "concurrency")]
+    if !app.streaming {
+        return super::pool::serve(app, slots, &api, config, &runtime);
+    }
+    tracing::debug!(slots, "serving streamed invocations at once, a thread and a workspace each");
     let app = &app;
     let (api, config) = (api.as_str(), &config);
     std::thread::scope(|scope| {
@@ -112,28 +117,26 @@ async fn serve_slot(app: &App, api: &str, config: &Config, warm_up: bool) -> io:
     }
     let mut connection = Connection::open(api).await?;
     let mut event = Vec::new();
+    let mut ids = Ids::default();
     loop {
-        let invocation = match connection.next(&mut event).await {
-            Ok(invocation) => invocation,
-            Err(error) => {
-                // The connection went away between invocations: one new one, once.
-                tracing::debug!("reconnecting to the Runtime API: {error}");
-                connection = Connection::open(api).await?;
-                connection.next(&mut event).await?
-            }
-        };
+        if let Err(error) = connection.next(&mut event, &mut ids).await {
+            // The connection went away between invocations: one new one, once.
+            tracing::debug!("reconnecting to the Runtime API: {error}");
+            connection = Connection::open(api).await?;
+            connection.next(&mut event, &mut ids).await?;
+        }
         let context = LambdaContext {
-            request_id: &invocation.request_id,
-            deadline_ms: invocation.deadline_ms,
-            function_arn: &invocation.function_arn,
-            xray_trace_id: invocation.trace_id.as_deref(),
+            request_id: &ids.request_id,
+            deadline_ms: ids.deadline_ms,
+            function_arn: &ids.function_arn,
+            xray_trace_id: ids.trace_id(),
             function_name: &config.function_name,
             function_version: &config.version,
             memory_mb: config.memory_mb,
             log_group: &config.log_group,
             log_stream: &config.log_stream,
         };
-        let request_id = invocation.request_id.as_str();
+        let request_id = ids.request_id.as_str();
         let posted = if app.streaming {
             let mut sink = Post { connection: &mut connection, request_id, started: false };
             let handled =

@@ -9,9 +9,12 @@ mod invocations;
 mod lambda;
 mod local;
 mod logging;
+#[cfg(feature = "concurrency")]
+mod pool;
 #[cfg(feature = "dev-server")]
 pub(crate) mod serve;
 mod streaming;
+mod wire;
 
 use crate::App;
 

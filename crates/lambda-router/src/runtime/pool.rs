@@ -1,0 +1,556 @@
+//! Many invocations at once on a few threads: a buffered function's invocation slots
+//! (`AWS_LAMBDA_MAX_CONCURRENCY` above 1, with the `concurrency` feature, as on Lambda Managed
+//! Instances), served by as many worker threads as the instance has CPUs (at least two).
+//!
+//! A slot is a keep-alive connection to the Runtime API and a workspace. Between invocations
+//! it belongs to no thread: it waits in one epoll set shared by the workers, armed once
+//! (`EPOLLONESHOT`) for the answer it waits for (an event, or the answer to its post), and the
+//! first worker free to look takes it. A worker is a current-thread runtime whose tasks
+//! (executors) take turns leading: the leader waits for the shared set, takes **one** ready
+//! slot, hands the lead to an idle executor (starting one if none is idle, at most one per
+//! slot) and runs the invocation itself. So:
+//!
+//! - a worker busy with a handler that computes for 50 ms without awaiting takes nothing more
+//!   meanwhile: every other slot's event is taken by another worker, as with a thread per
+//!   slot; only when every worker computes at once do the others wait (the CPUs are all busy
+//!   then anyway);
+//! - a handler that awaits (a timer, an SDK call) frees its worker for other slots meanwhile,
+//!   and resumes on the same worker, where its future was pinned: nothing of an invocation
+//!   moves between threads but the slot, and only between invocations;
+//! - under load a worker goes from one ready slot to the next without sleeping, where a thread
+//!   per slot parked twice per invocation (for the event, for the answer to its post) and paid a
+//!   context switch for each (BENCHMARKS.md, "Many invocations at once").
+//!
+//! Reads never block (`recv` with `MSG_DONTWAIT`, when the set says there is something to
+//! read); writes do (a post, a `/next`: small, to a Runtime API that reads them at once). A
+//! streaming function's slots keep a thread each (`invocations`): its handlers write as they
+//! go, to their slot's connection.
+
+use std::cell::Cell;
+use std::io::{self, Write as _};
+use std::net::TcpStream;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rustix::event::epoll::{self, EventData, EventFlags};
+use rustix::event::{EventfdFlags, Timespec};
+use rustix::net::RecvFlags;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio::sync::{Notify, Semaphore};
+
+use super::client::Config;
+use super::wire::{self, Ids, Target};
+use super::{INVALID_EVENT, PANICKED};
+use crate::handler::CatchUnwind;
+use crate::request::LambdaContext;
+use crate::{App, Workspace};
+
+/// The key of the stop signal in the shared set (the slots' keys are their indexes).
+const STOP: u64 = u64::MAX;
+
+/// How many workers serve `slots`: one per CPU, at least two (so that one handler computing
+/// without awaiting never holds up every slot), at most one per slot.
+pub(super) fn workers(slots: usize) -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from).max(2).min(slots)
+}
+
+/// Serves `slots` invocations at once on `workers(slots)` threads until every slot's
+/// connection is gone for good; the first failure is returned. The calling thread waits on
+/// `runtime` meanwhile (which runs the graceful-shutdown extension's task, if any).
+pub(super) fn serve(
+    app: App,
+    slots: usize,
+    api: &str,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+) -> io::Result<()> {
+    let shared = Arc::new(Shared::new(app, slots, api, config)?);
+    let workers = workers(slots);
+    tracing::debug!(slots, workers, "serving invocations at once: a workspace per slot, a thread per worker");
+    let mut threads = Vec::with_capacity(workers);
+    for worker in 0..workers {
+        let worker_shared = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new().name(format!("lambda-router-{worker}")).spawn(move || {
+            let shared = worker_shared;
+            let served = tokio::runtime::Builder::new_current_thread().enable_all().build().and_then(|runtime| {
+                tokio::task::LocalSet::new().block_on(&runtime, run_worker(&shared, worker, workers))
+            });
+            if let Err(error) = served {
+                shared.stop_with(error);
+            }
+            shared.ended.notify_one();
+        });
+        match spawned {
+            Ok(thread) => threads.push(thread),
+            Err(error) => {
+                shared.stop_with(error);
+                break;
+            }
+        }
+    }
+    // The process goes on while any slot does (as `lambda_runtime::run_concurrent`): every
+    // worker ends once the last slot is given up, and the first to end says so.
+    if !threads.is_empty() {
+        runtime.block_on(shared.ended.notified());
+    }
+    for thread in threads {
+        let _ = thread.join();
+    }
+    match shared.first_error.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// What the workers share.
+struct Shared {
+    app: App,
+    config: Config,
+    api: String,
+    target: Target,
+    /// The set the idle slots wait in, and the stop signal.
+    epoll: OwnedFd,
+    /// Written once, when the last slot is gone: wakes every worker to end.
+    stop: OwnedFd,
+    /// Each slot's place, by index.
+    slots: Box<[Mutex<Place>]>,
+    /// Slots not given up yet.
+    live: AtomicUsize,
+    first_error: Mutex<Option<io::Error>>,
+    /// Signalled by each worker's thread as it ends.
+    ended: Notify,
+}
+
+impl Shared {
+    fn new(app: App, slots: usize, api: &str, config: Config) -> io::Result<Shared> {
+        let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
+        let stop = rustix::event::eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+        // Level-triggered and never disarmed: once written, every worker sees it.
+        epoll::add(&epoll, &stop, EventData::new_u64(STOP), EventFlags::IN)?;
+        Ok(Shared {
+            app,
+            config,
+            api: api.to_owned(),
+            target: Target::new(api),
+            epoll,
+            stop,
+            slots: (0..slots).map(|_| Mutex::default()).collect(),
+            live: AtomicUsize::new(slots),
+            first_error: Mutex::new(None),
+            ended: Notify::new(),
+        })
+    }
+
+    /// Puts `slot` back in its place, to wait for its next answer; unless something arrived
+    /// for it while a worker had it, which is then read first: the slot is returned for that.
+    fn settle(&self, mut slot: Box<Slot>) -> Option<Box<Slot>> {
+        let index = slot.index;
+        let mut place = self.slots[index].lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.fresh {
+            // Edge-triggered, once per connection: each arrival of bytes wakes one worker.
+            // Added and put in place under the lock: a worker woken at once finds it.
+            let flags = EventFlags::IN | EventFlags::ET;
+            if let Err(error) =
+                epoll::add(&self.epoll, slot.connection.stream.as_fd(), EventData::new_u64(index as u64), flags)
+            {
+                drop(place);
+                self.give_up(error.into());
+                return None;
+            }
+            slot.fresh = false;
+        }
+        if std::mem::take(&mut place.pending) {
+            return Some(slot);
+        }
+        place.slot = Some(slot);
+        None
+    }
+
+    /// Reads what arrived for `slot` (an answer to its post, after which it asks for the next
+    /// event; or an event) until it has an event, which it returns, or waits in its place.
+    fn step(&self, mut slot: Box<Slot>) -> Option<Box<Slot>> {
+        loop {
+            match slot.advance(&self.target) {
+                Ok(true) => return Some(slot),
+                Ok(false) => {}
+                Err(error) => slot = self.repair(slot, error)?,
+            }
+            slot = self.settle(slot)?;
+        }
+    }
+
+    /// After `error` on `slot`'s connection: one new connection, asking for the next event; the
+    /// slot is given up if that fails too.
+    fn repair(&self, mut slot: Box<Slot>, error: io::Error) -> Option<Box<Slot>> {
+        tracing::warn!(slot = slot.index, "the Runtime API connection ended: {error}");
+        let repaired = Connection::open(&self.api).and_then(|connection| {
+            slot.connection = connection;
+            slot.fresh = true;
+            slot.ask_next(&self.target)
+        });
+        match repaired {
+            Ok(()) => Some(slot),
+            Err(error) => {
+                self.give_up(error);
+                None
+            }
+        }
+    }
+
+    /// One slot is gone for good; when it was the last, every worker ends.
+    fn give_up(&self, error: io::Error) {
+        tracing::error!("an invocation slot stopped: {error}");
+        let mut first = self.first_error.lock().unwrap_or_else(PoisonError::into_inner);
+        first.get_or_insert(error);
+        drop(first);
+        let before = self.live.fetch_update(Ordering::AcqRel, Ordering::Acquire, |live| live.checked_sub(1));
+        if before == Ok(1) {
+            let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
+        }
+    }
+
+    /// A worker could not run: every slot stops.
+    fn stop_with(&self, error: io::Error) {
+        tracing::error!("an invocation worker stopped: {error}");
+        self.first_error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(error);
+        self.live.store(0, Ordering::Release);
+        let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
+    }
+
+    /// One ready slot from the set, if any, without waiting.
+    fn take_one(&self) -> io::Result<Taken> {
+        let mut events = [std::mem::MaybeUninit::uninit(); 1];
+        let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
+        let (ready, _) = loop {
+            match epoll::wait(&self.epoll, &mut events[..], Some(&zero)) {
+                Err(rustix::io::Errno::INTR) => continue,
+                waited => break waited?,
+            }
+        };
+        let Some(event) = ready.first() else { return Ok(Taken::Nothing) };
+        let key = event.data.u64();
+        if key == STOP {
+            return Ok(Taken::Stop);
+        }
+        let Some(place) = usize::try_from(key).ok().and_then(|index| self.slots.get(index)) else {
+            return Ok(Taken::Again);
+        };
+        let mut place = place.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(match place.slot.take() {
+            Some(slot) => Taken::Slot(slot),
+            // A worker has it: it reads this when it puts it back (`settle`).
+            None => {
+                place.pending = true;
+                Taken::Again
+            }
+        })
+    }
+}
+
+/// A slot's place in the pool.
+#[derive(Default)]
+struct Place {
+    /// The slot, while it waits; `None` while a worker has it (or before it is opened).
+    slot: Option<Box<Slot>>,
+    /// Bytes arrived for it while a worker had it: that worker reads them when it puts it back.
+    pending: bool,
+}
+
+enum Taken {
+    /// Nothing ready.
+    Nothing,
+    /// An event that gives no slot to this worker: look again.
+    Again,
+    Stop,
+    Slot(Box<Slot>),
+}
+
+/// The shared set's file descriptor, for a worker's reactor to watch.
+struct SetFd(Arc<Shared>);
+
+impl AsRawFd for SetFd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0.epoll.as_raw_fd()
+    }
+}
+
+/// A slot's keep-alive connection: blocking writes, reads that never block.
+struct Connection {
+    stream: TcpStream,
+}
+
+impl Connection {
+    fn open(api: &str) -> io::Result<Connection> {
+        let stream = TcpStream::connect(wire::split_api(api).0)?;
+        // Every request goes out as it is written: no waiting for the previous one's ACK.
+        stream.set_nodelay(true)?;
+        Ok(Connection { stream })
+    }
+}
+
+/// What a slot waits for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Waiting {
+    /// An event (its `/next` is sent).
+    Event,
+    /// The answer to its post (then it asks for the next event).
+    Answer,
+}
+
+/// One invocation slot: its connection, its buffers, its workspace.
+struct Slot {
+    index: usize,
+    connection: Connection,
+    /// Not in the set yet (a new connection).
+    fresh: bool,
+    waiting: Waiting,
+    /// What was read and not consumed yet; the event is read in place, at `event`.
+    read: Vec<u8>,
+    event: std::ops::Range<usize>,
+    ids: Ids,
+    /// A request being written.
+    write: Vec<u8>,
+    workspace: Workspace,
+}
+
+impl Slot {
+    fn open(index: usize, api: &str) -> io::Result<Box<Slot>> {
+        Ok(Box::new(Slot {
+            index,
+            connection: Connection::open(api)?,
+            fresh: true,
+            waiting: Waiting::Event,
+            read: Vec::with_capacity(8192),
+            event: 0..0,
+            ids: Ids::default(),
+            write: Vec::with_capacity(8192),
+            workspace: Workspace::new(),
+        }))
+    }
+
+    /// Sends `/next`.
+    fn ask_next(&mut self, target: &Target) -> io::Result<()> {
+        self.read.clear();
+        self.write.clear();
+        target.next(&mut self.write);
+        self.waiting = Waiting::Event;
+        (&self.connection.stream).write_all(&self.write)
+    }
+
+    /// Reads what arrived; `true` when it completed an event (at `self.event`).
+    fn advance(&mut self, target: &Target) -> io::Result<bool> {
+        self.fill()?;
+        let ids = (self.waiting == Waiting::Event).then_some(&mut self.ids);
+        let Some(head) = wire::head(&self.read, ids)? else { return Ok(false) };
+        let end = head.size + head.length;
+        if self.read.len() < end {
+            return Ok(false);
+        }
+        match self.waiting {
+            Waiting::Event if head.status == 200 => {
+                self.event = head.size..end;
+                Ok(true)
+            }
+            Waiting::Event => Err(io::Error::other(format!("the Runtime API answered /next with {}", head.status))),
+            Waiting::Answer => {
+                if !(200..300).contains(&head.status) {
+                    let body = String::from_utf8_lossy(&self.read[head.size..end]);
+                    tracing::error!(status = head.status, %body, "the Runtime API refused a response");
+                }
+                // Sent now, not with the post (HTTP pipelining): a client should not pipeline
+                // after a POST (RFC 9112, 9.3.2), and it measured no faster here.
+                self.ask_next(target)?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Reads what the connection has, into `read`'s spare capacity (nothing zeroed).
+    fn fill(&mut self) -> io::Result<()> {
+        loop {
+            self.read.reserve(8192);
+            let spare = rustix::buffer::spare_capacity(&mut self.read);
+            match rustix::net::recv(&self.connection.stream, spare, RecvFlags::DONTWAIT) {
+                Ok((0, _)) => return Err(io::ErrorKind::UnexpectedEof.into()),
+                // More may have come than there was room for: read on (an event can be 6 MB).
+                Ok(_) if self.read.len() == self.read.capacity() => continue,
+                Ok(_) => return Ok(()),
+                // Armed for reading, and nothing to read yet (a wake-up with nothing behind it).
+                Err(rustix::io::Errno::AGAIN) => return Ok(()),
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+
+    /// Runs the event at `self.event` through the pipeline and posts what it gives; the slot
+    /// then waits for the answer to the post.
+    async fn invoke(&mut self, shared: &Shared) -> io::Result<()> {
+        let Slot { ids, workspace, read, event, write, connection, .. } = self;
+        let config = &shared.config;
+        let context = LambdaContext {
+            request_id: &ids.request_id,
+            deadline_ms: ids.deadline_ms,
+            function_arn: &ids.function_arn,
+            xray_trace_id: ids.trace_id(),
+            function_name: &config.function_name,
+            function_version: &config.version,
+            memory_mb: config.memory_mb,
+            log_group: &config.log_group,
+            log_stream: &config.log_stream,
+        };
+        let handled =
+            CatchUnwind(std::pin::pin!(shared.app.handle_async(workspace, &read[event.clone()], &context))).await;
+        write.clear();
+        let request_id = ids.request_id.as_str();
+        match handled {
+            Ok(Ok(response)) => shared.target.post(write, request_id, "response", wire::RESPONSE_HEADERS, response),
+            Ok(Err(error)) => {
+                let (headers, body) = wire::error_post(INVALID_EVENT, &error.to_string());
+                shared.target.post(write, request_id, "error", &headers, body.as_bytes());
+            }
+            Err(_) => {
+                let (headers, body) = wire::error_post(PANICKED.0, PANICKED.1);
+                shared.target.post(write, request_id, "error", &headers, body.as_bytes());
+            }
+        }
+        read.drain(..event.end);
+        self.waiting = Waiting::Answer;
+        (&connection.stream).write_all(write)
+    }
+}
+
+/// One worker thread's state, shared by its executors.
+struct Worker {
+    shared: Arc<Shared>,
+    set: AsyncFd<SetFd>,
+    /// Who leads: one permit.
+    lead: Semaphore,
+    /// Executors waiting for the lead.
+    idle: Cell<usize>,
+    executors: Cell<usize>,
+    /// Signalled when an executor saw the stop signal.
+    stopped: Notify,
+}
+
+async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::Result<()> {
+    // This worker's share of the slots, opened and asking for their first event here, in
+    // parallel with the other workers. Off the request path (several slots are for instances
+    // provisioned ahead of their traffic): each workspace's memory faulted in and the
+    // pipeline's code run once.
+    // SAFETY: `register_with_interest` asks that the descriptor `SetFd::as_raw_fd` gives stay
+    // open, and the same, for the `AsyncFd`'s whole life. It is `Shared::epoll`, an `OwnedFd`
+    // closed only when `Shared` drops, which the `Arc` inside `SetFd` prevents while the
+    // `AsyncFd` lives; `Shared` is only ever reached through `Arc` (shared references), so the
+    // field is never replaced. Nothing outside this module can reach either (private types),
+    // and neither forgetting the `AsyncFd` (the `Arc` then leaks, the descriptor stays open), a
+    // panic nor another thread can close the descriptor early.
+    let set = unsafe { AsyncFd::register_with_interest(SetFd(Arc::clone(shared)), Interest::READABLE) }
+        .map_err(io::Error::from)?;
+    let worker = Rc::new(Worker {
+        shared: Arc::clone(shared),
+        set,
+        lead: Semaphore::new(1),
+        idle: Cell::new(0),
+        executors: Cell::new(0),
+        stopped: Notify::new(),
+    });
+    let warm_up = super::warm_up_from_env();
+    for index in (first..shared.slots.len()).step_by(workers) {
+        let opened = Slot::open(index, &shared.api).and_then(|mut slot| {
+            if warm_up {
+                shared.app.warm_up(&mut slot.workspace);
+            }
+            slot.ask_next(&shared.target)?;
+            Ok(slot)
+        });
+        match opened {
+            Ok(slot) => {
+                // (Another worker cannot have marked it pending before it was in place.)
+                if let Some(ready) = shared.settle(slot).and_then(|slot| shared.step(slot)) {
+                    spawn_executor(&worker, Some(ready));
+                }
+            }
+            Err(error) => shared.give_up(error),
+        }
+    }
+    spawn_executor(&worker, None);
+    worker.stopped.notified().await;
+    Ok(())
+}
+
+/// Starts an executor, with a slot that has an event to run first, or none.
+fn spawn_executor(worker: &Rc<Worker>, ready: Option<Box<Slot>>) {
+    worker.executors.set(worker.executors.get() + 1);
+    tokio::task::spawn_local(execute(Rc::clone(worker), ready));
+}
+
+/// An executor: leads until it has an event, then runs it, and again.
+async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
+    let shared = &worker.shared;
+    loop {
+        let mut slot = match ready.take() {
+            Some(slot) => slot,
+            None => match lead(&worker).await {
+                Some(slot) => slot,
+                None => break,
+            },
+        };
+        // Its answer may be there by the time it is put back: then it goes on here.
+        loop {
+            let next = match slot.invoke(shared).await {
+                Ok(()) => Some(slot),
+                Err(error) => shared.repair(slot, error),
+            };
+            match next.and_then(|slot| shared.settle(slot)).and_then(|slot| shared.step(slot)) {
+                Some(ready) => slot = ready,
+                None => break,
+            }
+        }
+    }
+    worker.stopped.notify_one();
+}
+
+/// Waits for the lead, then for a slot with an event; hands the lead on and returns the slot.
+/// `None` once the workers stop.
+async fn lead(worker: &Rc<Worker>) -> Option<Box<Slot>> {
+    worker.idle.set(worker.idle.get() + 1);
+    let permit = worker.lead.acquire().await;
+    worker.idle.set(worker.idle.get() - 1);
+    let _permit = permit.ok()?;
+    loop {
+        let mut ready = match worker.set.readable().await {
+            Ok(ready) => ready,
+            Err(error) => {
+                worker.shared.stop_with(error);
+                return None;
+            }
+        };
+        let taken = match worker.shared.take_one() {
+            Ok(taken) => taken,
+            Err(error) => {
+                worker.shared.stop_with(error);
+                return None;
+            }
+        };
+        match taken {
+            Taken::Nothing => ready.clear_ready(),
+            Taken::Again => {}
+            Taken::Stop => return None,
+            Taken::Slot(slot) => {
+                if let Some(slot) = worker.shared.step(slot) {
+                    // The lead goes to an idle executor (the permit is released on return); with
+                    // none idle, to a new one: at most one per slot, the most invocations this
+                    // worker can have at once.
+                    if worker.idle.get() == 0 && worker.executors.get() <= worker.shared.slots.len() {
+                        spawn_executor(worker, None);
+                    }
+                    return Some(slot);
+                }
+            }
+        }
+    }
+}
