@@ -3,12 +3,14 @@
 //! Instances), served by as many worker threads as the instance has CPUs (at least two).
 //!
 //! A slot is a keep-alive connection to the Runtime API and a workspace. Between invocations
-//! it belongs to no thread: it waits in one epoll set shared by the workers, armed once
-//! (`EPOLLONESHOT`) for the answer it waits for (an event, or the answer to its post), and the
-//! first worker free to look takes it. A worker is a current-thread runtime whose tasks
-//! (executors) take turns leading: the leader waits for the shared set, takes **one** ready
-//! slot, hands the lead to an idle executor (starting one if none is idle, at most one per
-//! slot) and runs the invocation itself. So:
+//! it belongs to no thread: it waits in its place (a mutex) for its answer (an event, or the
+//! answer to its post), its connection in one epoll set shared by the workers, registered once
+//! and edge-triggered; the first worker free to look takes it. Bytes that arrive while a
+//! worker has the slot mark its place pending, and that worker reads them when it puts the slot
+//! back, so no arrival is missed and no system call re-arms anything. A worker is a
+//! current-thread runtime whose tasks (executors) take turns leading: the leader waits for the
+//! shared set, takes **one** ready slot, hands the lead to an idle executor (starting one if
+//! none is idle, at most one per slot) and runs the invocation itself. So:
 //!
 //! - a worker busy with a handler that computes for 50 ms without awaiting takes nothing more
 //!   meanwhile: every other slot's event is taken by another worker, as with a thread per
@@ -19,7 +21,9 @@
 //!   moves between threads but the slot, and only between invocations;
 //! - under load a worker goes from one ready slot to the next without sleeping, where a thread
 //!   per slot parked twice per invocation (for the event, for the answer to its post) and paid a
-//!   context switch for each (BENCHMARKS.md, "Many invocations at once").
+//!   context switch for each (BENCHMARKS.md, "Many invocations at once"). An invocation costs
+//!   six system calls: for its event and for the answer to its post, an `epoll_wait` (no
+//!   timeout), a `recv` and a `send`.
 //!
 //! Reads never block (`recv` with `MSG_DONTWAIT`, when the set says there is something to
 //! read); writes do (a post, a `/next`: small, to a Runtime API that reads them at once). A
@@ -75,11 +79,16 @@ pub(super) fn serve(
         let worker_shared = Arc::clone(&shared);
         let spawned = std::thread::Builder::new().name(format!("lambda-router-{worker}")).spawn(move || {
             let shared = worker_shared;
-            let served = tokio::runtime::Builder::new_current_thread().enable_all().build().and_then(|runtime| {
+            let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                 tokio::task::LocalSet::new().block_on(&runtime, run_worker(&shared, worker, workers))
-            });
-            if let Err(error) = served {
-                shared.stop_with(error);
+            }));
+            match served {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => shared.stop_with(error),
+                // A bug (handlers' panics are caught around each invocation): every slot stops,
+                // rather than the process going on with fewer workers than it was given.
+                Err(_) => shared.stop_with(io::Error::other("an invocation worker panicked")),
             }
             shared.ended.notify_one();
         });
@@ -437,10 +446,6 @@ struct Worker {
 }
 
 async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::Result<()> {
-    // This worker's share of the slots, opened and asking for their first event here, in
-    // parallel with the other workers. Off the request path (several slots are for instances
-    // provisioned ahead of their traffic): each workspace's memory faulted in and the
-    // pipeline's code run once.
     // SAFETY: `register_with_interest` asks that the descriptor `SetFd::as_raw_fd` gives stay
     // open, and the same, for the `AsyncFd`'s whole life. It is `Shared::epoll`, an `OwnedFd`
     // closed only when `Shared` drops, which the `Arc` inside `SetFd` prevents while the
@@ -458,6 +463,12 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
         executors: Cell::new(0),
         stopped: Notify::new(),
     });
+    // Leading from the start: the first slots' events are answered while the others open.
+    spawn_executor(&worker, None);
+    // This worker's share of the slots, opened and asking for their first event here, in
+    // parallel with the other workers. Off the request path (several slots are for instances
+    // provisioned ahead of their traffic): each workspace's memory faulted in and the
+    // pipeline's code run once.
     let warm_up = super::warm_up_from_env();
     for index in (first..shared.slots.len()).step_by(workers) {
         let opened = Slot::open(index, &shared.api).and_then(|mut slot| {
@@ -476,8 +487,8 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
             }
             Err(error) => shared.give_up(error),
         }
+        tokio::task::yield_now().await;
     }
-    spawn_executor(&worker, None);
     worker.stopped.notified().await;
     Ok(())
 }
