@@ -435,9 +435,9 @@ fn a_panic_or_a_malformed_event_in_one_slot_leaves_the_others_and_the_next_clean
     let emulator = Emulator::start();
     let count = 48;
     let kind = |i: usize| {
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             "boom"
-        } else if i % 7 == 0 {
+        } else if i.is_multiple_of(7) {
             "malformed"
         } else {
             "whoami"

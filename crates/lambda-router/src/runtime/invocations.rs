@@ -1,22 +1,21 @@
-//! Invocations served through our own Runtime API client (`client`): a streaming function's,
-//! and a function's that runs several invocations at once (`AWS_LAMBDA_MAX_CONCURRENCY` above
-//! 1, with the `concurrency` feature, as on Lambda Managed Instances).
+//! Invocations served through our own Runtime API client: a streaming function's, and a
+//! function's that runs several invocations at once (`AWS_LAMBDA_MAX_CONCURRENCY` above 1,
+//! with the `concurrency` feature, as on Lambda Managed Instances).
 //!
-//! One invocation slot is one thread: its own current-thread tokio runtime, its own
-//! connection, its own workspace, and a loop of `/next`, the pipeline, the answer. A thread per
-//! slot, rather than every slot's task on one runtime (as `lambda_runtime::run_concurrent`
-//! does), because a handler is user code: one that computes for 50 ms without awaiting would
-//! hold up every invocation polled by the same thread, where here the kernel schedules the
-//! other slots' threads meanwhile, on every core the instance has. It also bounds the memory:
-//! exactly one workspace per slot, made before the first `/next`, reused for every invocation of
-//! its slot. A slot's thread costs its stack (what it touches of it) and an epoll instance.
+//! A buffered function's slots, on Linux, are served by a few worker threads that share them
+//! (`pool`). A streaming function's slot is a thread (and, elsewhere than Linux, every slot):
+//! its own current-thread runtime, its own connection (`client`), its own workspace, and a loop
+//! of `/next`, the pipeline, the answer; its handlers write the stream to that connection as
+//! they go. A thread per slot lets the kernel schedule a handler that computes for 50 ms
+//! without awaiting beside the others, and bounds the memory: exactly one workspace per slot,
+//! made before the first `/next`, reused for every invocation of its slot.
 //!
 //! With one slot (a streaming function asked for one at a time) the loop runs on the calling
 //! thread.
 //!
-//! Unlike `lambda_runtime`'s sequential loop, this one does not set `_X_AMZN_TRACE_ID` per
-//! invocation: `std::env::set_var` is `unsafe` (edition 2024) because another thread may read
-//! the environment meanwhile, which here other slots do. The trace id is the context's
+//! Unlike `lambda_runtime`'s sequential loop, neither sets `_X_AMZN_TRACE_ID` per invocation:
+//! `std::env::set_var` is `unsafe` (edition 2024) because another thread may read the
+//! environment meanwhile, which here other slots do. The trace id is the context's
 //! (`LambdaContext::xray_trace_id`) and the invocation span's; `lambda_runtime` does not set it
 //! either when it runs invocations at once.
 
@@ -65,7 +64,7 @@ pub(super) fn serve(#[allow(unused_mut)] mut app: App, asked: usize) -> io::Resu
     if slots == 1 {
         return runtime.block_on(serve_slot(&app, &api, &config, false));
     }
-    #[cfg(feature = "concurrency")]
+    #[cfg(all(feature = "concurrency", target_os = "linux"))]
     if !app.streaming {
         return super::pool::serve(app, slots, &api, config, &runtime);
     }

@@ -1,7 +1,8 @@
 //! Running an app: inside Lambda, through `lambda_runtime` one invocation at a time (`lambda`),
-//! or through the library's own Runtime API client (`client`) for a streaming function or
-//! several invocations at once (`invocations`, a thread per slot); or locally, on events from
-//! a file or stdin, or as a dev server. The runtime loops live here; what one invocation does
+//! or through the library's own Runtime API client for a streaming function or several
+//! invocations at once (`invocations`: a thread per streaming slot, `client`; a buffered
+//! function's slots shared by a few worker threads, `pool`; both framed by `wire`); or locally,
+//! on events from a file or stdin, or as a dev server. The runtime loops live here; what one invocation does
 //! lives in `App::handle`.
 
 mod client;
@@ -9,7 +10,7 @@ mod invocations;
 mod lambda;
 mod local;
 mod logging;
-#[cfg(feature = "concurrency")]
+#[cfg(all(feature = "concurrency", target_os = "linux"))]
 mod pool;
 #[cfg(feature = "dev-server")]
 pub(crate) mod serve;

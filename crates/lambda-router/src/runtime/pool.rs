@@ -31,19 +31,21 @@
 //! go, to their slot's connection.
 
 use std::cell::Cell;
+use std::future::Future as _;
 use std::io::{self, Write as _};
 use std::net::TcpStream;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 
 use rustix::event::epoll::{self, EventData, EventFlags};
 use rustix::event::{EventfdFlags, Timespec};
 use rustix::net::RecvFlags;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 
 use super::client::Config;
 use super::wire::{self, Ids, Target};
@@ -499,20 +501,38 @@ fn spawn_executor(worker: &Rc<Worker>, ready: Option<Box<Slot>>) {
     tokio::task::spawn_local(execute(Rc::clone(worker), ready));
 }
 
-/// An executor: leads until it has an event, then runs it, and again.
+/// An executor: leads until it has an event, then runs it, and again. An invocation that
+/// completes in its first poll (a handler that does not await, as most do) keeps the lead: no
+/// other executor is woken for it. One that awaits hands the lead on while it waits.
 async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
     let shared = &worker.shared;
+    let mut lead = None;
     loop {
         let mut slot = match ready.take() {
             Some(slot) => slot,
-            None => match lead(&worker).await {
-                Some(slot) => slot,
+            None => match take(&worker, lead.take()).await {
+                Some((slot, permit)) => {
+                    lead = Some(permit);
+                    slot
+                }
                 None => break,
             },
         };
         // Its answer may be there by the time it is put back: then it goes on here.
         loop {
-            let next = match slot.invoke(shared).await {
+            let invoked = {
+                let mut invocation = std::pin::pin!(slot.invoke(shared));
+                match std::future::poll_fn(|cx| Poll::Ready(invocation.as_mut().poll(cx))).await {
+                    Poll::Ready(invoked) => invoked,
+                    Poll::Pending => {
+                        if lead.take().is_some() {
+                            hand_on(&worker);
+                        }
+                        invocation.await
+                    }
+                }
+            };
+            let next = match invoked {
                 Ok(()) => Some(slot),
                 Err(error) => shared.repair(slot, error),
             };
@@ -525,13 +545,29 @@ async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
     worker.stopped.notify_one();
 }
 
-/// Waits for the lead, then for a slot with an event; hands the lead on and returns the slot.
-/// `None` once the workers stop.
-async fn lead(worker: &Rc<Worker>) -> Option<Box<Slot>> {
-    worker.idle.set(worker.idle.get() + 1);
-    let permit = worker.lead.acquire().await;
-    worker.idle.set(worker.idle.get() - 1);
-    let _permit = permit.ok()?;
+/// The lead was just released: it goes to an idle executor; with none idle, to a new one (at
+/// most one per slot, the most invocations this worker can have at once).
+fn hand_on(worker: &Rc<Worker>) {
+    if worker.idle.get() == 0 && worker.executors.get() <= worker.shared.slots.len() {
+        spawn_executor(worker, None);
+    }
+}
+
+/// Waits for the lead (unless `lead` holds it), then for a slot with an event, returned with
+/// the lead. `None` once the workers stop.
+async fn take<'w>(
+    worker: &'w Rc<Worker>,
+    lead: Option<SemaphorePermit<'w>>,
+) -> Option<(Box<Slot>, SemaphorePermit<'w>)> {
+    let permit = match lead {
+        Some(permit) => permit,
+        None => {
+            worker.idle.set(worker.idle.get() + 1);
+            let permit = worker.lead.acquire().await;
+            worker.idle.set(worker.idle.get() - 1);
+            permit.ok()?
+        }
+    };
     loop {
         let mut ready = match worker.set.readable().await {
             Ok(ready) => ready,
@@ -553,13 +589,7 @@ async fn lead(worker: &Rc<Worker>) -> Option<Box<Slot>> {
             Taken::Stop => return None,
             Taken::Slot(slot) => {
                 if let Some(slot) = worker.shared.step(slot) {
-                    // The lead goes to an idle executor (the permit is released on return); with
-                    // none idle, to a new one: at most one per slot, the most invocations this
-                    // worker can have at once.
-                    if worker.idle.get() == 0 && worker.executors.get() <= worker.shared.slots.len() {
-                        spawn_executor(worker, None);
-                    }
-                    return Some(slot);
+                    return Some((slot, permit));
                 }
             }
         }
