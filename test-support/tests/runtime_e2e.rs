@@ -43,6 +43,9 @@ struct State {
     /// rather than by a waiter that polls.
     first_poll_at: Option<Instant>,
     posted_at: Vec<Instant>,
+    /// Per posted outcome: whether it carried the invocation id its `/next` gave
+    /// (`Lambda-Runtime-Invocation-Id`), `None` when it carried none (`lambda_runtime` 1.x).
+    echoed: Vec<Option<bool>>,
 }
 
 /// A minimal Lambda Runtime API: `/next` hands out queued events (and holds the request
@@ -176,6 +179,7 @@ async fn route(
                         "arn:aws:lambda:us-east-1:123456789012:function:hello",
                     )
                     .header("lambda-runtime-trace-id", trace_id_of(&request_id))
+                    .header("lambda-runtime-invocation-id", invocation_id_of(&request_id))
                     .body(Full::new(Bytes::from(event)))
                     .unwrap();
             }
@@ -190,13 +194,27 @@ async fn route(
         "other"
     };
     let request_id = path.split('/').rev().nth(1).unwrap_or("").to_owned();
+    let echoed =
+        request.headers().get("lambda-runtime-invocation-id").map(|v| v == invocation_id_of(&request_id).as_str());
     let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let mut recorded = state.lock().unwrap();
     recorded.in_flight = recorded.in_flight.saturating_sub(1);
     recorded.outcomes.push((request_id, kind, body));
+    recorded.echoed.push(echoed);
     recorded.posted_at.push(arrived);
     drop(recorded);
     hyper::Response::builder().status(202).body(Full::new(Bytes::from_static(b"{}"))).unwrap()
+}
+
+/// The invocation id the emulator hands out with `request_id`.
+fn invocation_id_of(request_id: &str) -> String {
+    format!("inv-{request_id}")
+}
+
+/// Asserts that every outcome posted so far echoed its invocation's id.
+fn assert_every_post_echoed_its_invocation_id(emulator: &Emulator) {
+    let echoed = emulator.state.lock().unwrap().echoed.clone();
+    assert!(!echoed.is_empty() && echoed.iter().all(|e| *e == Some(true)), "{echoed:?}");
 }
 
 /// The X-Ray trace id the emulator hands out with `request_id`: each invocation its own.
@@ -377,6 +395,7 @@ fn a_handler_computing_for_50_ms_holds_up_no_other_slot() {
     let order: Vec<&str> = outcomes.iter().map(|o| o.request_id.as_str()).collect();
     assert_eq!(order.last(), Some(&"burn"), "every other invocation answered before the burn ended: {order:?}");
     assert_eq!(body_of(&outcomes[quick]), json!(50));
+    assert_every_post_echoed_its_invocation_id(&emulator);
     let state = emulator.state.lock().unwrap();
     let (burn_polled, burn_posted) = (state.first_poll_at.unwrap(), state.posted_at[quick]);
     assert!(burn_posted - burn_polled >= Duration::from_millis(50));
@@ -481,6 +500,8 @@ fn a_panic_or_a_malformed_event_in_one_slot_leaves_the_others_and_the_next_clean
     }
     let outcomes = emulator.outcomes(count + 4);
     assert!(outcomes[count..].iter().all(|o| o.kind == "response" && o.body["statusCode"] == 200), "{outcomes:?}");
+    // Responses and errors alike carried their invocation's id.
+    assert_every_post_echoed_its_invocation_id(&emulator);
     assert!(function.still_running());
 }
 

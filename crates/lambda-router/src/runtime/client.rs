@@ -118,29 +118,29 @@ impl Connection {
     }
 
     /// Posts a buffered response (the JSON the pipeline wrote) and reads the answer.
-    pub(super) async fn post_response(&mut self, request_id: &str, response: &[u8]) -> io::Result<()> {
-        self.post(request_id, "response", wire::RESPONSE_HEADERS, response).await
+    pub(super) async fn post_response(&mut self, ids: &Ids, response: &[u8]) -> io::Result<()> {
+        self.post(ids, "response", wire::RESPONSE_HEADERS, response).await
     }
 
     /// Posts an invocation's error, as `lambda_runtime` does: the type in a header and a JSON
     /// body `{"errorType", "errorMessage"}`.
-    pub(super) async fn post_error(&mut self, request_id: &str, error_type: &str, message: &str) -> io::Result<()> {
+    pub(super) async fn post_error(&mut self, ids: &Ids, error_type: &str, message: &str) -> io::Result<()> {
         let (headers, body) = wire::error_post(error_type, message);
-        self.post(request_id, "error", &headers, body.as_bytes()).await
+        self.post(ids, "error", &headers, body.as_bytes()).await
     }
 
-    async fn post(&mut self, request_id: &str, what: &str, headers: &str, body: &[u8]) -> io::Result<()> {
+    async fn post(&mut self, ids: &Ids, what: &str, headers: &str, body: &[u8]) -> io::Result<()> {
         self.write.clear();
-        self.target.post(&mut self.write, request_id, what, headers, body);
+        self.target.post(&mut self.write, ids, what, headers, body);
         self.stream.write_all(&self.write).await?;
         self.read_answer().await
     }
 
     /// Sends the head of a streamed post (chunked, its body written by `frames`, its end by
     /// `write_all`).
-    pub(super) async fn start_post(&mut self, request_id: &str, headers: &str) -> io::Result<()> {
+    pub(super) async fn start_post(&mut self, ids: &Ids, headers: &str) -> io::Result<()> {
         self.write.clear();
-        self.target.post_head(&mut self.write, request_id, "response", headers);
+        self.target.post_head(&mut self.write, ids, "response", headers);
         self.write.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n");
         self.stream.write_all(&self.write).await
     }

@@ -137,26 +137,26 @@ async fn serve_slot(app: &App, api: &str, config: &Config, warm_up: bool) -> io:
         };
         let request_id = ids.request_id.as_str();
         let posted = if app.streaming {
-            let mut sink = Post { connection: &mut connection, request_id, started: false };
+            let mut sink = Post { connection: &mut connection, ids: &ids, started: false };
             let handled =
                 CatchUnwind(std::pin::pin!(app.handle_streaming(&mut workspace, &event, &context, &mut sink))).await;
             let started = sink.started;
             match handled {
                 Ok(Ok(())) if started => connection.read_answer().await,
                 Ok(Ok(())) => Ok(()),
-                Ok(Err(error)) => connection.post_error(request_id, INVALID_EVENT, &error.to_string()).await,
+                Ok(Err(error)) => connection.post_error(&ids, INVALID_EVENT, &error.to_string()).await,
                 // A bug (handlers' panics are answered with a 500 inside the pipeline). Once the
                 // stream has started, what was sent of it is unknown: a new connection, on which
                 // the Runtime API sees this one end mid-stream.
                 Err(_) if started => Err(io::Error::other("the invocation panicked mid-stream")),
-                Err(_) => connection.post_error(request_id, PANICKED.0, PANICKED.1).await,
+                Err(_) => connection.post_error(&ids, PANICKED.0, PANICKED.1).await,
             }
         } else {
             let handled = CatchUnwind(std::pin::pin!(app.handle_async(&mut workspace, &event, &context))).await;
             match handled {
-                Ok(Ok(response)) => connection.post_response(request_id, response).await,
-                Ok(Err(error)) => connection.post_error(request_id, INVALID_EVENT, &error.to_string()).await,
-                Err(_) => connection.post_error(request_id, PANICKED.0, PANICKED.1).await,
+                Ok(Ok(response)) => connection.post_response(&ids, response).await,
+                Ok(Err(error)) => connection.post_error(&ids, INVALID_EVENT, &error.to_string()).await,
+                Err(_) => connection.post_error(&ids, PANICKED.0, PANICKED.1).await,
             }
         };
         if let Err(error) = posted {

@@ -416,16 +416,15 @@ impl Slot {
         let handled =
             CatchUnwind(std::pin::pin!(shared.app.handle_async(workspace, &read[event.clone()], &context))).await;
         write.clear();
-        let request_id = ids.request_id.as_str();
         match handled {
-            Ok(Ok(response)) => shared.target.post(write, request_id, "response", wire::RESPONSE_HEADERS, response),
+            Ok(Ok(response)) => shared.target.post(write, ids, "response", wire::RESPONSE_HEADERS, response),
             Ok(Err(error)) => {
                 let (headers, body) = wire::error_post(INVALID_EVENT, &error.to_string());
-                shared.target.post(write, request_id, "error", &headers, body.as_bytes());
+                shared.target.post(write, ids, "error", &headers, body.as_bytes());
             }
             Err(_) => {
                 let (headers, body) = wire::error_post(PANICKED.0, PANICKED.1);
-                shared.target.post(write, request_id, "error", &headers, body.as_bytes());
+                shared.target.post(write, ids, "error", &headers, body.as_bytes());
             }
         }
         read.drain(..event.end);

@@ -20,6 +20,7 @@
 use std::io;
 
 use super::client::Connection;
+use super::wire::Ids;
 use crate::app::StreamSink;
 use crate::error::Error;
 use crate::response::prelude::DELIMITER;
@@ -27,7 +28,7 @@ use crate::response::prelude::DELIMITER;
 /// One invocation's answer, posted as it is written.
 pub(super) struct Post<'c> {
     pub(super) connection: &'c mut Connection,
-    pub(super) request_id: &'c str,
+    pub(super) ids: &'c Ids,
     /// The streamed post's head went out: its end and the Runtime API's answer must follow.
     pub(super) started: bool,
 }
@@ -37,7 +38,7 @@ impl StreamSink for Post<'_> {
         const HEADERS: &str = "Lambda-Runtime-Function-Response-Mode: streaming\r\n\
              Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\
              Content-Type: application/vnd.awslambda.http-integration-response\r\n";
-        self.connection.start_post(self.request_id, HEADERS).await?;
+        self.connection.start_post(self.ids, HEADERS).await?;
         self.started = true;
         // The prelude and the delimiter as two chunks, as lambda_runtime sends them: Lambda reads
         // the stream for the delimiter, but an emulator (cargo-lambda's) reads them frame by frame.
@@ -62,7 +63,7 @@ impl StreamSink for Post<'_> {
     }
 
     async fn buffered(&mut self, response: &[u8]) -> io::Result<()> {
-        self.connection.post_response(self.request_id, response).await
+        self.connection.post_response(self.ids, response).await
     }
 }
 
@@ -75,6 +76,7 @@ mod tests {
     use crate::app::StreamSink;
     use crate::error::Error;
     use crate::runtime::client::Connection;
+    use crate::runtime::wire::Ids;
 
     /// The bytes a streamed answer puts on the wire: the POST head, the prelude and its NULs as
     /// two chunks, each body chunk framed, then the end, with the error trailers when it failed.
@@ -88,7 +90,8 @@ mod tests {
             all
         });
         let mut connection = Connection::open(&api).await.unwrap();
-        let mut post = Post { connection: &mut connection, request_id: "abc-123", started: false };
+        let ids = Ids::of("abc-123");
+        let mut post = Post { connection: &mut connection, ids: &ids, started: false };
         post.head(200, br#"{"statusCode":200}"#).await.unwrap();
         post.chunk(b"data: one\n\n").await.unwrap();
         post.chunk(&[b'x'; 300]).await.unwrap();

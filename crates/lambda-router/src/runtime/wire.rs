@@ -38,20 +38,28 @@ impl Target {
         out.extend_from_slice(b"\r\n\r\n");
     }
 
-    /// Appends the head of a post to `/invocation/{request_id}/{what}` to `out`, up to and with
-    /// `headers` (each line with its CR LF), without the blank line that ends it.
-    pub(super) fn post_head(&self, out: &mut Vec<u8>, request_id: &str, what: &str, headers: &str) {
-        // Into the reused buffer: no allocation once it has grown.
+    /// Appends the head of a post to `/invocation/{request_id}/{what}` for the invocation `ids`
+    /// to `out`, up to and with `headers` (each line with its CR LF), without the blank line that
+    /// ends it. The invocation id `/next` gave, if any, goes back with it
+    /// (`Lambda-Runtime-Invocation-Id`: the Runtime API then refuses, with a 410, the answer of
+    /// an invocation that timed out and whose request id a later invocation reuses).
+    pub(super) fn post_head(&self, out: &mut Vec<u8>, ids: &Ids, what: &str, headers: &str) {
+        // Into the reused buffer: no allocation once it has grown. Both ids come from header
+        // values of the Runtime API's answer, which hold no CR or LF (`httparse`).
         let _ = write!(
             out,
-            "POST {}/2018-06-01/runtime/invocation/{request_id}/{what} HTTP/1.1\r\nHost: {}\r\n{headers}",
-            self.prefix, self.host
+            "POST {}/2018-06-01/runtime/invocation/{}/{what} HTTP/1.1\r\nHost: {}\r\n",
+            self.prefix, ids.request_id, self.host
         );
+        if let Some(id) = ids.invocation_id() {
+            let _ = write!(out, "Lambda-Runtime-Invocation-Id: {id}\r\n");
+        }
+        out.extend_from_slice(headers.as_bytes());
     }
 
     /// Appends a whole post with a body of `Content-Length` (a buffered response, an error).
-    pub(super) fn post(&self, out: &mut Vec<u8>, request_id: &str, what: &str, headers: &str, body: &[u8]) {
-        self.post_head(out, request_id, what, headers);
+    pub(super) fn post(&self, out: &mut Vec<u8>, ids: &Ids, what: &str, headers: &str, body: &[u8]) {
+        self.post_head(out, ids, what, headers);
         let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
         out.extend_from_slice(body);
     }
@@ -77,9 +85,22 @@ pub(super) struct Ids {
     pub(super) function_arn: String,
     trace_id: String,
     traced: bool,
+    invocation_id: String,
+    has_invocation_id: bool,
 }
 
 impl Ids {
+    /// The ids of an invocation known by its request id alone (tests).
+    #[cfg(test)]
+    pub(super) fn of(request_id: &str) -> Ids {
+        Ids { request_id: request_id.to_owned(), ..Ids::default() }
+    }
+
+    /// `Lambda-Runtime-Invocation-Id`, when the Runtime API gave one (since 2026).
+    pub(super) fn invocation_id(&self) -> Option<&str> {
+        self.has_invocation_id.then_some(self.invocation_id.as_str())
+    }
+
     /// The X-Ray trace header, when the invocation carried one.
     pub(super) fn trace_id(&self) -> Option<&str> {
         self.traced.then_some(self.trace_id.as_str())
@@ -113,6 +134,8 @@ pub(super) fn head(read: &[u8], ids: Option<&mut Ids>) -> io::Result<Option<Head
         ids.function_arn.clear();
         ids.trace_id.clear();
         ids.traced = false;
+        ids.invocation_id.clear();
+        ids.has_invocation_id = false;
         ids.deadline_ms = 0;
     }
     let mut has_request_id = false;
@@ -134,6 +157,9 @@ pub(super) fn head(read: &[u8], ids: Option<&mut Ids>) -> io::Result<Option<Head
         } else if name.eq_ignore_ascii_case("lambda-runtime-trace-id") {
             ids.trace_id.push_str(value);
             ids.traced = true;
+        } else if name.eq_ignore_ascii_case("lambda-runtime-invocation-id") {
+            ids.invocation_id.push_str(value);
+            ids.has_invocation_id = true;
         }
     }
     if ids.is_some() && head.status == 200 && !has_request_id {
@@ -158,7 +184,8 @@ mod tests {
         let target = Target::new("http://127.0.0.1:9000/.rt");
         let mut out = Vec::new();
         target.next(&mut out);
-        target.post(&mut out, "id-1", "response", RESPONSE_HEADERS, b"{}");
+        let ids = Ids::of("id-1");
+        target.post(&mut out, &ids, "response", RESPONSE_HEADERS, b"{}");
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "GET /.rt/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: 127.0.0.1:9000\r\n\r\n\
@@ -170,16 +197,26 @@ mod tests {
     #[test]
     fn a_next_head_gives_the_invocations_ids_in_reused_strings() {
         let answer = b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: req-1\r\nLambda-Runtime-Deadline-Ms: 42\r\n\
-            Lambda-Runtime-Invoked-Function-Arn: arn:x\r\nLambda-Runtime-Trace-Id: Root=1-2\r\nContent-Length: 2\r\n\r\n{}";
+            Lambda-Runtime-Invoked-Function-Arn: arn:x\r\nLambda-Runtime-Trace-Id: Root=1-2\r\n\
+            Lambda-Runtime-Invocation-Id: inv-9\r\nContent-Length: 2\r\n\r\n{}";
         let mut ids = Ids::default();
         let head = head(answer, Some(&mut ids)).unwrap().unwrap();
         assert_eq!((head.status, head.length, head.size), (200, 2, answer.len() - 2));
         assert_eq!((ids.request_id.as_str(), ids.deadline_ms, ids.function_arn.as_str()), ("req-1", 42, "arn:x"));
-        assert_eq!(ids.trace_id(), Some("Root=1-2"));
-        // The next invocation has no trace id: none is kept from the previous one.
+        assert_eq!((ids.trace_id(), ids.invocation_id()), (Some("Root=1-2"), Some("inv-9")));
+        // Its posts echo the invocation id.
+        let mut post = Vec::new();
+        Target::new("127.0.0.1:9001").post_head(&mut post, &ids, "error", "");
+        assert_eq!(
+            String::from_utf8(post).unwrap(),
+            "POST /2018-06-01/runtime/invocation/req-1/error HTTP/1.1\r\nHost: 127.0.0.1:9001\r\n\
+             Lambda-Runtime-Invocation-Id: inv-9\r\n"
+        );
+        // The next invocation has neither: none is kept from the previous one.
         let untraced = b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: req-2\r\nContent-Length: 0\r\n\r\n";
         super::head(untraced, Some(&mut ids)).unwrap().unwrap();
         assert_eq!((ids.request_id.as_str(), ids.trace_id(), ids.function_arn.as_str()), ("req-2", None, ""));
+        assert_eq!(ids.invocation_id(), None);
     }
 
     #[test]
