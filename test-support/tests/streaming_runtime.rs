@@ -26,6 +26,8 @@ struct Posted {
     trailers: Vec<(String, String)>,
     /// Every byte of the body, kept or not (frames past the first 4 MB are counted only).
     bytes: usize,
+    /// `Lambda-Runtime-Invocation-Id`, as the post carried it back.
+    invocation_id: Option<String>,
 }
 
 impl Posted {
@@ -170,6 +172,7 @@ async fn route(
                     "arn:aws:lambda:us-east-1:123456789012:function:streaming",
                 )
                 .header("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
+                .header("Lambda-Runtime-Invocation-Id", format!("inv-{}", next.0))
                 .body(Full::new(Bytes::from(next.1)))
                 .unwrap(),
         );
@@ -185,8 +188,12 @@ async fn route(
         _ => "response",
     };
     let handed_out = state.lock().unwrap().handed_out.unwrap_or_else(Instant::now);
+    let invocation_id = request
+        .headers()
+        .get("Lambda-Runtime-Invocation-Id")
+        .map(|id| String::from_utf8_lossy(id.as_bytes()).into_owned());
     let mut body = request.into_body();
-    let mut posted = Posted { request_id, kind, ..Posted::default() };
+    let mut posted = Posted { request_id, kind, invocation_id, ..Posted::default() };
     while let Some(Ok(frame)) = body.frame().await {
         if posted.request_id.starts_with("hang-up") && posted.frames.len() >= 3 {
             // A client that goes away: the connection closes mid-stream.
@@ -258,6 +265,10 @@ fn the_first_token_arrives_at_once_and_each_later_one_as_it_is_written() {
     emulator.push("chat", url_event("/chat", &[("tokens", "10"), ("delay_ms", "10")]));
     emulator.push("slow", url_event("/chat", &[("tokens", "2"), ("delay_ms", "200")]));
     let posted = emulator.posted(3);
+    // Each streamed post carries its invocation's id back.
+    for post in &posted {
+        assert_eq!(post.invocation_id.as_deref(), Some(format!("inv-{}", post.request_id).as_str()));
+    }
     let hello = &posted[0];
     assert_eq!(hello.kind, "stream");
     let (prelude, body) = hello.split();
