@@ -57,6 +57,10 @@ use crate::{App, Workspace};
 /// The key of the stop signal in the shared set (the slots' keys are their indexes).
 const STOP: u64 = u64::MAX;
 
+/// New connections in a row, without an event between them, after which a slot is given up
+/// (a Runtime API that answers every `/next` with an error, or garbles it).
+const MAX_REPAIRS: u32 = 3;
+
 /// How many workers serve `slots`: one per CPU, at least two (so that one handler computing
 /// without awaiting never holds up every slot), at most one per slot.
 pub(super) fn workers(slots: usize) -> usize {
@@ -197,6 +201,11 @@ impl Shared {
     /// slot is given up if that fails too.
     fn repair(&self, mut slot: Box<Slot>, error: io::Error) -> Option<Box<Slot>> {
         tracing::warn!(slot = slot.index, "the Runtime API connection ended: {error}");
+        slot.repairs += 1;
+        if slot.repairs > MAX_REPAIRS {
+            self.give_up(io::Error::other(format!("{MAX_REPAIRS} new connections in a row failed too: {error}")));
+            return None;
+        }
         let repaired = Connection::open(&self.api).and_then(|connection| {
             slot.connection = connection;
             slot.fresh = true;
@@ -241,7 +250,21 @@ impl Shared {
                 waited => break waited?,
             }
         };
-        let Some(event) = ready.first() else { return Ok(Taken::Nothing) };
+        let Some(event) = ready.first() else {
+            // `epoll_wait` without a timeout reads the ready list without its lock (Linux 5.11
+            // on): it may say "nothing" while another thread scans the set (another worker's
+            // `take_one`, or a reactor polling the set). A `poll` of the set takes the lock, so
+            // its answer decides; only then may the caller clear the set's readiness (which no
+            // edge would bring back for what the scan put back, the stop signal among them).
+            let mut set = [rustix::event::PollFd::new(&self.epoll, rustix::event::PollFlags::IN)];
+            let ready = loop {
+                match rustix::event::poll(&mut set, Some(&zero)) {
+                    Err(rustix::io::Errno::INTR) => continue,
+                    polled => break polled?,
+                }
+            };
+            return Ok(if ready == 0 { Taken::Nothing } else { Taken::Again });
+        };
         let key = event.data.u64();
         if key == STOP {
             return Ok(Taken::Stop);
@@ -317,6 +340,8 @@ struct Slot {
     connection: Connection,
     /// Not in the set yet (a new connection).
     fresh: bool,
+    /// New connections since its last event.
+    repairs: u32,
     waiting: Waiting,
     /// What was read and not consumed yet; the event is read in place, at `event`.
     read: Vec<u8>,
@@ -333,6 +358,7 @@ impl Slot {
             index,
             connection: Connection::open(api)?,
             fresh: true,
+            repairs: 0,
             waiting: Waiting::Event,
             read: Vec::with_capacity(8192),
             event: 0..0,
@@ -356,13 +382,14 @@ impl Slot {
         self.fill()?;
         let ids = (self.waiting == Waiting::Event).then_some(&mut self.ids);
         let Some(head) = wire::head(&self.read, ids)? else { return Ok(false) };
-        let end = head.size + head.length;
+        let end = head.end();
         if self.read.len() < end {
             return Ok(false);
         }
         match self.waiting {
             Waiting::Event if head.status == 200 => {
                 self.event = head.size..end;
+                self.repairs = 0;
                 Ok(true)
             }
             Waiting::Event => Err(io::Error::other(format!("the Runtime API answered /next with {}", head.status))),
@@ -497,7 +524,18 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
 /// Starts an executor, with a slot that has an event to run first, or none.
 fn spawn_executor(worker: &Rc<Worker>, ready: Option<Box<Slot>>) {
     worker.executors.set(worker.executors.get() + 1);
-    tokio::task::spawn_local(execute(Rc::clone(worker), ready));
+    let worker = Rc::clone(worker);
+    tokio::task::spawn_local(async move {
+        // A panic here is a bug of this module (handlers' panics are caught around each
+        // invocation): the slot it held is gone and its worker may be left without a leader,
+        // so every slot stops and the process ends, rather than serving on with fewer.
+        let shared = Arc::clone(&worker.shared);
+        let stopped = Rc::clone(&worker);
+        if CatchUnwind(std::pin::pin!(execute(worker, ready))).await.is_err() {
+            shared.stop_with(io::Error::other("an invocation executor panicked"));
+            stopped.stopped.notify_one();
+        }
+    });
 }
 
 /// An executor: leads until it has an event, then runs it, and again. An invocation that
@@ -539,6 +577,8 @@ async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
                 Some(ready) => slot = ready,
                 None => break,
             }
+            // As in `take`: under load, the worker's other tasks still get their turn.
+            tokio::task::coop::consume_budget().await;
         }
     }
     worker.stopped.notify_one();
@@ -568,6 +608,13 @@ async fn take<'w>(
         }
     };
     loop {
+        if worker.shared.live.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        // Under load the set always has a slot ready: every so often (tokio's budget) the
+        // worker's other tasks run, and its reactor and timers turn, as between any tasks, so
+        // that an invocation awaiting a timer or a socket here resumes.
+        tokio::task::coop::consume_budget().await;
         let mut ready = match worker.set.readable().await {
             Ok(ready) => ready,
             Err(error) => {

@@ -117,6 +117,19 @@ pub(super) struct Head {
     pub(super) size: usize,
 }
 
+impl Head {
+    /// Where the body ends, from the start of the head.
+    pub(super) fn end(&self) -> usize {
+        // Both bounded (`MAX_BODY`, and a head that fitted in memory): no overflow.
+        self.size + self.length
+    }
+}
+
+/// The largest body an answer may announce: far above any event Lambda sends (6 MB
+/// synchronously), so that a wrong `Content-Length` is refused before anything is read or
+/// reserved for it, and `Head::end` cannot overflow.
+pub(super) const MAX_BODY: usize = 256 << 20;
+
 /// Parses the answer's head at the start of `read`: `None` while it is incomplete. With `ids`,
 /// reads the invocation's identity into it (an answer to `/next`).
 pub(super) fn head(read: &[u8], ids: Option<&mut Ids>) -> io::Result<Option<Head>> {
@@ -144,6 +157,7 @@ pub(super) fn head(read: &[u8], ids: Option<&mut Ids>) -> io::Result<Option<Head
         if name.eq_ignore_ascii_case("content-length") {
             head.length = value
                 .and_then(|v| v.trim().parse().ok())
+                .filter(|length| *length <= MAX_BODY)
                 .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "a bad Content-Length"))?;
         }
         let (Some(ids), Some(value)) = (ids.as_deref_mut(), value) else { continue };
@@ -223,6 +237,13 @@ mod tests {
     fn incomplete_bad_and_idless_heads() {
         assert!(head(b"HTTP/1.1 202 Acc", None).unwrap().is_none());
         assert!(head(b"HTTP/1.1 202 OK\r\nContent-Length: x\r\n\r\n", None).is_err());
+        // A length near `usize::MAX` (its end would overflow) or past any event: refused.
+        let huge = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", usize::MAX - 3);
+        assert!(head(huge.as_bytes(), None).is_err());
+        let past = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", MAX_BODY + 1);
+        assert!(head(past.as_bytes(), None).is_err());
+        let most = format!("HTTP/1.1 200 OK\r\nContent-Length: {MAX_BODY}\r\n\r\n");
+        assert_eq!(head(most.as_bytes(), None).unwrap().unwrap().length, MAX_BODY);
         assert!(head(b"NOT HTTP\r\n\r\n", None).is_err());
         let idless = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
         assert!(head(idless, Some(&mut Ids::default())).unwrap_err().to_string().contains("Request-Id"));
