@@ -118,7 +118,8 @@ pub(super) struct Head {
 }
 
 impl Head {
-    /// Where the body ends, from the start of the head.
+    /// Where the body ends, from the start of the head (the pool reads the event in place).
+    #[cfg(all(feature = "concurrency", target_os = "linux"))]
     pub(super) fn end(&self) -> usize {
         // Both bounded (`MAX_BODY`, and a head that fitted in memory): no overflow.
         self.size + self.length
