@@ -46,6 +46,8 @@ struct State {
     /// Per posted outcome: whether it carried the invocation id its `/next` gave
     /// (`Lambda-Runtime-Invocation-Id`), `None` when it carried none (`lambda_runtime` 1.x).
     echoed: Vec<Option<bool>>,
+    /// Answer every `/next` with a 500 (a Runtime API gone wrong).
+    refuse_next: bool,
 }
 
 /// A minimal Lambda Runtime API: `/next` hands out queued events (and holds the request
@@ -157,6 +159,9 @@ async fn route(
             let mut state = state.lock().unwrap();
             state.polls += 1;
             state.first_poll_at.get_or_insert(arrived);
+            if state.refuse_next {
+                return hyper::Response::builder().status(500).body(Full::new(Bytes::from_static(b"{}"))).unwrap();
+            }
         }
         loop {
             let next = {
@@ -503,6 +508,31 @@ fn a_panic_or_a_malformed_event_in_one_slot_leaves_the_others_and_the_next_clean
     // Responses and errors alike carried their invocation's id.
     assert_every_post_echoed_its_invocation_id(&emulator);
     assert!(function.still_running());
+}
+
+#[test]
+fn slots_whose_next_keeps_failing_are_given_up_and_the_process_ends() {
+    // Every `/next` answered 500: each of the two slots reconnects three times, then is given
+    // up; with none left the process ends, with the error, instead of retrying forever.
+    let emulator = Emulator::start();
+    emulator.state.lock().unwrap().refuse_next = true;
+    let binary = common::binary("slots");
+    let mut command = emulator.command(&binary, Some(2), &[]);
+    let mut function = Function(command.stderr(Stdio::piped()).spawn().expect("the slots function starts"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = function.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "still running after 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut function.0.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("3 new connections in a row failed too"), "{stderr}");
+    // Two slots, each asking once and again after each of its three new connections.
+    assert_eq!(emulator.state.lock().unwrap().polls, 2 * 4);
 }
 
 /// A binary to measure: what the table calls it, where it is, and its `ROUTES` (axum's).
