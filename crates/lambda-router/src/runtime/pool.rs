@@ -9,8 +9,10 @@
 //! worker has the slot mark its place pending, and that worker reads them when it puts the slot
 //! back, so no arrival is missed and no system call re-arms anything. A worker is a
 //! current-thread runtime whose tasks (executors) take turns leading: the leader waits for the
-//! shared set, takes **one** ready slot, hands the lead to an idle executor (starting one if
-//! none is idle, at most one per slot) and runs the invocation itself. So:
+//! shared set, takes **one** ready slot and runs the invocation itself; if the invocation
+//! awaits, the lead goes meanwhile to an idle executor (a new one if none is idle, at most one
+//! per slot), and if it completes at once (a handler that does not await) the leader keeps it.
+//! So:
 //!
 //! - a worker busy with a handler that computes for 50 ms without awaiting takes nothing more
 //!   meanwhile: every other slot's event is taken by another worker, as with a thread per
