@@ -11,6 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::wire::{self, Head, Ids, Target};
+use crate::request::LambdaContext;
 
 /// The function's configuration, from the environment Lambda sets.
 pub(super) struct Config {
@@ -30,6 +31,21 @@ impl Config {
             memory_mb: var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").parse().unwrap_or(0),
             log_group: var("AWS_LAMBDA_LOG_GROUP_NAME"),
             log_stream: var("AWS_LAMBDA_LOG_STREAM_NAME"),
+        }
+    }
+
+    /// The context of the invocation `ids`, in this function.
+    pub(super) fn context<'a>(&'a self, ids: &'a Ids) -> LambdaContext<'a> {
+        LambdaContext {
+            request_id: &ids.request_id,
+            deadline_ms: ids.deadline_ms,
+            function_arn: &ids.function_arn,
+            xray_trace_id: ids.trace_id(),
+            function_name: &self.function_name,
+            function_version: &self.version,
+            memory_mb: self.memory_mb,
+            log_group: &self.log_group,
+            log_stream: &self.log_stream,
         }
     }
 }

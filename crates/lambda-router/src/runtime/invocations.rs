@@ -26,7 +26,6 @@ use super::streaming::Post;
 use super::wire::Ids;
 use super::{INVALID_EVENT, PANICKED};
 use crate::handler::CatchUnwind;
-use crate::request::LambdaContext;
 use crate::{App, Workspace};
 
 /// How many invocations Lambda asks for at once: `AWS_LAMBDA_MAX_CONCURRENCY` (1 when unset,
@@ -124,17 +123,7 @@ async fn serve_slot(app: &App, api: &str, config: &Config, warm_up: bool) -> io:
             connection = Connection::open(api).await?;
             connection.next(&mut event, &mut ids).await?;
         }
-        let context = LambdaContext {
-            request_id: &ids.request_id,
-            deadline_ms: ids.deadline_ms,
-            function_arn: &ids.function_arn,
-            xray_trace_id: ids.trace_id(),
-            function_name: &config.function_name,
-            function_version: &config.version,
-            memory_mb: config.memory_mb,
-            log_group: &config.log_group,
-            log_stream: &config.log_stream,
-        };
+        let context = config.context(&ids);
         let request_id = ids.request_id.as_str();
         let posted = if app.streaming {
             let mut sink = Post { connection: &mut connection, ids: &ids, started: false };

@@ -59,7 +59,6 @@ use super::client::Config;
 use super::wire::{self, Ids, Target};
 use super::{INVALID_EVENT, PANICKED};
 use crate::handler::CatchUnwind;
-use crate::request::LambdaContext;
 use crate::{App, Workspace};
 
 /// The key of the stop signal in the shared set (the slots' keys are their indexes).
@@ -132,7 +131,7 @@ pub(super) fn serve(
 struct Shared {
     app: App,
     config: Config,
-    api: String,
+    /// Where the Runtime API is, and the prefix of its paths.
     target: Target,
     /// The set the idle slots wait in, and the stop signal.
     epoll: OwnedFd,
@@ -156,7 +155,6 @@ impl Shared {
         Ok(Shared {
             app,
             config,
-            api: api.to_owned(),
             target: Target::new(api),
             epoll,
             stop,
@@ -214,7 +212,7 @@ impl Shared {
             self.give_up(io::Error::other(format!("{MAX_REPAIRS} new connections in a row failed too: {error}")));
             return None;
         }
-        let repaired = Connection::open(&self.api).and_then(|connection| {
+        let repaired = Connection::open(&self.target).and_then(|connection| {
             slot.connection = connection;
             slot.fresh = true;
             slot.ask_next(&self.target)
@@ -236,8 +234,13 @@ impl Shared {
         drop(first);
         let before = self.live.fetch_update(Ordering::AcqRel, Ordering::Acquire, |live| live.checked_sub(1));
         if before == Ok(1) {
-            let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
+            self.signal_stop();
         }
+    }
+
+    /// Wakes every worker to end (the stop item stays readable).
+    fn signal_stop(&self) {
+        let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
     }
 
     /// A worker could not run: every slot stops.
@@ -245,7 +248,7 @@ impl Shared {
         tracing::error!("an invocation worker stopped: {error}");
         self.first_error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(error);
         self.live.store(0, Ordering::Release);
-        let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
+        self.signal_stop();
     }
 
     /// One ready slot from the set, if any, without waiting.
@@ -325,8 +328,8 @@ struct Connection {
 }
 
 impl Connection {
-    fn open(api: &str) -> io::Result<Connection> {
-        let stream = TcpStream::connect(wire::split_api(api).0)?;
+    fn open(target: &Target) -> io::Result<Connection> {
+        let stream = TcpStream::connect(target.host.as_str())?;
         // Every request goes out as it is written: no waiting for the previous one's ACK.
         stream.set_nodelay(true)?;
         Ok(Connection { stream })
@@ -361,10 +364,10 @@ struct Slot {
 }
 
 impl Slot {
-    fn open(index: usize, api: &str) -> io::Result<Box<Slot>> {
+    fn open(index: usize, target: &Target) -> io::Result<Box<Slot>> {
         Ok(Box::new(Slot {
             index,
-            connection: Connection::open(api)?,
+            connection: Connection::open(target)?,
             fresh: true,
             repairs: 0,
             waiting: Waiting::Event,
@@ -436,18 +439,7 @@ impl Slot {
     /// then waits for the answer to the post.
     async fn invoke(&mut self, shared: &Shared) -> io::Result<()> {
         let Slot { ids, workspace, read, event, write, connection, .. } = self;
-        let config = &shared.config;
-        let context = LambdaContext {
-            request_id: &ids.request_id,
-            deadline_ms: ids.deadline_ms,
-            function_arn: &ids.function_arn,
-            xray_trace_id: ids.trace_id(),
-            function_name: &config.function_name,
-            function_version: &config.version,
-            memory_mb: config.memory_mb,
-            log_group: &config.log_group,
-            log_stream: &config.log_stream,
-        };
+        let context = shared.config.context(ids);
         let handled =
             CatchUnwind(std::pin::pin!(shared.app.handle_async(workspace, &read[event.clone()], &context))).await;
         write.clear();
@@ -507,7 +499,7 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
     // pipeline's code run once.
     let warm_up = super::warm_up_from_env();
     for index in (first..shared.slots.len()).step_by(workers) {
-        let opened = Slot::open(index, &shared.api).and_then(|mut slot| {
+        let opened = Slot::open(index, &shared.target).and_then(|mut slot| {
             if warm_up {
                 shared.app.warm_up(&mut slot.workspace);
             }

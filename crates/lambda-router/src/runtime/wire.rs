@@ -9,7 +9,7 @@ use std::io::{self, Write as _};
 
 /// The Runtime API's address and path prefix, from `AWS_LAMBDA_RUNTIME_API`: `host:port` as
 /// Lambda sets it, or a URL (`http://host:port/prefix`) as emulators do.
-pub(super) fn split_api(api: &str) -> (&str, &str) {
+fn split_api(api: &str) -> (&str, &str) {
     let api = api.strip_prefix("http://").unwrap_or(api);
     match api.find('/') {
         Some(at) => (&api[..at], api[at..].trim_end_matches('/')),
