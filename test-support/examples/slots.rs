@@ -6,7 +6,10 @@
 //!   parses, hashes or renders does;
 //! - `GET /whoami/<n>` answers the invocation's request id and trace id, read from its context
 //!   before and after awaiting a 1 ms timer (other invocations run meanwhile), and `n`;
-//! - `GET /boom/<n>` panics after awaiting a 1 ms timer (other invocations run meanwhile).
+//! - `GET /boom/<n>` panics after awaiting a 1 ms timer (other invocations run meanwhile);
+//! - `GET /spawn/<ms>` and `GET /spawn-local/<ms>` answer at once and leave a task on the
+//!   runtime (`tokio::spawn`, `tokio::task::spawn_local`) that waits `ms` milliseconds, then
+//!   prints `spawn <ms>` (or `spawn-local <ms>`) on standard output.
 
 use std::time::{Duration, Instant};
 
@@ -49,11 +52,32 @@ async fn boom<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     panic!("boom {}", req.param("n").unwrap_or(""));
 }
 
+fn later(kind: &'static str, ms: u64) -> impl std::future::Future<Output = ()> {
+    async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        println!("{kind} {ms}");
+    }
+}
+
+fn spawn<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    tokio::spawn(later("spawn", ms));
+    req.json_response(&ms)
+}
+
+fn spawn_local<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    tokio::task::spawn_local(later("spawn-local", ms));
+    req.json_response(&ms)
+}
+
 fn main() {
     let router = Router::builder()
         .push(Route::get("/burn/<ms>", burn))
         .push(Route::get("/whoami/<n>", whoami))
         .push(Route::get("/boom/<n>", boom))
+        .push(Route::get("/spawn/<ms>", spawn))
+        .push(Route::get("/spawn-local/<ms>", spawn_local))
         .build()
         .expect("the routes are valid");
     std::process::exit(lambda_router::run(App::with_router(router)));

@@ -511,6 +511,44 @@ fn a_panic_or_a_malformed_event_in_one_slot_leaves_the_others_and_the_next_clean
 }
 
 #[test]
+fn a_task_a_handler_leaves_on_its_worker_runs_while_no_event_comes() {
+    // Two slots, two invocations that each leave a task on their worker's runtime waiting 20 ms
+    // (`tokio::spawn`, `spawn_local`), then no event: an idle worker waits in the shared set,
+    // not in its runtime's reactor, and still each task must run, and soon.
+    let emulator = Emulator::start();
+    emulator.push("spawn", rest_event("/spawn/20"));
+    emulator.push("spawn-local", rest_event("/spawn-local/20"));
+    let binary = common::binary("slots");
+    let mut command = emulator.command(&binary, Some(2), &[]);
+    let mut function = Function(command.stdout(Stdio::piped()).spawn().expect("the slots function starts"));
+    let stdout = function.0.stdout.take().unwrap();
+    let (lines, printed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let Ok(line) = line else { break };
+            if lines.send((line, Instant::now())).is_err() {
+                break;
+            }
+        }
+    });
+    let outcomes = emulator.outcomes(2);
+    assert!(outcomes.iter().all(|o| o.kind == "response"), "{outcomes:?}");
+    let posted_at = emulator.state.lock().unwrap().posted_at.clone();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let (line, at) = printed.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("only {seen:?} ran"));
+        let request_id = line.split(' ').next().unwrap_or("");
+        let posted = posted_at[outcomes.iter().position(|o| o.request_id == request_id).expect("its invocation")];
+        let after = at.saturating_duration_since(posted);
+        assert!(after < Duration::from_millis(250), "{line} {after:?} after its invocation's answer");
+        seen.push(line);
+    }
+    seen.sort();
+    assert_eq!(seen, ["spawn 20", "spawn-local 20"]);
+    assert!(function.still_running());
+}
+
+#[test]
 fn slots_whose_next_keeps_failing_are_given_up_and_the_process_ends() {
     // Every `/next` answered 500: each of the two slots reconnects three times, then is given
     // up; with none left the process ends, with the error, instead of retrying forever.

@@ -47,6 +47,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
+use std::time::{Duration, Instant};
 
 use rustix::event::epoll::{self, EventData, EventFlags};
 use rustix::event::{EventfdFlags, Timespec};
@@ -63,6 +64,17 @@ use crate::{App, Workspace};
 
 /// The key of the stop signal in the shared set (the slots' keys are their indexes).
 const STOP: u64 = u64::MAX;
+
+/// No waiting.
+const NOW: Timespec = Timespec { tv_sec: 0, tv_nsec: 0 };
+
+/// The longest a worker waits in the shared set, and how often at least, while it waits there
+/// or takes from it, its runtime turns (its timers, its sockets, the tasks there): a task the
+/// handlers left on it with `spawn_local` (which `Worker::alone` cannot see) is held up at
+/// most twice that. A worker that waited that long for nothing sleeps in its runtime until
+/// something arrives.
+const IDLE_WAIT: Duration = Duration::from_millis(10);
+const IDLE_WAIT_SPEC: Timespec = Timespec { tv_sec: 0, tv_nsec: IDLE_WAIT.subsec_nanos() as _ };
 
 /// New connections in a row, without an event between them, after which a slot is given up
 /// (a Runtime API that answers every `/next` with an error, or garbles it).
@@ -251,12 +263,12 @@ impl Shared {
         self.signal_stop();
     }
 
-    /// One ready slot from the set, if any, without waiting.
-    fn take_one(&self) -> io::Result<Taken> {
+    /// One ready slot from the set, waiting at most `patience` for one (the thread blocks).
+    /// Threads waiting in the set are woken one per arrival (`epoll_wait` waits exclusively).
+    fn take_one(&self, patience: &Timespec) -> io::Result<Taken> {
         let mut events = [std::mem::MaybeUninit::uninit(); 1];
-        let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
         let (ready, _) = loop {
-            match epoll::wait(&self.epoll, &mut events[..], Some(&zero)) {
+            match epoll::wait(&self.epoll, &mut events[..], Some(patience)) {
                 Err(rustix::io::Errno::INTR) => continue,
                 waited => break waited?,
             }
@@ -269,7 +281,7 @@ impl Shared {
             // edge would bring back for what the scan put back, the stop signal among them).
             let mut set = [rustix::event::PollFd::new(&self.epoll, rustix::event::PollFlags::IN)];
             let ready = loop {
-                match rustix::event::poll(&mut set, Some(&zero)) {
+                match rustix::event::poll(&mut set, Some(&NOW)) {
                     Err(rustix::io::Errno::INTR) => continue,
                     polled => break polled?,
                 }
@@ -471,6 +483,26 @@ struct Worker {
     executors: Cell<usize>,
     /// Signalled when an executor saw the stop signal.
     stopped: Notify,
+    /// Still opening its share of the slots (`run_worker`, a task of its own).
+    opening: Cell<bool>,
+    runtime: tokio::runtime::Handle,
+    /// When its runtime last turned (a yield of the leader).
+    turned_at: Cell<Instant>,
+    /// Nothing came in the last `IDLE_WAIT` it waited in the set: it waits in its runtime
+    /// until it takes a slot again.
+    quiet: Cell<bool>,
+}
+
+impl Worker {
+    /// Nothing but the leader needs this worker's thread: no invocation of its own in flight
+    /// (every other executor idle), no task spawned on its runtime (`tokio::spawn` from a
+    /// handler), its slots opened. The leader may then block in the shared set itself rather
+    /// than in its runtime's reactor.
+    fn alone(&self) -> bool {
+        !self.opening.get()
+            && self.executors.get() == self.idle.get() + 1
+            && self.runtime.metrics().num_alive_tasks() == 0
+    }
 }
 
 async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::Result<()> {
@@ -490,6 +522,10 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
         idle: Cell::new(0),
         executors: Cell::new(0),
         stopped: Notify::new(),
+        opening: Cell::new(true),
+        runtime: tokio::runtime::Handle::current(),
+        turned_at: Cell::new(Instant::now()),
+        quiet: Cell::new(false),
     });
     // Leading from the start: the first slots' events are answered while the others open.
     spawn_executor(&worker, None);
@@ -517,6 +553,7 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
         }
         tokio::task::yield_now().await;
     }
+    worker.opening.set(false);
     worker.stopped.notified().await;
     Ok(())
 }
@@ -615,6 +652,30 @@ async fn take<'w>(
         // worker's other tasks run, and its reactor and timers turn, as between any tasks, so
         // that an invocation awaiting a timer or a socket here resumes.
         tokio::task::coop::consume_budget().await;
+        if worker.alone() && !worker.quiet.get() {
+            // Blocked in the set, this worker is woken only when an arrival is its to take:
+            // one waiter per arrival, where a reactor watching the set is woken by every one.
+            if worker.turned_at.get().elapsed() >= IDLE_WAIT {
+                tokio::task::yield_now().await;
+                worker.turned_at.set(Instant::now());
+                continue;
+            }
+            match worker.shared.take_one(&IDLE_WAIT_SPEC) {
+                Ok(Taken::Slot(slot)) => {
+                    if let Some(slot) = worker.shared.step(slot) {
+                        return Some((slot, permit));
+                    }
+                    continue;
+                }
+                Ok(Taken::Again) => continue,
+                Ok(Taken::Nothing) => worker.quiet.set(true),
+                Ok(Taken::Stop) => return None,
+                Err(error) => {
+                    worker.shared.stop_with(error);
+                    return None;
+                }
+            }
+        }
         let mut ready = match worker.set.readable().await {
             Ok(ready) => ready,
             Err(error) => {
@@ -622,7 +683,7 @@ async fn take<'w>(
                 return None;
             }
         };
-        let taken = match worker.shared.take_one() {
+        let taken = match worker.shared.take_one(&NOW) {
             Ok(taken) => taken,
             Err(error) => {
                 worker.shared.stop_with(error);
@@ -634,6 +695,7 @@ async fn take<'w>(
             Taken::Again => {}
             Taken::Stop => return None,
             Taken::Slot(slot) => {
+                worker.quiet.set(false);
                 if let Some(slot) = worker.shared.step(slot) {
                     return Some((slot, permit));
                 }
