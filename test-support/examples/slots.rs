@@ -52,11 +52,9 @@ async fn boom<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     panic!("boom {}", req.param("n").unwrap_or(""));
 }
 
-fn later(kind: &'static str, ms: u64) -> impl std::future::Future<Output = ()> {
-    async move {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-        println!("{kind} {ms}");
-    }
+async fn later(kind: &'static str, ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    println!("{kind} {ms}");
 }
 
 fn spawn<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {

@@ -24,18 +24,29 @@
 //! - under load a worker goes from one ready slot to the next without sleeping, where a thread
 //!   per slot parked twice per invocation (for the event, for the answer to its post) and paid a
 //!   context switch for each (BENCHMARKS.md, "Many invocations at once"). An invocation costs
-//!   six system calls: for its event and for the answer to its post, an `epoll_wait` (no
-//!   timeout), a `recv` and a `send`.
+//!   six system calls: for its event and for the answer to its post, an `epoll_wait`, a `recv`
+//!   and a `send`.
 //!
 //! Reads never block (`recv` with `MSG_DONTWAIT`, when the set says there is something to
 //! read); writes do (a post, a `/next`: small, to a Runtime API that reads them at once).
 //!
-//! A known cost: every worker's reactor watches the shared set, so an arrival wakes every idle
-//! worker, and all but one find nothing. With two workers that is one spare wake-up at most,
-//! and none under load (the workers are not asleep); on an instance with many CPUs at low load
-//! it is one per idle worker (tokio's `AsyncFd` cannot ask for `EPOLLEXCLUSIVE`). Measured here
-//! on two CPUs only. A
-//! streaming function's slots keep a thread each (`invocations`): its handlers write as they
+//! Where an idle worker waits. A worker with nothing else to run (no invocation of its own in
+//! flight, no task a handler `tokio::spawn`ed, its slots opened: `Worker::alone`) blocks in the
+//! shared set itself, in `epoll_wait`, for up to `IDLE_WAIT` (10 ms) at a time: threads waiting
+//! there are woken one per arrival, so an arrival wakes the one worker that takes it. A worker
+//! that waits in its runtime instead (it has an invocation awaiting, or a spawned task) watches
+//! the set through its reactor, which every arrival wakes: with several such workers idle, all
+//! but one find nothing (tokio's `AsyncFd` cannot ask for `EPOLLEXCLUSIVE`). Measured at 64
+//! slots on two CPUs, the direct wait took the function from about one context switch and four
+//! waits per invocation to 0.4 and two, and hello from 1.3–1.5x lambda_http + axum to 1.9x
+//! (BENCHMARKS.md). Its two costs, both bounded: a task a handler left with `spawn_local`
+//! (which the runtime's metrics do not count) waits at most twice `IDLE_WAIT` for its turn, as
+//! the worker turns its runtime at least that often; and a worker that waited `IDLE_WAIT` for
+//! nothing goes back to sleeping in its runtime (no timer wakes an idle function) until it
+//! takes a slot again. The stop signal is level-triggered in the set, so every waiter sees it
+//! in turn.
+//!
+//! A streaming function's slots keep a thread each (`invocations`): its handlers write as they
 //! go, to their slot's connection.
 
 use std::cell::Cell;
