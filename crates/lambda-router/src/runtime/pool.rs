@@ -31,20 +31,28 @@
 //! read); writes do (a post, a `/next`: small, to a Runtime API that reads them at once).
 //!
 //! Where an idle worker waits. A worker with nothing else to run (no invocation of its own in
-//! flight, no task a handler `tokio::spawn`ed, its slots opened: `Worker::alone`) blocks in the
-//! shared set itself, in `epoll_wait`, for up to `IDLE_WAIT` (10 ms) at a time: threads waiting
-//! there are woken one per arrival, so an arrival wakes the one worker that takes it. A worker
-//! that waits in its runtime instead (it has an invocation awaiting, or a spawned task) watches
-//! the set through its reactor, which every arrival wakes: with several such workers idle, all
-//! but one find nothing (tokio's `AsyncFd` cannot ask for `EPOLLEXCLUSIVE`). Measured at 64
-//! slots on two CPUs, the direct wait took the function from about one context switch and four
-//! waits per invocation to 0.4 and two, and hello from 1.3–1.5x lambda_http + axum to 1.9x
-//! (BENCHMARKS.md). Its two costs, both bounded: a task a handler left with `spawn_local`
-//! (which the runtime's metrics do not count) waits at most twice `IDLE_WAIT` for its turn, as
-//! the worker turns its runtime at least that often; and a worker that waited `IDLE_WAIT` for
-//! nothing goes back to sleeping in its runtime (no timer wakes an idle function) until it
-//! takes a slot again. The stop signal is level-triggered in the set, so every waiter sees it
-//! in turn.
+//! flight, no task on its runtime from `tokio::spawn`, its slots opened: `Worker::alone`)
+//! blocks in the shared set itself, in `epoll_wait`, for up to `IDLE_WAIT` (10 ms) at a time:
+//! threads waiting there are woken one per arrival, so an arrival wakes one worker (which takes
+//! it, or finds it held by another and marks it pending). A worker that waits in its runtime
+//! instead watches the set through its reactor, which every arrival wakes (tokio's `AsyncFd`
+//! cannot ask for `EPOLLEXCLUSIVE`): one that has an invocation awaiting or a spawned task
+//! (a client library's connection tasks, such as hyper's under the AWS SDK, count: while they
+//! live, that worker waits in its runtime), and one that is quiet, having waited `IDLE_WAIT`
+//! for nothing, until it takes a slot again (so no timer wakes an idle function). So under
+//! load the spare wake-ups are gone, and at low load on an instance with many CPUs the quiet
+//! workers are still woken by every arrival, all but one for nothing (measured here on two CPUs
+//! only). Measured at 64 slots on two CPUs, the direct wait took the function from about one
+//! context switch and four waits per invocation to 0.4 and two (BENCHMARKS.md, "Many
+//! invocations at once").
+//!
+//! Its cost, bounded: while its leader blocks in the set, a worker's runtime does not turn, so
+//! what else lives there waits for the leader (a task left with `spawn_local`, which the
+//! runtime's metrics do not count; a wake-up from another thread; a timer or socket of this
+//! runtime another worker's handler awaits): at most `IDLE_WAIT` for the wait, plus the
+//! invocations the leader runs meanwhile, as the leader turns the runtime whenever `IDLE_WAIT`
+//! has passed since it last did. The stop signal is level-triggered in the set, so every
+//! waiter sees it in turn.
 //!
 //! A streaming function's slots keep a thread each (`invocations`): its handlers write as they
 //! go, to their slot's connection.
@@ -79,11 +87,10 @@ const STOP: u64 = u64::MAX;
 /// No waiting.
 const NOW: Timespec = Timespec { tv_sec: 0, tv_nsec: 0 };
 
-/// The longest a worker waits in the shared set, and how often at least, while it waits there
-/// or takes from it, its runtime turns (its timers, its sockets, the tasks there): a task the
-/// handlers left on it with `spawn_local` (which `Worker::alone` cannot see) is held up at
-/// most twice that. A worker that waited that long for nothing sleeps in its runtime until
-/// something arrives.
+/// The longest a worker's leader blocks in the shared set at a time, and the longest it goes,
+/// between invocations, without turning its runtime (its timers, its sockets, the tasks there
+/// that `Worker::alone` cannot see). A worker that waited that long for nothing sleeps in its
+/// runtime until something arrives.
 const IDLE_WAIT: Duration = Duration::from_millis(10);
 const IDLE_WAIT_SPEC: Timespec = Timespec { tv_sec: 0, tv_nsec: IDLE_WAIT.subsec_nanos() as _ };
 
