@@ -432,10 +432,12 @@ fn each_slot_answers_with_its_own_context_and_logs_its_own_ids() {
     }
     let most = emulator.state.lock().unwrap().max_in_flight;
     assert!(most >= 2, "invocations ran at once: at most {most}");
-    // A worker thread per CPU (at least two, at most one per slot) and the main thread waiting
-    // for them, whatever the number of invocations; the workspaces are the slots', eight.
+    // A worker thread per CPU (at least two, at most one per slot), more while invocations
+    // await and every worker is busy, never more than one per slot; and the main thread
+    // waiting for them, whatever the number of invocations. The workspaces are the slots', eight.
     let workers = std::thread::available_parallelism().map_or(2, usize::from).clamp(2, 8);
-    assert_eq!(threads_of(&function), workers + 1);
+    let threads = threads_of(&function);
+    assert!((workers + 1..=8 + 1).contains(&threads), "{threads} threads");
     assert!(function.still_running());
     // The access log: one line per invocation, each with its own request id and trace id.
     let _ = function.0.kill();

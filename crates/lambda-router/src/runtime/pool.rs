@@ -1,6 +1,7 @@
 //! Many invocations at once on a few threads: a buffered function's invocation slots
 //! (`AWS_LAMBDA_MAX_CONCURRENCY` above 1, with the `concurrency` feature, as on Lambda Managed
-//! Instances), served by as many worker threads as the instance has CPUs (at least two).
+//! Instances), served by as many worker threads as the instance has CPUs (at least two), and
+//! more while invocations await (at most one per slot).
 //!
 //! A slot is a keep-alive connection to the Runtime API and a workspace. Between invocations
 //! it belongs to no thread: it waits in its place (a mutex) for its answer (an event, or the
@@ -8,19 +9,26 @@
 //! and edge-triggered; the first worker free to look takes it. Bytes that arrive while a
 //! worker has the slot mark its place pending, and that worker reads them when it puts the slot
 //! back, so no arrival is missed and no system call re-arms anything. A worker is a
-//! current-thread runtime whose tasks (executors) take turns leading: the leader waits for the
-//! shared set, takes **one** ready slot and runs the invocation itself; if the invocation
-//! awaits, the lead goes meanwhile to an idle executor (a new one if none is idle, at most one
-//! per slot), and if it completes at once (a handler that does not await) the leader keeps it.
-//! So:
+//! current-thread runtime that runs **one invocation at a time**: its leading task waits for
+//! the shared set, takes one ready slot and runs the invocation itself, to its end. If the
+//! invocation awaits (a timer, an SDK call) and no other worker is free to take the next event,
+//! one more worker thread starts (`add_worker`; at most one per slot, kept from then on). So:
 //!
 //! - a worker busy with a handler that computes for 50 ms without awaiting takes nothing more
 //!   meanwhile: every other slot's event is taken by another worker, as with a thread per
 //!   slot; only when every worker computes at once do the others wait (the CPUs are all busy
 //!   then anyway);
-//! - a handler that awaits (a timer, an SDK call) frees its worker for other slots meanwhile,
-//!   and resumes on the same worker, where its future was pinned: nothing of an invocation
-//!   moves between threads but the slot, and only between invocations;
+//! - no invocation waits for another's computation: an awaiting invocation resumes on its own
+//!   worker, where its future was pinned (nothing of an invocation moves between threads but
+//!   the slot, and only between invocations), and that worker runs nothing else meanwhile.
+//!   Letting a worker take other events while its invocation awaits (as this pool did before)
+//!   saves threads, but an invocation taken meanwhile that computes for 50 ms then holds up the
+//!   awaiting one, and its slot, for as long: the isolation test
+//!   `a_handler_computing_for_50_ms_holds_up_no_other_slot` failed 2 runs in 13 that way;
+//! - handlers that do not await (most) keep the pool at one worker per CPU; handlers that
+//!   await use up to a thread per slot in flight, as the thread per slot did (`lambda_runtime`
+//!   runs a task per slot on a multi-thread runtime, which moves tasks between threads and so
+//!   needs `Send` futures; a handler's future here need not be);
 //! - under load a worker goes from one ready slot to the next without sleeping, where a thread
 //!   per slot parked twice per invocation (for the event, for the answer to its post) and paid a
 //!   context switch for each (BENCHMARKS.md, "Many invocations at once"). An invocation costs
@@ -36,9 +44,9 @@
 //! threads waiting there are woken one per arrival, so an arrival wakes one worker (which takes
 //! it, or finds it held by another and marks it pending). A worker that waits in its runtime
 //! instead watches the set through its reactor, which every arrival wakes (tokio's `AsyncFd`
-//! cannot ask for `EPOLLEXCLUSIVE`): one that has an invocation awaiting or a spawned task
-//! (a client library's connection tasks, such as hyper's under the AWS SDK, count: while they
-//! live, that worker waits in its runtime), and one that is quiet, having waited `IDLE_WAIT`
+//! cannot ask for `EPOLLEXCLUSIVE`): one that has a spawned task (a client library's connection
+//! tasks, such as hyper's under the AWS SDK, count: while they live, that worker waits in its
+//! runtime), and one that is quiet, having waited `IDLE_WAIT`
 //! for nothing, until it takes a slot again (so no timer wakes an idle function). So under
 //! load the spare wake-ups are gone, and at low load on an instance with many CPUs the quiet
 //! workers are still woken by every arrival, all but one for nothing (measured here on two CPUs
@@ -73,7 +81,7 @@ use rustix::event::{EventfdFlags, Timespec};
 use rustix::net::RecvFlags;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::sync::{Notify, Semaphore, SemaphorePermit};
+use tokio::sync::{Notify, Semaphore};
 
 use super::client::Config;
 use super::wire::{self, Ids, Target};
@@ -114,28 +122,12 @@ pub(super) fn serve(
     config: Config,
     runtime: &tokio::runtime::Runtime,
 ) -> io::Result<()> {
-    let shared = Arc::new(Shared::new(app, slots, api, config)?);
     let workers = workers(slots);
+    let shared = Arc::new(Shared::new(app, slots, workers, api, config)?);
     tracing::debug!(slots, workers, "serving invocations at once: a workspace per slot, a thread per worker");
     let mut threads = Vec::with_capacity(workers);
     for worker in 0..workers {
-        let worker_shared = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new().name(format!("lambda-router-{worker}")).spawn(move || {
-            let shared = worker_shared;
-            let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-                tokio::task::LocalSet::new().block_on(&runtime, run_worker(&shared, worker, workers))
-            }));
-            match served {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => shared.stop_with(error),
-                // A bug (handlers' panics are caught around each invocation): every slot stops,
-                // rather than the process going on with fewer workers than it was given.
-                Err(_) => shared.stop_with(io::Error::other("an invocation worker panicked")),
-            }
-            shared.ended.notify_one();
-        });
-        match spawned {
+        match start_worker(&shared, worker, worker, workers) {
             Ok(thread) => threads.push(thread),
             Err(error) => {
                 shared.stop_with(error);
@@ -157,6 +149,49 @@ pub(super) fn serve(
     }
 }
 
+/// Starts worker thread `index`, which opens every `stride`-th slot from `first` (none when
+/// `first` is past the last slot: a worker added later).
+fn start_worker(
+    shared: &Arc<Shared>,
+    index: usize,
+    first: usize,
+    stride: usize,
+) -> io::Result<std::thread::JoinHandle<()>> {
+    let shared = Arc::clone(shared);
+    std::thread::Builder::new().name(format!("lambda-router-{index}")).spawn(move || {
+        let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            tokio::task::LocalSet::new().block_on(&runtime, run_worker(&shared, first, stride))
+        }));
+        match served {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => shared.stop_with(error),
+            // A bug (handlers' panics are caught around each invocation): every slot stops,
+            // rather than the process going on with fewer workers than it was given.
+            Err(_) => shared.stop_with(io::Error::other("an invocation worker panicked")),
+        }
+        shared.ended.notify_one();
+    })
+}
+
+/// An invocation on this worker awaits, and no worker is free to take the next event: one more
+/// worker thread (at most one per slot), so that no event waits for an invocation to end.
+/// It lives as long as the others; the threads started here are not joined (they end on the
+/// stop signal, as every worker does).
+fn add_worker(shared: &Arc<Shared>) {
+    let slots = shared.slots.len();
+    let Ok(index) = shared.workers.fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| (w < slots).then_some(w + 1))
+    else {
+        return;
+    };
+    tracing::debug!(workers = index + 1, "every worker is busy and an invocation awaits: one more worker");
+    if let Err(error) = start_worker(shared, index, slots, 1) {
+        // Serving goes on with the workers there are.
+        shared.workers.fetch_sub(1, Ordering::AcqRel);
+        tracing::warn!("could not start one more invocation worker: {error}");
+    }
+}
+
 /// What the workers share.
 struct Shared {
     app: App,
@@ -171,13 +206,17 @@ struct Shared {
     slots: Box<[Mutex<Place>]>,
     /// Slots not given up yet.
     live: AtomicUsize,
+    /// Worker threads started (at most one per slot).
+    workers: AtomicUsize,
+    /// Workers waiting for an event, with no invocation of their own in flight.
+    free: AtomicUsize,
     first_error: Mutex<Option<io::Error>>,
     /// Signalled by each worker's thread as it ends.
     ended: Notify,
 }
 
 impl Shared {
-    fn new(app: App, slots: usize, api: &str, config: Config) -> io::Result<Shared> {
+    fn new(app: App, slots: usize, workers: usize, api: &str, config: Config) -> io::Result<Shared> {
         let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
         let stop = rustix::event::eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
         // Level-triggered and never disarmed: once written, every worker sees it.
@@ -190,6 +229,8 @@ impl Shared {
             stop,
             slots: (0..slots).map(|_| Mutex::default()).collect(),
             live: AtomicUsize::new(slots),
+            workers: AtomicUsize::new(workers),
+            free: AtomicUsize::new(0),
             first_error: Mutex::new(None),
             ended: Notify::new(),
         })
@@ -562,7 +603,9 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
         });
         match opened {
             Ok(slot) => {
-                // (Another worker cannot have marked it pending before it was in place.)
+                // In the set, its event is any free worker's to take: its arrival, even before
+                // the slot was added, is reported then. (Another worker cannot have marked it
+                // pending before it was in place, so nothing comes back here.)
                 if let Some(ready) = shared.settle(slot).and_then(|slot| shared.step(slot)) {
                     spawn_executor(&worker, Some(ready));
                 }
@@ -593,75 +636,74 @@ fn spawn_executor(worker: &Rc<Worker>, ready: Option<Box<Slot>>) {
     });
 }
 
-/// An executor: leads until it has an event, then runs it, and again. An invocation that
-/// completes in its first poll (a handler that does not await, as most do) keeps the lead: no
-/// other executor is woken for it. One that awaits hands the lead on while it waits.
+/// An executor: takes the lead, then takes an event and runs it, and again, keeping the lead
+/// throughout: a worker runs one invocation at a time. When an invocation awaits and no other
+/// worker is free to take the next event, one more worker starts (`add_worker`), so that no
+/// event, and no invocation, waits for another invocation's computation.
 async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
     let shared = &worker.shared;
-    let mut lead = None;
-    loop {
-        let mut slot = match ready.take() {
-            Some(slot) => slot,
-            None => match take(&worker, lead.take()).await {
-                Some((slot, permit)) => {
-                    lead = Some(permit);
-                    slot
-                }
-                None => break,
-            },
-        };
-        // Its answer may be there by the time it is put back: then it goes on here.
+    worker.idle.set(worker.idle.get() + 1);
+    let lead = worker.lead.acquire().await;
+    worker.idle.set(worker.idle.get() - 1);
+    if lead.is_ok() {
         loop {
-            let invoked = {
-                let mut invocation = std::pin::pin!(slot.invoke(shared));
-                match std::future::poll_fn(|cx| Poll::Ready(invocation.as_mut().poll(cx))).await {
-                    Poll::Ready(invoked) => invoked,
-                    Poll::Pending => {
-                        if lead.take().is_some() {
-                            hand_on(&worker);
+            let mut slot = match ready.take() {
+                Some(slot) => slot,
+                None => match take(&worker).await {
+                    Some(slot) => slot,
+                    None => break,
+                },
+            };
+            // Its answer may be there by the time it is put back: then it goes on here.
+            loop {
+                let invoked = {
+                    let mut invocation = std::pin::pin!(slot.invoke(shared));
+                    match std::future::poll_fn(|cx| Poll::Ready(invocation.as_mut().poll(cx))).await {
+                        Poll::Ready(invoked) => invoked,
+                        Poll::Pending => {
+                            if shared.free.load(Ordering::Acquire) == 0 {
+                                add_worker(shared);
+                            }
+                            invocation.await
                         }
-                        invocation.await
                     }
+                };
+                let next = match invoked {
+                    Ok(()) => Some(slot),
+                    Err(error) => shared.repair(slot, error),
+                };
+                match next.and_then(|slot| shared.settle(slot)).and_then(|slot| shared.step(slot)) {
+                    Some(ready) => slot = ready,
+                    None => break,
                 }
-            };
-            let next = match invoked {
-                Ok(()) => Some(slot),
-                Err(error) => shared.repair(slot, error),
-            };
-            match next.and_then(|slot| shared.settle(slot)).and_then(|slot| shared.step(slot)) {
-                Some(ready) => slot = ready,
-                None => break,
+                // As in `take`: under load, the worker's other tasks still get their turn.
+                tokio::task::coop::consume_budget().await;
             }
-            // As in `take`: under load, the worker's other tasks still get their turn.
-            tokio::task::coop::consume_budget().await;
         }
     }
+    drop(lead);
     worker.stopped.notify_one();
 }
 
-/// The lead was just released: it goes to an idle executor; with none idle, to a new one (at
-/// most one per slot, the most invocations this worker can have at once).
-fn hand_on(worker: &Rc<Worker>) {
-    if worker.idle.get() == 0 && worker.executors.get() <= worker.shared.slots.len() {
-        spawn_executor(worker, None);
+/// This worker is free (waiting for an event) while it lives.
+struct Free<'s>(&'s AtomicUsize);
+
+impl<'s> Free<'s> {
+    fn new(free: &'s AtomicUsize) -> Free<'s> {
+        free.fetch_add(1, Ordering::AcqRel);
+        Free(free)
     }
 }
 
-/// Waits for the lead (unless `lead` holds it), then for a slot with an event, returned with
-/// the lead. `None` once the workers stop.
-async fn take<'w>(
-    worker: &'w Rc<Worker>,
-    lead: Option<SemaphorePermit<'w>>,
-) -> Option<(Box<Slot>, SemaphorePermit<'w>)> {
-    let permit = match lead {
-        Some(permit) => permit,
-        None => {
-            worker.idle.set(worker.idle.get() + 1);
-            let permit = worker.lead.acquire().await;
-            worker.idle.set(worker.idle.get() - 1);
-            permit.ok()?
-        }
-    };
+impl Drop for Free<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Waits for a slot with an event (the caller leads). `None` once the workers stop.
+async fn take(worker: &Rc<Worker>) -> Option<Box<Slot>> {
+    let _free = Free::new(&worker.shared.free);
     loop {
         if worker.shared.live.load(Ordering::Acquire) == 0 {
             return None;
@@ -681,7 +723,7 @@ async fn take<'w>(
             match worker.shared.take_one(&IDLE_WAIT_SPEC) {
                 Ok(Taken::Slot(slot)) => {
                     if let Some(slot) = worker.shared.step(slot) {
-                        return Some((slot, permit));
+                        return Some(slot);
                     }
                     continue;
                 }
@@ -715,7 +757,7 @@ async fn take<'w>(
             Taken::Slot(slot) => {
                 worker.quiet.set(false);
                 if let Some(slot) = worker.shared.step(slot) {
-                    return Some((slot, permit));
+                    return Some(slot);
                 }
             }
         }
