@@ -6,6 +6,7 @@
 //!   parses, hashes or renders does;
 //! - `GET /whoami/<n>` answers the invocation's request id and trace id, read from its context
 //!   before and after awaiting a 1 ms timer (other invocations run meanwhile), and `n`;
+//! - `GET /wait/<ms>` awaits a timer of that many milliseconds, then answers `ms`;
 //! - `GET /boom/<n>` panics after awaiting a 1 ms timer (other invocations run meanwhile);
 //! - `GET /spawn/<ms>` and `GET /spawn-local/<ms>` answer at once and leave a task on the
 //!   runtime (`tokio::spawn`, `tokio::task::spawn_local`) that waits `ms` milliseconds, then
@@ -47,6 +48,12 @@ async fn whoami<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     })
 }
 
+async fn wait<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
+    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    req.json_response(&ms)
+}
+
 async fn boom<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
     tokio::time::sleep(Duration::from_millis(1)).await;
     panic!("boom {}", req.param("n").unwrap_or(""));
@@ -73,6 +80,7 @@ fn main() {
     let router = Router::builder()
         .push(Route::get("/burn/<ms>", burn))
         .push(Route::get("/whoami/<n>", whoami))
+        .push(Route::get("/wait/<ms>", wait))
         .push(Route::get("/boom/<n>", boom))
         .push(Route::get("/spawn/<ms>", spawn))
         .push(Route::get("/spawn-local/<ms>", spawn_local))

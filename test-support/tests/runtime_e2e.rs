@@ -409,6 +409,28 @@ fn a_handler_computing_for_50_ms_holds_up_no_other_slot() {
 }
 
 #[test]
+fn an_invocation_awaiting_and_one_computing_hold_up_no_other_event() {
+    // Four slots on two workers: the first invocation awaits a 300 ms timer (keeping its
+    // worker), the second computes for 100 ms (keeping the other). The events after them are
+    // taken by workers started meanwhile, and answered before either ends.
+    let emulator = Emulator::start();
+    emulator.push("wait", rest_event("/wait/300"));
+    emulator.push("burn", rest_event("/burn/100"));
+    let quick = 12;
+    for i in 0..quick {
+        emulator.push(&format!("req-{i}"), rest_event(&format!("/whoami/{i}")));
+    }
+    let mut function = emulator.run(&common::binary("slots"), Some(4));
+    let outcomes = emulator.outcomes(quick + 2);
+    assert!(outcomes.iter().all(|o| o.kind == "response"), "{outcomes:?}");
+    let order: Vec<&str> = outcomes.iter().map(|o| o.request_id.as_str()).collect();
+    assert_eq!(&order[quick..], ["burn", "wait"], "every other invocation answered before the burn ended: {order:?}");
+    assert_every_post_echoed_its_invocation_id(&emulator);
+    assert!(threads_of(&function) <= 4 + 1, "at most a worker per slot");
+    assert!(function.still_running());
+}
+
+#[test]
 fn each_slot_answers_with_its_own_context_and_logs_its_own_ids() {
     // Eight slots, 64 invocations that await mid-handler (so that they interleave), each with
     // its own request id and trace id; the access log on.

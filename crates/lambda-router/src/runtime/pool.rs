@@ -10,17 +10,19 @@
 //! worker has the slot mark its place pending, and that worker reads them when it puts the slot
 //! back, so no arrival is missed and no system call re-arms anything. A worker is a
 //! current-thread runtime that runs **one invocation at a time**: its leading task waits for
-//! the shared set, takes one ready slot and runs the invocation itself, to its end. If the
-//! invocation awaits (a timer, an SDK call) and no other worker is free to take the next event,
-//! one more worker thread starts (`add_worker`; at most one per slot, kept from then on). So:
+//! the shared set, takes one ready slot and runs the invocation itself, to its end. While
+//! invocations await (a timer, an SDK call), a free worker is kept for the next event: when one
+//! starts to await, or a worker takes an event, and none is left free, one more worker thread
+//! starts (`Shared::keep_one_free`; at most one per slot, kept from then on). So:
 //!
 //! - a worker busy with a handler that computes for 50 ms without awaiting takes nothing more
 //!   meanwhile: every other slot's event is taken by another worker, as with a thread per
 //!   slot; only when every worker computes at once do the others wait (the CPUs are all busy
 //!   then anyway);
-//! - no invocation waits for another's computation: an awaiting invocation resumes on its own
+//! - an awaiting invocation never waits for another's computation: it resumes on its own
 //!   worker, where its future was pinned (nothing of an invocation moves between threads but
-//!   the slot, and only between invocations), and that worker runs nothing else meanwhile.
+//!   the slot, and only between invocations), and that worker runs nothing else meanwhile; nor
+//!   does an event wait for an awaiting invocation, while a thread per slot is not reached.
 //!   Letting a worker take other events while its invocation awaits (as this pool did before)
 //!   saves threads, but an invocation taken meanwhile that computes for 50 ms then holds up the
 //!   awaiting one, and its slot, for as long: the isolation test
@@ -106,13 +108,13 @@ const IDLE_WAIT_SPEC: Timespec = Timespec { tv_sec: 0, tv_nsec: IDLE_WAIT.subsec
 /// (a Runtime API that answers every `/next` with an error, or garbles it).
 const MAX_REPAIRS: u32 = 3;
 
-/// How many workers serve `slots`: one per CPU, at least two (so that one handler computing
+/// How many workers start to serve `slots` (more may start later, `add_worker`): one per CPU, at least two (so that one handler computing
 /// without awaiting never holds up every slot), at most one per slot.
 pub(super) fn workers(slots: usize) -> usize {
     std::thread::available_parallelism().map_or(2, usize::from).max(2).min(slots)
 }
 
-/// Serves `slots` invocations at once on `workers(slots)` threads until every slot's
+/// Serves `slots` invocations at once on `workers(slots)` threads (and those added) until every slot's
 /// connection is gone for good; the first failure is returned. The calling thread waits on
 /// `runtime` meanwhile (which runs the graceful-shutdown extension's task, if any).
 pub(super) fn serve(
@@ -158,6 +160,7 @@ fn start_worker(
     stride: usize,
 ) -> io::Result<std::thread::JoinHandle<()>> {
     let shared = Arc::clone(shared);
+    let added = first >= shared.slots.len();
     std::thread::Builder::new().name(format!("lambda-router-{index}")).spawn(move || {
         let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -165,6 +168,13 @@ fn start_worker(
         }));
         match served {
             Ok(Ok(())) => {}
+            // An added worker that could not start (its runtime, its registration of the set):
+            // serving goes on with the workers there are.
+            Ok(Err(error)) if added => {
+                shared.workers.fetch_sub(1, Ordering::AcqRel);
+                tracing::warn!("could not start one more invocation worker: {error}");
+                return;
+            }
             Ok(Err(error)) => shared.stop_with(error),
             // A bug (handlers' panics are caught around each invocation): every slot stops,
             // rather than the process going on with fewer workers than it was given.
@@ -174,10 +184,9 @@ fn start_worker(
     })
 }
 
-/// An invocation on this worker awaits, and no worker is free to take the next event: one more
-/// worker thread (at most one per slot), so that no event waits for an invocation to end.
-/// It lives as long as the others; the threads started here are not joined (they end on the
-/// stop signal, as every worker does).
+/// An invocation awaits and no worker is free to take the next event: one more worker thread
+/// (at most one per slot). It lives as long as the others and is not joined: it ends on the
+/// stop signal, as every worker does, and `run` ends the process after `serve` returns.
 fn add_worker(shared: &Arc<Shared>) {
     let slots = shared.slots.len();
     let Ok(index) = shared.workers.fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| (w < slots).then_some(w + 1))
@@ -210,6 +219,10 @@ struct Shared {
     workers: AtomicUsize,
     /// Workers waiting for an event, with no invocation of their own in flight.
     free: AtomicUsize,
+    /// Invocations awaiting (each holding its worker).
+    awaiting: AtomicUsize,
+    /// Set once, when the workers stop: ends the invocations still awaiting.
+    stopping: tokio::sync::watch::Sender<bool>,
     first_error: Mutex<Option<io::Error>>,
     /// Signalled by each worker's thread as it ends.
     ended: Notify,
@@ -231,6 +244,8 @@ impl Shared {
             live: AtomicUsize::new(slots),
             workers: AtomicUsize::new(workers),
             free: AtomicUsize::new(0),
+            awaiting: AtomicUsize::new(0),
+            stopping: tokio::sync::watch::Sender::new(false),
             first_error: Mutex::new(None),
             ended: Notify::new(),
         })
@@ -312,6 +327,17 @@ impl Shared {
     /// Wakes every worker to end (the stop item stays readable).
     fn signal_stop(&self) {
         let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
+        self.stopping.send_replace(true);
+    }
+
+    /// Keeps a free worker while invocations await: one more worker when none is free and one
+    /// awaits. Checked on both sides of the race (an invocation starting to await, a worker
+    /// taking an event), each after its own change, sequentially consistent: at least one of
+    /// the two sees the other's.
+    fn keep_one_free(self: &Arc<Self>) {
+        if self.free.load(Ordering::SeqCst) == 0 && self.awaiting.load(Ordering::SeqCst) > 0 {
+            add_worker(self);
+        }
     }
 
     /// A worker could not run: every slot stops.
@@ -646,11 +672,15 @@ async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
     let lead = worker.lead.acquire().await;
     worker.idle.set(worker.idle.get() - 1);
     if lead.is_ok() {
-        loop {
+        'serving: loop {
             let mut slot = match ready.take() {
                 Some(slot) => slot,
                 None => match take(&worker).await {
-                    Some(slot) => slot,
+                    Some(slot) => {
+                        // This worker is no longer free: another, if an invocation awaits.
+                        shared.keep_one_free();
+                        slot
+                    }
                     None => break,
                 },
             };
@@ -661,10 +691,15 @@ async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
                     match std::future::poll_fn(|cx| Poll::Ready(invocation.as_mut().poll(cx))).await {
                         Poll::Ready(invoked) => invoked,
                         Poll::Pending => {
-                            if shared.free.load(Ordering::Acquire) == 0 {
-                                add_worker(shared);
+                            shared.awaiting.fetch_add(1, Ordering::SeqCst);
+                            shared.keep_one_free();
+                            let awaited = until_stopped(shared, invocation).await;
+                            shared.awaiting.fetch_sub(1, Ordering::SeqCst);
+                            match awaited {
+                                Some(invoked) => invoked,
+                                // The workers stop: the invocation is dropped, and its slot.
+                                None => break 'serving,
                             }
-                            invocation.await
                         }
                     }
                 };
@@ -685,19 +720,41 @@ async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
     worker.stopped.notify_one();
 }
 
+/// Awaits `invocation`, unless the workers stop first (a stop after a bug or an error, which
+/// leaves invocations in flight): `None` then.
+async fn until_stopped<F: std::future::Future>(
+    shared: &Shared,
+    invocation: std::pin::Pin<&mut F>,
+) -> Option<F::Output> {
+    let mut stopping = shared.stopping.subscribe();
+    let mut stopped = std::pin::pin!(stopping.wait_for(|stopped| *stopped));
+    let mut invocation = invocation;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = invocation.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        match stopped.as_mut().poll(cx) {
+            // Stopped (or the sender gone with `Shared`, which cannot happen while this runs).
+            Poll::Ready(_) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
+
 /// This worker is free (waiting for an event) while it lives.
 struct Free<'s>(&'s AtomicUsize);
 
 impl<'s> Free<'s> {
     fn new(free: &'s AtomicUsize) -> Free<'s> {
-        free.fetch_add(1, Ordering::AcqRel);
+        free.fetch_add(1, Ordering::SeqCst);
         Free(free)
     }
 }
 
 impl Drop for Free<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -709,8 +766,8 @@ async fn take(worker: &Rc<Worker>) -> Option<Box<Slot>> {
             return None;
         }
         // Under load the set always has a slot ready: every so often (tokio's budget) the
-        // worker's other tasks run, and its reactor and timers turn, as between any tasks, so
-        // that an invocation awaiting a timer or a socket here resumes.
+        // worker's other tasks run (those a handler spawned), and its reactor and timers turn,
+        // as between any tasks.
         tokio::task::coop::consume_budget().await;
         if worker.alone() && !worker.quiet.get() {
             // Blocked in the set, this worker is woken only when an arrival is its to take:
