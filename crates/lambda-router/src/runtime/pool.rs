@@ -171,8 +171,7 @@ fn start_worker(
             // An added worker that could not start (its runtime, its registration of the set):
             // serving goes on with the workers there are.
             Ok(Err(error)) if added => {
-                shared.workers.fetch_sub(1, Ordering::AcqRel);
-                tracing::warn!("could not start one more invocation worker: {error}");
+                shared.no_more_workers(&error);
                 return;
             }
             Ok(Err(error)) => shared.stop_with(error),
@@ -195,9 +194,7 @@ fn add_worker(shared: &Arc<Shared>) {
     };
     tracing::debug!(workers = index + 1, "every worker is busy and an invocation awaits: one more worker");
     if let Err(error) = start_worker(shared, index, slots, 1) {
-        // Serving goes on with the workers there are.
-        shared.workers.fetch_sub(1, Ordering::AcqRel);
-        tracing::warn!("could not start one more invocation worker: {error}");
+        shared.no_more_workers(&error);
     }
 }
 
@@ -215,7 +212,7 @@ struct Shared {
     slots: Box<[Mutex<Place>]>,
     /// Slots not given up yet.
     live: AtomicUsize,
-    /// Worker threads started (at most one per slot).
+    /// Worker threads started (at most one per slot; the bound itself once one could not be).
     workers: AtomicUsize,
     /// Workers waiting for an event, with no invocation of their own in flight.
     free: AtomicUsize,
@@ -328,6 +325,14 @@ impl Shared {
     fn signal_stop(&self) {
         let _ = rustix::io::write(&self.stop, &1u64.to_ne_bytes());
         self.stopping.send_replace(true);
+    }
+
+    /// An added worker could not start (a thread, a runtime, a descriptor: the machine's
+    /// limits, which another try would meet again on every await): serving goes on with the
+    /// workers there are, and none is added any more (`workers` then reads as the bound).
+    fn no_more_workers(&self, error: &io::Error) {
+        self.workers.store(self.slots.len(), Ordering::Release);
+        tracing::warn!("could not start one more invocation worker, serving on with those there are: {error}");
     }
 
     /// Keeps a free worker while invocations await: one more worker when none is free and one
