@@ -17,8 +17,13 @@ use std::time::{Duration, Instant};
 use lambda_router::{App, Error, Request, Response, Route, Router};
 use serde::Serialize;
 
+/// The route's `<ms>`, 0 when it is not a number.
+fn millis(req: &Request<'_>) -> u64 {
+    req.param("ms").unwrap_or("0").parse().unwrap_or(0)
+}
+
 fn burn<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    let ms = millis(req);
     let until = Instant::now() + Duration::from_millis(ms);
     let mut spins = 0u64;
     while Instant::now() < until {
@@ -49,7 +54,7 @@ async fn whoami<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
 }
 
 async fn wait<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    let ms = millis(req);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     req.json_response(&ms)
 }
@@ -65,13 +70,13 @@ async fn later(kind: &'static str, ms: u64) {
 }
 
 fn spawn<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    let ms = millis(req);
     tokio::spawn(later("spawn", ms));
     req.json_response(&ms)
 }
 
 fn spawn_local<'a>(req: &Request<'a>) -> Result<Response<'a>, Error> {
-    let ms: u64 = req.param("ms").unwrap_or("0").parse().unwrap_or(0);
+    let ms = millis(req);
     tokio::task::spawn_local(later("spawn-local", ms));
     req.json_response(&ms)
 }

@@ -108,14 +108,15 @@ const IDLE_WAIT_SPEC: Timespec = Timespec { tv_sec: 0, tv_nsec: IDLE_WAIT.subsec
 /// (a Runtime API that answers every `/next` with an error, or garbles it).
 const MAX_REPAIRS: u32 = 3;
 
-/// How many workers start to serve `slots` (more may start later, `add_worker`): one per CPU, at least two (so that one handler computing
-/// without awaiting never holds up every slot), at most one per slot.
+/// How many workers start to serve `slots` (more may start later, `add_worker`): one per CPU,
+/// at least two (so that one handler computing without awaiting never holds up every slot), at
+/// most one per slot.
 pub(super) fn workers(slots: usize) -> usize {
     std::thread::available_parallelism().map_or(2, usize::from).max(2).min(slots)
 }
 
-/// Serves `slots` invocations at once on `workers(slots)` threads (and those added) until every slot's
-/// connection is gone for good; the first failure is returned. The calling thread waits on
+/// Serves `slots` invocations at once on `workers(slots)` threads (and those added) until every
+/// slot's connection is gone for good; the first failure is returned. The calling thread waits on
 /// `runtime` meanwhile (which runs the graceful-shutdown extension's task, if any).
 pub(super) fn serve(
     app: App,
