@@ -9,8 +9,11 @@ use std::task::{Context, Poll, Waker};
 /// Runs a future to completion on this thread: polled with a no-op waker first (sync
 /// handlers finish in one poll, with no allocation); a future that waits parks the thread
 /// until woken.
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
+///
+/// The future is pinned by the caller (`std::pin::pin!(..)` at the call), where it was made:
+/// taken by value, it would be copied into this frame, all of its bytes (the pipeline's future
+/// is a few KiB), on every invocation.
+pub(crate) fn block_on<F: Future>(mut future: std::pin::Pin<&mut F>) -> F::Output {
     if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         return output;
     }

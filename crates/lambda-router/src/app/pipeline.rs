@@ -12,7 +12,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use lambda_router_core::Params;
 use simd_json::tape::Tape;
 use smallvec::SmallVec;
-use tracing::Instrument;
 
 use super::executor::block_on;
 use super::log;
@@ -44,7 +43,7 @@ impl App {
         input: &[u8],
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
-        block_on(self.handle_async(workspace, input, lambda))
+        block_on(std::pin::pin!(self.handle_async(workspace, input, lambda)))
     }
 
     /// As [`handle`](Self::handle), awaiting async handlers on the caller's executor.
@@ -55,7 +54,8 @@ impl App {
         lambda: &LambdaContext<'_>,
     ) -> Result<&'w [u8], EventError> {
         let mut mode = Mode::<NoSink>::Buffered;
-        in_invocation_span(lambda, self.run_pipeline(workspace, input, lambda, &mut mode)).await.map(|out| &out[..])
+        let pipeline = std::pin::pin!(self.run_pipeline(workspace, input, lambda, &mut mode));
+        in_invocation_span(lambda, pipeline).await.map(|out| &out[..])
     }
 
     /// As [`handle_async`](Self::handle_async), for a streaming function: the response goes to
@@ -69,7 +69,8 @@ impl App {
         sink: &mut S,
     ) -> Result<(), EventError> {
         let mut mode = Mode::Streaming(sink);
-        in_invocation_span(lambda, self.run_pipeline(workspace, input, lambda, &mut mode)).await.map(|_| ())
+        let pipeline = std::pin::pin!(self.run_pipeline(workspace, input, lambda, &mut mode));
+        in_invocation_span(lambda, pipeline).await.map(|_| ())
     }
 
     async fn run_pipeline<'w, S: StreamSink + ?Sized>(
@@ -349,6 +350,11 @@ impl App {
             Source::BedrockAgentFunction => self.tools.iter().find(|tool| tool.name() == request.path()),
             _ => None,
         };
+        // In the arena: the request is read, never moved, from here to the end of the
+        // invocation, and the futures that hold it across their awaits stay small. Dropped with
+        // its box (a route with many parameters spills them to the heap); a box forgotten
+        // leaks them, as any forgotten value does.
+        let request = bumpalo::boxed::Box::new_in(request, memory.arena.bump());
         Routed { request, route, tool, method, cors }
     }
 
@@ -596,23 +602,23 @@ fn shape(source: Source) -> Shape {
 /// is inside it. Without a subscriber that wants it, it is a disabled span (no allocation, a
 /// check of the callsite's interest), and entering it at a poll is a check of an `Option`.
 ///
-/// A plain function returning the wrapped future, not an `async fn`: an async wrapper would hold
-/// the pipeline's future twice in its state (as its argument and as what it awaits), and every
-/// move of the invocation's future copies all of it.
+/// The pipeline's future is pinned where it was made, in its caller's state, and polled there
+/// through a reference: wrapped by value (`Instrument`), it would be copied into the wrapper
+/// and the wrapper into the caller's state, all of its bytes (a few KiB) twice per invocation.
 fn in_invocation_span<F: std::future::Future>(
     lambda: &LambdaContext<'_>,
-    invocation: F,
-) -> tracing::instrument::Instrumented<F> {
-    invocation.instrument(tracing::info_span!(
-        "invocation",
-        request_id = lambda.request_id,
-        xray_trace_id = lambda.xray_trace_id
-    ))
+    mut invocation: std::pin::Pin<&mut F>,
+) -> impl std::future::Future<Output = F::Output> {
+    let span = tracing::info_span!("invocation", request_id = lambda.request_id, xray_trace_id = lambda.xray_trace_id);
+    std::future::poll_fn(move |cx| {
+        let _entered = span.enter();
+        invocation.as_mut().poll(cx)
+    })
 }
 
 /// A request and its answer, before it is sent.
 struct Answered<'a> {
-    request: Request<'a>,
+    request: bumpalo::boxed::Box<'a, Request<'a>>,
     route: Option<Route>,
     cors: Option<&'a CorsHeaders>,
     response: Response<'a>,
@@ -711,7 +717,7 @@ async fn drive<S: StreamSink + ?Sized>(mut driver: Driver<'_>, sink: &mut S) -> 
 
 /// A request and what routing found for it.
 struct Routed<'a> {
-    request: Request<'a>,
+    request: bumpalo::boxed::Box<'a, Request<'a>>,
     route: Option<Route>,
     /// The tool a Bedrock Agents function action group called.
     tool: Option<&'a crate::agent::Tool>,
