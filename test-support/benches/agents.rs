@@ -10,16 +10,19 @@
 //! `LambdaEvent<serde_json::Value>` that reads `apiPath`, `httpMethod`, `parameters` and
 //! `requestBody` by hand, checks the same constraints by hand, and builds the envelope with
 //! `serde_json::json!`. One peer invocation follows `lambda_runtime::run`'s own path without the
-//! network, as `benches/common/peer.rs` does for `lambda_http`: `serde_json::from_slice` of the
-//! event bytes, the tower service called with the `LambdaEvent`, `serde_json::to_vec` of the
-//! answer (`lambda_runtime` itself reads the payload through `serde_path_to_error` and builds
-//! its `Context` from the invocation's headers: both left out, in the peer's favour). Each
-//! iteration is event bytes in, response bytes out. Before measuring, every case
+//! network, as `benches/common/peer.rs` does for `lambda_http`: the event bytes read as
+//! `lambda_runtime` 1.5 reads every payload (`deserializer::deserialize`:
+//! `serde_path_to_error::deserialize` over a `serde_json::Deserializer::from_slice`), the tower
+//! service called with the `LambdaEvent`, `serde_json::to_vec` of the answer. Left out, in the
+//! peer's favour: the `Context` that `lambda_runtime` builds from each invocation's headers (its
+//! strings, its parsed client context), as lambda-router's own is left out. Each iteration is
+//! event bytes in, response bytes out. Before measuring, every case
 //! of `cases.jsonl` (a copy of `shared/conformance/agents/cases.jsonl`) is answered by both
 //! sides and checked equal to the reference's answer (every key; a `body` string compared as
 //! JSON, as `compare.py` does). The `floor` benchmarks time each side's first step alone on
 //! each measured event: simd-json's parse into a reused tape (lambda-router), and
-//! `serde_json::from_slice` into a `Value` (the peer).
+//! `lambda_runtime`'s read into a `Value` (the peer), with `serde_json::from_slice` alone beside
+//! it (what the path tracking costs).
 //!
 //! Run: `cargo bench -p test-support --bench agents`.
 
@@ -283,12 +286,14 @@ async fn handler(event: LambdaEvent<Value>) -> Result<Value, lambda_runtime::Err
 }
 
 /// One invocation of the peer, bytes in, bytes out: `lambda_runtime`'s deserialization of the
-/// payload, the service, the serialization of its answer.
+/// payload (its `deserializer.rs`, which reports the path of a payload that does not fit), the
+/// service, the serialization of its answer.
 fn invoke<S>(service: &mut S, input: &[u8]) -> Vec<u8>
 where
     S: Service<LambdaEvent<Value>, Response = Value, Error = lambda_runtime::Error>,
 {
-    let payload: Value = serde_json::from_slice(input).expect("lambda_runtime reads the event");
+    let payload: Value = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(input))
+        .expect("lambda_runtime reads the event");
     let event = LambdaEvent::new(payload, Context::default());
     let answer = block_on(service.call(event)).expect("the handler answers");
     serde_json::to_vec(&answer).expect("the answer serializes")
@@ -365,8 +370,8 @@ fn bench(c: &mut Criterion) {
 }
 
 /// The floors of each side on one event: simd-json alone (the copy into a padded buffer and the
-/// parse into a reused tape, which every lambda-router invocation does first), and
-/// `serde_json::from_slice` into a `Value` alone (which the peer does first).
+/// parse into a reused tape, which every lambda-router invocation does first), `lambda_runtime`'s
+/// read into a `Value` (which the peer does first), and `serde_json::from_slice` alone.
 fn floor(c: &mut Criterion, case: &str, event: &[u8]) {
     let mut buffer = vec![0u8; event.len() + simd_json::INPUT_PADDING];
     let mut buffers = simd_json::Buffers::new(event.len());
@@ -379,6 +384,13 @@ fn floor(c: &mut Criterion, case: &str, event: &[u8]) {
             simd_json::fill_tape_padded(&mut buffer, event.len(), &mut buffers, &mut parsed).expect("valid JSON");
             black_box(parsed.0.len());
             tape = Some(parsed.reset());
+        })
+    });
+    group.bench_function("lambda_runtime's read into a serde_json::Value", |b| {
+        b.iter(|| {
+            let read: Result<Value, _> =
+                serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(black_box(event)));
+            black_box(read.expect("valid JSON").is_object())
         })
     });
     group.bench_function("serde_json::Value parse", |b| {
