@@ -16,7 +16,7 @@ use crate::response::{APPLICATION_JSON, Body, Response};
 /// typed inputs read it as any JSON body.
 pub(super) fn body<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a str> {
     let properties = event.agent?.properties?;
-    json_in(arena, &Properties(properties))
+    json_in(arena, &Properties(properties), 128)
 }
 
 /// The properties of an operation's body, serialized as an object.
@@ -38,9 +38,10 @@ impl serde::Serialize for Properties<'_> {
     }
 }
 
-/// `value` as JSON text in the arena.
-fn json_in<'a, T: serde::Serialize + ?Sized>(arena: &'a Bump, value: &T) -> Option<&'a str> {
-    let mut out = bumpalo::collections::Vec::new_in(arena);
+/// `value` as JSON text in the arena, in space for about `size` bytes reserved once (an arena
+/// vector that grows is copied each time).
+fn json_in<'a, T: serde::Serialize + ?Sized>(arena: &'a Bump, value: &T, size: usize) -> Option<&'a str> {
+    let mut out = bumpalo::collections::Vec::with_capacity_in(size, arena);
     serde_json::to_writer(&mut out, value).ok()?;
     std::str::from_utf8(out.into_bump_slice()).ok()
 }
@@ -94,7 +95,7 @@ pub(super) fn no_tool<'a>(request: &Request<'a>, function: &str) -> Response<'a>
 
 /// A response whose JSON body is the string `text`.
 fn json_string_response<'a>(request: &Request<'a>, status: u16, text: &str) -> Response<'a> {
-    Response::json_text(status, json_in(request.arena, text).unwrap_or("\"Error\""))
+    Response::json_text(status, json_in(request.arena, text, text.len() + text.len() / 8 + 8).unwrap_or("\"Error\""))
 }
 
 /// A tool's body as the agent reads it: JSON text as it is, any other text as a JSON string
@@ -107,7 +108,7 @@ pub(super) fn tool_body<'a>(request: &Request<'a>, response: &Response<'a>) -> O
     if response.content_type().is_some_and(|ct| ct.starts_with(APPLICATION_JSON)) {
         return None;
     }
-    json_in(request.arena, text)
+    json_in(request.arena, text, text.len() + text.len() / 8 + 8)
 }
 
 /// The call as the answer echoes it, the event's session attributes in the arena.

@@ -318,52 +318,83 @@ pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// Writes `text` JSON-escaped (without quotes). Runs of plain bytes are found with a table and
-/// copied whole when long; short runs, the common case between the quotes of a JSON body, are
-/// pushed byte by byte into space reserved once, which costs less than a copy call each.
+/// What each byte becomes in a JSON string: 0, itself; `u`, `\u00XX`; else the letter after
+/// a backslash.
+const ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
+    }
+    table[0x7F] = b'u';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table
+};
+
+/// Writes `text` JSON-escaped (without quotes). The plain bytes before the first escape are
+/// copied whole (most strings: a method, a path, a header); from there, each piece of at most
+/// `PIECE` bytes is written into room made for its worst case (every byte `\u00XX`), then cut
+/// to what was written: short runs a store per byte, where a push would check the vector's
+/// capacity and a copy call costs more than the few bytes between a JSON body's quotes.
 pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
-    /// 0: plain; `u`: `\u00XX`; else the letter after the backslash.
-    const ESCAPES: [u8; 256] = {
-        let mut table = [0u8; 256];
-        let mut byte = 0;
-        while byte < 0x20 {
-            table[byte] = b'u';
-            byte += 1;
-        }
-        table[0x7F] = b'u';
-        table[b'"' as usize] = b'"';
-        table[b'\\' as usize] = b'\\';
-        table[b'\n' as usize] = b'n';
-        table[b'\r' as usize] = b'r';
-        table[b'\t' as usize] = b't';
-        table
-    };
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const PIECE: usize = 4096;
     let bytes = text.as_bytes();
-    out.reserve(bytes.len() + bytes.len() / 8 + 8);
-    let mut start = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let escape = ESCAPES[byte as usize];
-        if escape == 0 {
-            continue;
-        }
-        let run = &bytes[start..i];
-        if run.len() > 16 {
-            out.extend_from_slice(run);
-        } else {
-            for &plain in run {
-                out.push(plain);
+    let plain = bytes.iter().position(|&byte| ESCAPES[byte as usize] != 0).unwrap_or(bytes.len());
+    out.extend_from_slice(&bytes[..plain]);
+    for piece in bytes[plain..].chunks(PIECE) {
+        let start = out.len();
+        out.resize(start + piece.len() * 6, 0);
+        let written = escape_piece(&mut out[start..], piece);
+        out.truncate(start + written);
+    }
+}
+
+/// Writes `piece` escaped into `room` (at least six bytes for each of `piece`'s); returns how
+/// many bytes it wrote. A run of plain bytes longer than a few words is copied whole.
+fn escape_piece(room: &mut [u8], piece: &[u8]) -> usize {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let (mut at, mut read) = (0, 0);
+    while let Some(&byte) = piece.get(read) {
+        match ESCAPES[byte as usize] {
+            0 => {
+                let run =
+                    piece[read..].iter().position(|&byte| ESCAPES[byte as usize] != 0).unwrap_or(piece.len() - read);
+                if run > 16 {
+                    room[at..at + run].copy_from_slice(&piece[read..read + run]);
+                } else {
+                    for (to, &plain) in room[at..at + run].iter_mut().zip(&piece[read..read + run]) {
+                        *to = plain;
+                    }
+                }
+                at += run;
+                read += run;
+                continue;
+            }
+            b'u' => {
+                room[at..at + 6].copy_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(byte >> 4) as usize],
+                    HEX[(byte & 15) as usize],
+                ]);
+                at += 6;
+            }
+            letter => {
+                room[at] = b'\\';
+                room[at + 1] = letter;
+                at += 2;
             }
         }
-        out.push(b'\\');
-        if escape == b'u' {
-            out.extend_from_slice(&[b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
-        } else {
-            out.push(escape);
-        }
-        start = i + 1;
+        read += 1;
     }
-    out.extend_from_slice(&bytes[start..]);
+    at
 }
 
 #[cfg(test)]
@@ -397,6 +428,19 @@ mod escape_tests {
             let mut out = b"prefix".to_vec();
             escape_into(&mut out, &text);
             prop_assert_eq!(&out[6..], &escaped(&text)[..]);
+        }
+    }
+
+    /// Texts longer than a piece: escapes on both sides of each piece's edge.
+    #[test]
+    fn long_texts_across_pieces() {
+        for (plain, every) in [(0, 1), (1, 7), (4095, 4096), (5000, 3), (10, 4097)] {
+            let text: String = (0..12_000)
+                .map(|i| if i >= plain && (i - plain) % every == 0 { ['"', '\n', '\u{1}', '\\'][i % 4] } else { 'x' })
+                .collect();
+            let mut out = b"prefix".to_vec();
+            escape_into(&mut out, &text);
+            assert_eq!(&out[6..], &escaped(&text)[..], "plain {plain}, an escape every {every}");
         }
     }
 
