@@ -180,6 +180,9 @@ impl<'a> Texts<'a> {
     /// values the event joined with `,`), which the reference reports as the scalar's type
     /// error.
     pub fn single(&self) -> Option<&'a str> {
+        if let Some(value) = self.agent_parameter() {
+            return value;
+        }
         let mut values = self.raw();
         let first = values.next()?;
         if values.next().is_some() {
@@ -228,7 +231,20 @@ impl<'a> Texts<'a> {
     }
 
     fn is_absent(&self) -> bool {
+        if let Some(value) = self.agent_parameter() {
+            return value.is_none();
+        }
         self.raw().next().is_none()
+    }
+
+    /// A Bedrock Agents event's parameter, read straight from the event's list: its one value
+    /// (a repeated name's last, as the reference keeps it), as `raw` would give it through the
+    /// general chain of sources. `None` for every other text.
+    fn agent_parameter(&self) -> Option<Option<&'a str>> {
+        match *self {
+            Texts::Query(query, name) if query.params.is_some() => Some(query.get(name)),
+            _ => None,
+        }
     }
 }
 
