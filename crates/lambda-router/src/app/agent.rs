@@ -95,7 +95,7 @@ pub(super) fn no_tool<'a>(request: &Request<'a>, function: &str) -> Response<'a>
 
 /// A response whose JSON body is the string `text`.
 fn json_string_response<'a>(request: &Request<'a>, status: u16, text: &str) -> Response<'a> {
-    Response::json_text(status, json_in(request.arena, text, text.len() + text.len() / 8 + 8).unwrap_or("\"Error\""))
+    Response::json_text(status, json_string_in(request.arena, text).unwrap_or("\"Error\""))
 }
 
 /// A tool's body as the agent reads it: JSON text as it is, any other text as a JSON string
@@ -108,7 +108,12 @@ pub(super) fn tool_body<'a>(request: &Request<'a>, response: &Response<'a>) -> O
     if response.content_type().is_some_and(|ct| ct.starts_with(APPLICATION_JSON)) {
         return None;
     }
-    json_in(request.arena, text, text.len() + text.len() / 8 + 8)
+    json_string_in(request.arena, text)
+}
+
+/// `text` as a JSON string in the arena, in room for its quotes and a few escapes.
+fn json_string_in<'a>(arena: &'a Bump, text: &str) -> Option<&'a str> {
+    json_in(arena, text, text.len() + text.len() / 8 + 8)
 }
 
 /// The call as the answer echoes it, the event's session attributes in the arena.
