@@ -70,8 +70,8 @@ pub(crate) fn handler(item: ItemFn) -> syn::Result<TokenStream> {
     let call = match (&model, is_async) {
         (None, false) => call,
         (None, true) => quote!(#call.await),
-        (Some(_), false) => quote!(req.json_response(&#call?)),
-        (Some(_), true) => quote!(req.json_response(&#call.await?)),
+        (Some(model), false) => quote!(#krate::__private::model_response::<#model>(req, &#call?)),
+        (Some(model), true) => quote!(#krate::__private::model_response::<#model>(req, &#call.await?)),
     };
     let start = if is_async {
         quote!(#krate::__private::pending(req, move || async move { #call }))

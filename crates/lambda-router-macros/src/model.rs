@@ -65,6 +65,8 @@ fn derive_struct(
     let mut reads = Vec::new();
     let mut builds = Vec::new();
     let mut serializes = Vec::new();
+    let mut checks = Vec::new();
+    let mut field_types = Vec::new();
     for (index, field) in fields.named.iter().enumerate() {
         let field_ident = field.ident.as_ref().ok_or_else(|| syn::Error::new_spanned(field, "a named field"))?;
         let attrs = FieldAttrs::read(&field.attrs, "field")?;
@@ -80,6 +82,10 @@ fn derive_struct(
             let #local = cx.field::<#ty>(#key, slots[#index], &{ const C: #krate::validate::Constraints = #constraints; C }, #default_fn);
         });
         builds.push(quote!(#field_ident: #local?,));
+        checks.push(quote! {
+            && #krate::validate::Value::satisfies(&self.#field_ident, &{ const C: #krate::validate::Constraints = #constraints; C })
+        });
+        field_types.push(ty.clone());
         serializes.push(quote!(state.serialize_field(#key, &self.#field_ident)?;));
     }
     Ok(quote! {
@@ -109,6 +115,12 @@ fn derive_struct(
                 }
                 #(#reads)*
                 ::core::option::Option::Some(Self { #(#builds)* })
+            }
+
+            const CHECKS_AS_VALUE: bool = true #(&& <#field_types as #krate::validate::Value<#lt>>::CHECKS_AS_VALUE)*;
+
+            fn satisfies(&self, _: &#krate::validate::Constraints) -> bool {
+                true #(#checks)*
             }
 
             fn from_text(
@@ -247,6 +259,12 @@ fn derive_string_enum(input: &DeriveInput, data: &syn::DataEnum, literal: bool) 
                 }
                 found
             }
+
+            const CHECKS_AS_VALUE: bool = true;
+
+            fn satisfies(&self, _: &#krate::validate::Constraints) -> bool {
+                true
+            }
         }
 
         impl #krate::__private::serde::Serialize for #ident {
@@ -323,6 +341,12 @@ fn derive_int_literal(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<
             ) -> ::core::option::Option<Self> {
                 cx.error(#krate::validate::ErrorType::LiteralError);
                 ::core::option::Option::None
+            }
+
+            const CHECKS_AS_VALUE: bool = true;
+
+            fn satisfies(&self, _: &#krate::validate::Constraints) -> bool {
+                true
             }
         }
 

@@ -136,6 +136,7 @@ pub mod __private {
     pub use crate::route::RouteParts;
     pub use crate::validate::check::{Texts, Validation};
     pub use crate::validate::json::{Json, JsonKind, default_json, int_literal_key};
+    pub use crate::validate::response::model_response;
     pub use crate::validate::{pattern_matches, union_label};
     pub use lambda_router_core::__private::*;
     pub use regex::Regex;

@@ -10,6 +10,7 @@ pub(crate) mod encode;
 pub(crate) mod prelude;
 pub(crate) mod stream;
 
+use std::any::TypeId;
 use std::fmt;
 
 use smallvec::SmallVec;
@@ -204,6 +205,9 @@ pub struct Response<'a> {
     body: Body<'a>,
     compress: Option<bool>,
     agent: AgentReply<'a>,
+    /// The response model (its type) this body was written from as a typed value found to
+    /// satisfy it, which response validation then need not re-read; cleared with the body.
+    checked: Option<TypeId>,
 }
 
 /// How an Amazon Bedrock agent is to take a function's answer (its `responseState`).
@@ -246,6 +250,7 @@ impl<'a> Response<'a> {
             body: Body::Empty,
             compress: None,
             agent: AgentReply { session: None, prompt_session: None, knowledge_bases: None, state: None },
+            checked: None,
         }
     }
 
@@ -292,7 +297,19 @@ impl<'a> Response<'a> {
     /// Sets the body.
     pub fn with_body(mut self, body: Body<'a>) -> Response<'a> {
         self.body = body;
+        self.checked = None;
         self
+    }
+
+    /// Marks the body as written from a value of the response model `model` that satisfies it.
+    pub(crate) fn checked_as(mut self, model: TypeId) -> Response<'a> {
+        self.checked = Some(model);
+        self
+    }
+
+    /// The response model the body was written from and satisfies, if it is known.
+    pub(crate) fn checked(&self) -> Option<TypeId> {
+        self.checked
     }
 
     /// Asks for gzip (or forbids it) for this response, whatever its route says.

@@ -54,7 +54,7 @@ mod error;
 mod form;
 pub(crate) mod json;
 mod number;
-mod response;
+pub(crate) mod response;
 mod scalars;
 mod schema;
 mod temporal;
@@ -177,6 +177,22 @@ pub trait Value<'a>: Sized {
     fn exactness(json: Json<'_, 'a>) -> Exactness {
         let _ = json;
         Exactness::Lax
+    }
+
+    /// Whether a value of the type, written as JSON and read back, is the same value, so that a
+    /// handler's typed answer can be checked as it is ([`Value::satisfies`]) rather than written,
+    /// re-read and written again. Not so for a union (its JSON may read as another member), a map
+    /// (a repeated key collapses), dates and times (written in one of several forms): those are
+    /// re-read, as is any type that does not say so.
+    const CHECKS_AS_VALUE: bool = false;
+
+    /// Whether the value meets `constraints` and its type's own rules, as reading its JSON would
+    /// find. Asked only of a type whose [`CHECKS_AS_VALUE`](Value::CHECKS_AS_VALUE) holds; `false`
+    /// (re-read its JSON) unless the type says otherwise. A value that does not satisfy is
+    /// re-read, which records why.
+    fn satisfies(&self, constraints: &Constraints) -> bool {
+        let _ = constraints;
+        false
     }
 
     /// Reads a JSON value; on failure records the errors in `cx` and returns `None`.

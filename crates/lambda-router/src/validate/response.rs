@@ -2,6 +2,8 @@
 //! answer's JSON checked against it, as the reference checks what a handler returns against its
 //! return annotation, and documented with it.
 
+use std::any::TypeId;
+
 use super::{Constraints, Json, LocPart, Schema, Validation, Value};
 use crate::error::Error;
 use crate::request::Request;
@@ -73,6 +75,9 @@ impl std::io::Write for ArenaWriter<'_> {
 #[derive(Clone, Copy)]
 pub struct ResponseSpec {
     pub(crate) schema: &'static Schema,
+    /// The model's type: what an answer checked as a typed value is marked with (a `fn`, as
+    /// `TypeId::of` is `const` only from Rust 1.91).
+    model: fn() -> TypeId,
     rewrite: for<'t, 'a> fn(Json<'t, 'a>, usize, &mut Validation<'a>, &Request<'a>) -> Option<&'a str>,
 }
 
@@ -86,8 +91,23 @@ impl std::fmt::Debug for ResponseSpec {
 pub(crate) struct ResponseOf<T>(std::marker::PhantomData<T>);
 
 impl<T: ResponseModel> ResponseOf<T> {
-    pub(crate) const SPEC: &'static ResponseSpec =
-        &ResponseSpec { schema: <T::Value<'static> as Value<'static>>::SCHEMA, rewrite: rewrite::<T> };
+    pub(crate) const SPEC: &'static ResponseSpec = &ResponseSpec {
+        schema: <T::Value<'static> as Value<'static>>::SCHEMA,
+        model: TypeId::of::<T>,
+        rewrite: rewrite::<T>,
+    };
+}
+
+/// A `#[handler]`'s typed answer `value` of the response model `T`: its JSON, as
+/// [`Request::json_response`] writes it. When `T` [checks as a value](Value::CHECKS_AS_VALUE),
+/// the app has no serializer of its own, and `value` satisfies `T`, the answer is marked so:
+/// validating it against `T` then keeps it as it is, which is what re-reading and re-writing its
+/// JSON would give, without doing either. Otherwise it is re-read as any answer is.
+pub fn model_response<'a, T: ResponseModel>(req: &Request<'a>, value: &T::Value<'a>) -> Result<Response<'a>, Error> {
+    let response = req.json_response(value)?;
+    let checks =
+        <T::Value<'a> as Value<'a>>::CHECKS_AS_VALUE && req.serializer.is_none() && value.satisfies(&Constraints::NONE);
+    Ok(if checks { response.checked_as(TypeId::of::<T>()) } else { response })
 }
 
 impl ResponseSpec {
@@ -100,6 +120,9 @@ impl ResponseSpec {
         response: Response<'a>,
         status: Option<u16>,
     ) -> Result<Response<'a>, Error> {
+        if response.checked() == Some((self.model)()) {
+            return Ok(response);
+        }
         let mut cx = Validation::new(req);
         let text = match response.body() {
             Body::Text(text) => text,

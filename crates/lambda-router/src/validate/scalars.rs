@@ -66,6 +66,12 @@ macro_rules! integers {
             fn from_text(text: &'a str, c: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
                 Self::checked(parse_int(text), c, cx)
             }
+
+            const CHECKS_AS_VALUE: bool = true;
+
+            fn satisfies(&self, c: &Constraints) -> bool {
+                i128::try_from(*self).is_ok_and(|value| c.broken(Number::Whole(Whole::Exact(value))).is_none())
+            }
         }
 
         impl Checked for $ty {
@@ -138,6 +144,14 @@ impl<'a> Value<'a> for f64 {
     fn from_text(text: &'a str, c: &Constraints, cx: &mut Validation<'a>) -> Option<f64> {
         checked_float(parse_float(text), c, cx)
     }
+
+    const CHECKS_AS_VALUE: bool = true;
+
+    /// serde_json writes a NaN or an infinity as `null`, which is no number: such a value is
+    /// re-read, and refused.
+    fn satisfies(&self, c: &Constraints) -> bool {
+        self.is_finite() && c.broken(Number::Float(*self)).is_none()
+    }
 }
 
 impl<'a> Value<'a> for bool {
@@ -169,6 +183,12 @@ impl<'a> Value<'a> for bool {
     fn from_text(text: &'a str, _: &Constraints, cx: &mut Validation<'a>) -> Option<bool> {
         parse_bool(text).map_err(|kind| cx.error(kind)).ok()
     }
+
+    const CHECKS_AS_VALUE: bool = true;
+
+    fn satisfies(&self, _: &Constraints) -> bool {
+        true
+    }
 }
 
 impl<'a> Value<'a> for &'a str {
@@ -196,24 +216,35 @@ impl<'a> Value<'a> for &'a str {
         if matches!(json.kind(), JsonKind::Str(_)) { Exactness::Exact } else { Exactness::Lax }
     }
 
-    /// Lengths first, then the pattern, as pydantic checks a constrained string.
     fn from_text(text: &'a str, c: &Constraints, cx: &mut Validation<'a>) -> Option<&'a str> {
-        if c.min_length.is_some() || c.max_length.is_some() {
-            // Characters, as Python counts them; only counted as far as a bound needs.
-            let limit = c.max_length.map_or(c.min_length.unwrap_or(0), |max| max + 1);
-            let chars = text.chars().take(limit).count();
-            if !within_length(chars, c, cx, ErrorType::StringTooShort, ErrorType::StringTooLong) {
-                return None;
+        match text_error(text, c) {
+            None => Some(text),
+            Some(kind) => {
+                cx.error(kind);
+                None
             }
         }
-        if let Some(pattern) = c.pattern
-            && !pattern.is_match(text)
-        {
-            cx.error(ErrorType::StringPatternMismatch);
-            return None;
-        }
-        Some(text)
     }
+
+    const CHECKS_AS_VALUE: bool = true;
+
+    fn satisfies(&self, c: &Constraints) -> bool {
+        text_error(self, c).is_none()
+    }
+}
+
+/// The first constraint `text` breaks: lengths first, then the pattern, as pydantic checks a
+/// constrained string.
+fn text_error(text: &str, c: &Constraints) -> Option<ErrorType> {
+    if c.min_length.is_some() || c.max_length.is_some() {
+        // Characters, as Python counts them; only counted as far as a bound needs.
+        let limit = c.max_length.map_or(c.min_length.unwrap_or(0), |max| max + 1);
+        let chars = text.chars().take(limit).count();
+        if let Some(kind) = length_error(chars, c, ErrorType::StringTooShort, ErrorType::StringTooLong) {
+            return Some(kind);
+        }
+    }
+    c.pattern.filter(|pattern| !pattern.is_match(text)).map(|_| ErrorType::StringPatternMismatch)
 }
 
 impl<'a, T: Value<'a>> Value<'a> for Option<T> {
@@ -246,6 +277,12 @@ impl<'a, T: Value<'a>> Value<'a> for Option<T> {
     fn absent() -> Option<Option<T>> {
         Some(None)
     }
+
+    const CHECKS_AS_VALUE: bool = T::CHECKS_AS_VALUE;
+
+    fn satisfies(&self, c: &Constraints) -> bool {
+        self.as_ref().is_none_or(|value| value.satisfies(c))
+    }
 }
 
 /// A string's or a list's length against its bounds, the error named for what was measured.
@@ -256,14 +293,17 @@ fn within_length(
     too_short: ErrorType,
     too_long: ErrorType,
 ) -> bool {
+    length_error(len, c, too_short, too_long).map(|kind| cx.error(kind)).is_none()
+}
+
+/// The bound a string's or a list's length breaks, if any.
+fn length_error(len: usize, c: &Constraints, too_short: ErrorType, too_long: ErrorType) -> Option<ErrorType> {
     if c.min_length.is_some_and(|min| len < min) {
-        cx.error(too_short);
-        false
+        Some(too_short)
     } else if c.max_length.is_some_and(|max| len > max) {
-        cx.error(too_long);
-        false
+        Some(too_long)
     } else {
-        true
+        None
     }
 }
 
@@ -326,6 +366,13 @@ impl<'a, T: Value<'a>> Value<'a> for &'a [T] {
                 None
             }
         })
+    }
+
+    const CHECKS_AS_VALUE: bool = T::CHECKS_AS_VALUE;
+
+    fn satisfies(&self, c: &Constraints) -> bool {
+        self.iter().all(|item| item.satisfies(&Constraints::NONE))
+            && length_error(self.len(), c, ErrorType::TooShort, ErrorType::TooLong).is_none()
     }
 }
 
