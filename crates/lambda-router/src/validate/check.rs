@@ -166,8 +166,9 @@ pub struct Problem<'a> {
 /// The values of one parameter, as the event gives them.
 #[derive(Debug, Clone, Copy)]
 pub enum Texts<'a> {
-    /// A path parameter.
-    Path(&'a str),
+    /// One value: a path parameter, or a Bedrock Agents parameter (a repeated name's last
+    /// value, as the reference keeps it), read once from the event's list.
+    One(&'a str),
     /// A query parameter: the query and the name.
     Query(Query<'a>, &'static str),
     /// A header: the headers and the name.
@@ -180,17 +181,17 @@ impl<'a> Texts<'a> {
     /// values the event joined with `,`), which the reference reports as the scalar's type
     /// error.
     pub fn single(&self) -> Option<&'a str> {
-        if let Some(value) = self.agent_parameter() {
-            return value;
-        }
-        let mut values = self.raw();
-        let first = values.next()?;
-        if values.next().is_some() {
-            return None;
+        /// The one value of `values`, `None` for none or several.
+        fn only<'a>(mut values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+            let first = values.next()?;
+            values.next().is_none().then_some(first)
         }
         match *self {
-            Texts::Query(query, name) if first.contains(',') && query.is_repeated(name) => None,
-            _ => Some(first),
+            Texts::One(value) => Some(value),
+            Texts::Query(query, name) => {
+                only(query.get_all_raw(name)).filter(|value| !(value.contains(',') && query.is_repeated(name)))
+            }
+            Texts::Header(headers, name) => only(headers.get_all(name)),
         }
     }
 
@@ -207,43 +208,27 @@ impl<'a> Texts<'a> {
     /// `Query::is_bare_string`, `Headers::is_bare_string`): `list_type`.
     pub(crate) fn is_bare_string(&self) -> bool {
         match *self {
-            Texts::Path(_) => false,
+            Texts::One(_) => false,
             Texts::Query(query, name) => query.is_bare_string(name),
             Texts::Header(headers, name) => headers.is_bare_string(name),
         }
     }
 
-    /// The values as the event lists them (joined values left whole).
-    fn raw(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        let (path, query, header) = self.sources();
-        path.into_iter()
-            .chain(query.into_iter().flat_map(|(q, name)| q.get_all_raw(name)))
-            .chain(header.into_iter().flat_map(|(h, name)| h.get_all(name)))
-    }
-
     #[allow(clippy::type_complexity)]
     fn sources(&self) -> (Option<&'a str>, Option<(Query<'a>, &'static str)>, Option<(Headers<'a>, &'static str)>) {
         match *self {
-            Texts::Path(value) => (Some(value), None, None),
+            Texts::One(value) => (Some(value), None, None),
             Texts::Query(query, name) => (None, Some((query, name)), None),
             Texts::Header(headers, name) => (None, None, Some((headers, name))),
         }
     }
 
+    /// Whether the event has no value (a joined value is one).
     fn is_absent(&self) -> bool {
-        if let Some(value) = self.agent_parameter() {
-            return value.is_none();
-        }
-        self.raw().next().is_none()
-    }
-
-    /// A Bedrock Agents event's parameter, read straight from the event's list: its one value
-    /// (a repeated name's last, as the reference keeps it), as `raw` would give it through the
-    /// general chain of sources. `None` for every other text.
-    fn agent_parameter(&self) -> Option<Option<&'a str>> {
         match *self {
-            Texts::Query(query, name) if query.params.is_some() => Some(query.get(name)),
-            _ => None,
+            Texts::One(_) => false,
+            Texts::Query(query, name) => query.get_all_raw(name).next().is_none(),
+            Texts::Header(headers, name) => headers.get_all(name).next().is_none(),
         }
     }
 }
@@ -406,7 +391,9 @@ impl<'a> Validation<'a> {
         default: Option<fn() -> T>,
     ) -> Option<T> {
         let texts = match location {
-            Location::Path => req.param(name).map(Texts::Path),
+            Location::Path => req.param(name).map(Texts::One),
+            // A Bedrock Agents event's parameters are one list, each name's value its last.
+            Location::Query if req.query().params.is_some() => req.query().get(name).map(Texts::One),
             Location::Query => Some(Texts::Query(req.query(), name)),
             Location::Header => Some(Texts::Header(req.headers(), name)),
             Location::Cookie => return self.cookie(req, name, constraints, default),
