@@ -337,15 +337,15 @@ const ESCAPES: [u8; 256] = {
 };
 
 /// Writes `text` JSON-escaped (without quotes). The plain bytes before the first escape are
-/// copied whole (most strings: a method, a path, a header); from there, each piece of at most
-/// `PIECE` bytes is written into room made for its worst case (every byte `\u00XX`), then cut
-/// to what was written: eight plain bytes at a time where a word has nothing to escape, else a
-/// store per byte (a push would check the vector's capacity at every byte, and a copy call
-/// costs more than the few bytes between a JSON body's quotes).
+/// found eight at a time and copied whole (most strings: a method, a path, a header); from
+/// there, each piece of at most `PIECE` bytes is written into room made for its worst case
+/// (every byte `\u00XX`), then cut to what was written (a push would check the vector's
+/// capacity at every byte, and a copy call costs more than the few bytes between a JSON body's
+/// quotes).
 pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
     const PIECE: usize = 4096;
     let bytes = text.as_bytes();
-    let plain = bytes.iter().position(|&byte| ESCAPES[byte as usize] != 0).unwrap_or(bytes.len());
+    let plain = plain_prefix(bytes);
     out.extend_from_slice(&bytes[..plain]);
     for piece in bytes[plain..].chunks(PIECE) {
         let start = out.len();
@@ -355,51 +355,88 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// Writes `piece` escaped into `room` (at least six bytes for each of `piece`'s); returns how
-/// many bytes it wrote.
-fn escape_piece(room: &mut [u8], piece: &[u8]) -> usize {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+/// How many bytes at the start of `bytes` need no escape.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
     let mut at = 0;
-    for eight in piece.chunks(8) {
-        if let Ok(word) = <[u8; 8]>::try_from(eight)
-            && !needs_escape(u64::from_le_bytes(word))
-        {
-            room[at..at + 8].copy_from_slice(&word);
+    for eight in &mut words {
+        let mask = escape_mask(word_of(eight));
+        if mask != 0 {
+            return at + first_byte(mask);
+        }
+        at += 8;
+    }
+    at + words.remainder().iter().position(|&byte| ESCAPES[byte as usize] != 0).unwrap_or(words.remainder().len())
+}
+
+/// Writes `piece` escaped into `room` (at least six bytes for each of `piece`'s); returns how
+/// many bytes it wrote. A word at a time: its eight bytes are stored whole, then, if one needs
+/// escaping, the output stops at the first such byte, its escape is written over the rest, and
+/// the next word starts after it. So a plain run costs a store per eight bytes, and an escape
+/// one word's test, wherever it falls.
+///
+/// The room never runs out: before each step `at <= 6 * i` (each byte read wrote at most six),
+/// so a word's store ends at `6 * i + 8 <= 6 * piece.len()` while eight bytes are left to read,
+/// and an escape of byte `i + p` ends at `at + p + 6 <= 6 * (i + p + 1)`.
+fn escape_piece(room: &mut [u8], piece: &[u8]) -> usize {
+    let mut at = 0;
+    let mut i = 0;
+    while let Some(eight) = piece.get(i..i + 8) {
+        room[at..at + 8].copy_from_slice(eight);
+        let mask = escape_mask(word_of(eight));
+        if mask == 0 {
             at += 8;
+            i += 8;
             continue;
         }
-        for &byte in eight {
-            match ESCAPES[byte as usize] {
-                0 => {
-                    room[at] = byte;
-                    at += 1;
-                }
-                b'u' => {
-                    room[at..at + 6].copy_from_slice(&[
-                        b'\\',
-                        b'u',
-                        b'0',
-                        b'0',
-                        HEX[(byte >> 4) as usize],
-                        HEX[(byte & 15) as usize],
-                    ]);
-                    at += 6;
-                }
-                letter => {
-                    room[at] = b'\\';
-                    room[at + 1] = letter;
-                    at += 2;
-                }
-            }
-        }
+        let p = first_byte(mask);
+        at += p;
+        at += escape_byte(&mut room[at..], piece[i + p]);
+        i += p + 1;
+    }
+    for &byte in &piece[i..] {
+        at += escape_byte(&mut room[at..], byte);
     }
     at
 }
 
-/// Whether any of the eight bytes of `word` is escaped in a JSON string (`ESCAPES`): below
-/// 0x20, `"`, `\`, or 0x7F. A byte's test borrows from the next only when the byte itself
-/// matched, so the answer is exact (a word with no such byte gives 0).
-const fn needs_escape(word: u64) -> bool {
+/// Writes `byte` as a JSON string holds it at the start of `room` (six bytes at least);
+/// returns how many bytes that is.
+fn escape_byte(room: &mut [u8], byte: u8) -> usize {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match ESCAPES[byte as usize] {
+        0 => {
+            room[0] = byte;
+            1
+        }
+        b'u' => {
+            room[..6].copy_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
+            6
+        }
+        letter => {
+            room[..2].copy_from_slice(&[b'\\', letter]);
+            2
+        }
+    }
+}
+
+/// Eight bytes as a word, the first in its lowest byte.
+fn word_of(eight: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(eight);
+    u64::from_le_bytes(word)
+}
+
+/// The index of the byte of the lowest bit set in an `escape_mask`.
+const fn first_byte(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
+/// The bytes of `word` that are escaped in a JSON string (`ESCAPES`: below 0x20, `"`, `\`, or
+/// 0x7F), as the high bit of each: zero when none is. A byte's test borrows from the next only
+/// when the byte itself matched, so the lowest bit set is exact (bits above it may not be): it
+/// marks the first byte to escape.
+const fn escape_mask(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     const fn zero_byte(word: u64) -> u64 {
@@ -409,7 +446,7 @@ const fn needs_escape(word: u64) -> bool {
     let quote = zero_byte(word ^ (ONES * b'"' as u64));
     let backslash = zero_byte(word ^ (ONES * b'\\' as u64));
     let delete = zero_byte(word ^ (ONES * 0x7F));
-    control | quote | backslash | delete != 0
+    control | quote | backslash | delete
 }
 
 #[cfg(test)]
@@ -447,18 +484,31 @@ mod escape_tests {
     }
 
     /// The word test against the table, for every byte value at every position of a word
-    /// whose other bytes are plain, or are every other value.
+    /// whose other bytes are plain, or are every other value: the mask is zero exactly when no
+    /// byte needs escaping, and its lowest bit marks the first that does.
     #[test]
-    fn a_word_needs_escaping_exactly_when_a_byte_does() {
+    fn the_mask_marks_the_first_byte_to_escape() {
         for position in 0..8 {
             for byte in 0..=255u8 {
-                for filler in [b'a', 0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7E, 0x80, 0xFF, byte] {
+                for filler in [b'a', 0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7E, 0x80, 0xFF, 0x00, b'"', byte] {
                     let mut word = [filler; 8];
                     word[position] = byte;
-                    let expected = word.iter().any(|&b| super::ESCAPES[b as usize] != 0);
-                    assert_eq!(super::needs_escape(u64::from_le_bytes(word)), expected, "{word:?}");
+                    let expected = word.iter().position(|&b| super::ESCAPES[b as usize] != 0);
+                    let mask = super::escape_mask(u64::from_le_bytes(word));
+                    assert_eq!((mask != 0).then(|| super::first_byte(mask)), expected, "{word:?}");
                 }
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// The same on random words: any mix of bytes, escaped or not, in any order.
+        #[test]
+        fn the_mask_marks_the_first_byte_of_any_word(word in any::<[u8; 8]>()) {
+            let expected = word.iter().position(|&b| super::ESCAPES[b as usize] != 0);
+            let mask = super::escape_mask(u64::from_le_bytes(word));
+            prop_assert_eq!((mask != 0).then(|| super::first_byte(mask)), expected);
         }
     }
 
