@@ -330,10 +330,11 @@ impl App {
             streams: memory.arena.bump().alloc(std::cell::Cell::new(None)),
         };
         if let Some(params) = request.event.query.params {
-            let all = || crate::event::agent_params(Some(params));
-            let mut pairs = all();
-            let slice = request.arena.alloc_slice_fill_with(all().count(), |_| pairs.next().unwrap_or(("", "")));
-            request.event.query.pairs = Some(slice);
+            // One walk: the list's length (every element a pair, as detection checked) is the room.
+            let len = crate::event::json::array_len(params);
+            let mut pairs = bumpalo::collections::Vec::with_capacity_in(len, request.arena);
+            pairs.extend(crate::event::agent_params(Some(params)));
+            request.event.query.pairs = Some(pairs.into_bump_slice());
         }
         if let Some(body) = super::agent::body(&request.event, request.arena) {
             request.event.body = Some(body);

@@ -40,12 +40,15 @@ pub(crate) fn members(value: Json<'_>) -> impl Iterator<Item = (&str, Json<'_>)>
     object(value).into_iter().flat_map(|o| o.iter())
 }
 
-/// The elements of an array value (or nothing), in order.
+/// The elements of an array value (or nothing), in order: one walk along the tape (`get(i)`
+/// would walk from the start for each).
 pub(crate) fn elements(value: Json<'_>) -> impl Iterator<Item = Json<'_>> {
-    value.into_array().into_iter().flat_map(|a| {
-        let len = a.len();
-        (0..len).filter_map(move |i| a.get(i))
-    })
+    value.into_array().into_iter().flat_map(|a| a.iter())
+}
+
+/// How many elements an array value has (none for another value).
+pub(crate) fn array_len(value: Json<'_>) -> usize {
+    value.into_array().map_or(0, |array| array.len())
 }
 
 /// The last element of an array value that is a string.
