@@ -162,7 +162,11 @@ impl<'a> Request<'a> {
 
     /// The body as text (base64-decoded when the event says so).
     pub fn body_str(&self) -> Result<&'a str, BodyError> {
-        std::str::from_utf8(self.body_bytes()?).map_err(|_| BodyError::InvalidUtf8)
+        match self.event.body {
+            // Text as the event carries it is a `str` already.
+            Some(body) if !self.event.base64 => Ok(body),
+            _ => std::str::from_utf8(self.body_bytes()?).map_err(|_| BodyError::InvalidUtf8),
+        }
     }
 
     /// The JSON body deserialized into `T`, borrowing from the body where `T` borrows.
