@@ -146,6 +146,28 @@ impl<'r, 'a> Next<'r, 'a> {
         }
     }
 
+    /// Runs the chain at once when it is a sync handler alone (no middleware): its outcome,
+    /// checked, with no future between the handler and the pipeline. Otherwise (a middleware,
+    /// an async handler, another endpoint) the chain, running, to await.
+    pub(crate) fn run_now(self) -> Ran<'r, 'a> {
+        let alone = self.global.is_empty() && self.mount.is_empty() && self.route.is_empty();
+        match self.endpoint {
+            Endpoint::Handler(handler, after) if alone && !handler.is_async() => {
+                let request = self.request;
+                match Error::catching(|| handler.start(request)) {
+                    Ok(Started::Ready(outcome)) => Ran::Done(after.apply(request, outcome)),
+                    started => {
+                        let mut running = NextFuture::started(started);
+                        running.after = Some(after);
+                        running.request = Some(request);
+                        Ran::Running(running)
+                    }
+                }
+            }
+            _ => Ran::Running(self.run()),
+        }
+    }
+
     fn endpoint(self) -> NextFuture<'r, 'a> {
         let request = self.request;
         let outcome = match self.endpoint {
@@ -177,6 +199,16 @@ impl std::fmt::Debug for Next<'_, '_> {
             .field("middleware_left", &(self.global.len() + self.mount.len() + self.route.len()))
             .finish()
     }
+}
+
+/// What [`Next::run_now`] gives: the outcome, or the chain running.
+// Both variants are large; the outcome is moved once, and boxing either would allocate.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Ran<'r, 'a> {
+    /// Run to its end.
+    Done(Outcome<'a>),
+    /// To await.
+    Running(NextFuture<'r, 'a>),
 }
 
 /// The rest of the chain, running: await it for its response or error. A panic inside

@@ -20,7 +20,7 @@ use crate::arena::{Arena, in_arena};
 use crate::cors::CorsHeaders;
 use crate::error::{Error, ErrorKind, Panic};
 use crate::event::{self, EventError, Source};
-use crate::middleware::{After, Endpoint, Next};
+use crate::middleware::{After, Endpoint, Next, Ran};
 use crate::request::{InvocationContext, JsonScratch, LambdaContext, Request};
 use crate::response::compress::{Gzip, gzip_acceptable_values};
 use crate::response::encode::{self, Shape, WireBody};
@@ -282,7 +282,11 @@ impl App {
                 };
                 let mount_middleware = mount.map_or(&[][..], |mount| &mount.middleware[..]);
                 let chain = Next::new(&request, [&self.middleware, mount_middleware, route_middleware], endpoint);
-                match chain.run().await {
+                let outcome = match chain.run_now() {
+                    Ran::Done(outcome) => outcome,
+                    Ran::Running(running) => running.await,
+                };
+                match outcome {
                     Ok(response) => response,
                     Err(error) => self.error_to_response(error, &request, mount),
                 }
