@@ -62,6 +62,44 @@ fn every_case_answers_as_the_reference_did() {
     }
 }
 
+/// A name given twice, in a body's properties or in the parameters, keeps its last value, as
+/// the reference's dict does. Each answer is the reference's own (`agents_app.py`, run on the
+/// same event: the `file` or `list-limit` case with the list replaced).
+#[test]
+fn a_repeated_name_keeps_its_last_value() {
+    let cases = cases();
+    let case = |id: &str| cases.iter().find(|case| case["id"] == id).expect("the case")["event"].clone();
+    let mut workspace = Workspace::new();
+    for (list, values, reference) in [
+        (
+            "properties",
+            r#"[{"name": "policy", "type": "string", "value": "AAA"}, {"name": "amount", "type": "number", "value": "1"}, {"name": "policy", "type": "string", "value": "POL-9"}]"#,
+            r#"{"messageVersion":"1.0","response":{"actionGroup":"ClaimsActions","apiPath":"/claims","httpMethod":"POST","httpStatusCode":201,"responseBody":{"application/json":{"body":"{\"id\":\"c-3\",\"policy\":\"POL-9\",\"amount\":1.0,\"reason\":null}"}}},"sessionAttributes":{"last_claim":"c-3"},"promptSessionAttributes":{"policy":"POL-9"}}"#,
+        ),
+        (
+            "properties",
+            r#"[{"name": "policy", "type": "string", "value": "POL-1"}, {"name": "amount", "type": "number", "value": "1"}, {"name": "amount", "type": "number", "value": "-5"}]"#,
+            r#"{"messageVersion":"1.0","response":{"actionGroup":"ClaimsActions","apiPath":"/claims","httpMethod":"POST","httpStatusCode":422,"responseBody":{"application/json":{"body":"{\"statusCode\":422,\"detail\":[{\"loc\":[\"body\",\"amount\"],\"type\":\"greater_than\"}]}"}}}}"#,
+        ),
+        (
+            "parameters",
+            r#"[{"name": "limit", "type": "integer", "value": "1"}, {"name": "limit", "type": "integer", "value": "2"}]"#,
+            r#"{"messageVersion":"1.0","response":{"actionGroup":"ClaimsActions","apiPath":"/claims","httpMethod":"GET","httpStatusCode":200,"responseBody":{"application/json":{"body":"[{\"id\":\"c-1\",\"status\":\"open\",\"amount\":120.5},{\"id\":\"c-2\",\"status\":\"paid\",\"amount\":80.0}]"}}}}"#,
+        ),
+    ] {
+        let mut event = case(if list == "properties" { "bedrock-agent/file" } else { "bedrock-agent/list-limit" });
+        let values: Value = serde_json::from_str(values).unwrap();
+        if list == "properties" {
+            event["requestBody"]["content"]["application/json"]["properties"] = values;
+        } else {
+            event["parameters"] = values;
+        }
+        let got = answer(&mut workspace, &serde_json::to_vec(&event).unwrap()).expect("an agent event");
+        let reference: Value = serde_json::from_str(reference).unwrap();
+        assert_eq!(normalized(got), normalized(reference), "{list}: {event}");
+    }
+}
+
 #[test]
 fn every_case_but_a_handlers_own_404_allocates_nothing_once_warm() {
     assert!(is_counting(), "the counting allocator is installed");

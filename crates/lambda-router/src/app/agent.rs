@@ -5,7 +5,7 @@
 use bumpalo::Bump;
 
 use crate::error::{Error, ErrorKind};
-use crate::event::json::{elements, member, members, string};
+use crate::event::json::{members, string};
 use crate::event::{Event, Source};
 use crate::request::Request;
 use crate::response::encode::AgentEcho;
@@ -16,22 +16,23 @@ use crate::response::{APPLICATION_JSON, Body, Response};
 /// typed inputs read it as any JSON body.
 pub(super) fn body<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a str> {
     let properties = event.agent?.properties?;
-    json_in(arena, &Properties(properties), 128)
+    // Each `{"name", "value"}` once (detection checked every one is), in room the list's length gives.
+    let mut pairs = bumpalo::collections::Vec::with_capacity_in(crate::event::json::array_len(properties), arena);
+    pairs.extend(crate::event::agent_params(Some(properties)));
+    json_in(arena, &Properties(&pairs), 128)
 }
 
-/// The properties of an operation's body, serialized as an object.
-struct Properties<'a>(crate::event::json::Json<'a>);
+/// The properties of an operation's body, serialized as an object: a repeated name once, with
+/// its last value, where it last appears.
+struct Properties<'p, 'a>(&'p [(&'a str, &'a str)]);
 
-impl serde::Serialize for Properties<'_> {
+impl serde::Serialize for Properties<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let pairs = || {
-            elements(self.0).filter_map(|item| Some((member(item, "name").and_then(string)?, member(item, "value")?)))
-        };
         let mut map = serializer.serialize_map(None)?;
-        for (index, (name, value)) in pairs().enumerate() {
-            if !pairs().skip(index + 1).any(|(later, _)| later == name) {
-                map.serialize_entry(name, string(value).unwrap_or(""))?;
+        for (index, (name, value)) in self.0.iter().enumerate() {
+            if !self.0[index + 1..].iter().any(|(later, _)| later == name) {
+                map.serialize_entry(name, value)?;
             }
         }
         map.end()
