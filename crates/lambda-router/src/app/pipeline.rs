@@ -337,7 +337,11 @@ impl App {
             // One walk: the list's length (every element a pair, as detection checked) is the room.
             let len = crate::event::json::array_len(params);
             let mut pairs = bumpalo::collections::Vec::with_capacity_in(len, request.arena);
-            pairs.extend(crate::event::agent_params(Some(params)));
+            if request.event.source == Source::BedrockAgentFunction {
+                pairs.extend(crate::event::agent_function_params(Some(params)));
+            } else {
+                pairs.extend(crate::event::agent_params(Some(params)));
+            }
             request.event.query.pairs = Some(pairs.into_bump_slice());
         }
         if let Some(body) = super::agent::body(&request.event, request.arena) {

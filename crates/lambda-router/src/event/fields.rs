@@ -116,6 +116,21 @@ pub struct Query<'a> {
     pub(crate) pairs: Option<&'a [(&'a str, &'a str)]>,
 }
 
+/// The `(name, value)` of each parameter of a Bedrock Agents function call, its value read by
+/// its declared `type` where the reference reads it so: a `boolean` is `"true"` when its text is
+/// `true` in any case, and `"false"` whatever else it is (Powertools' `value.lower() == "true"`).
+/// The other types are read by the tool's own typed inputs.
+pub(crate) fn agent_function_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
+    params.into_iter().flat_map(elements).filter_map(|item| {
+        let name = super::json::member(item, "name").and_then(string)?;
+        let value = super::json::member(item, "value").and_then(string)?;
+        if super::json::member(item, "type").and_then(string) == Some("boolean") {
+            return Some((name, if value.eq_ignore_ascii_case("true") { "true" } else { "false" }));
+        }
+        Some((name, value))
+    })
+}
+
 /// The `(name, value)` of each of a Bedrock Agents event's parameters.
 pub(crate) fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
     params.into_iter().flat_map(elements).filter_map(|item| {

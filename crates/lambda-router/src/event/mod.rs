@@ -15,8 +15,8 @@ pub(crate) mod lift;
 
 pub use detect::EventError;
 pub(crate) use detect::parse;
-pub(crate) use fields::agent_params;
 pub use fields::{Headers, Query};
+pub(crate) use fields::{agent_function_params, agent_params};
 
 use json::Json;
 
