@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Random differential test: our app against the Python reference on generated events.
 
-    python3 test-support/differential/differential.py --app {conformance,validation,contract}
+    python3 test-support/differential/differential.py --app {conformance,validation,contract,agents}
         --count N --seed S [--reference-python PY] [--ours PATH] [--keep DIR]
         [--only I,J,...] [--self-test] [--shared DIR] [-v]
 
 1. Generates N requests for the app (deterministic for the seed), spread over the
-   sources rest-v1, http-v2, alb and alb-mv, shaped like the fixed cases' events.
+   sources rest-v1, http-v2, alb and alb-mv, shaped like the fixed cases' events (for
+   agents: Bedrock's operation and function events, in turn).
 2. Runs the reference app once over all of them; its answers become the expected
    responses (an {"error": ...} answer stays an expected error).
 3. Writes a cases file and runs shared/conformance/compare.py on it with our binary.
@@ -42,7 +43,7 @@ sys.dont_write_bytecode = True  # no __pycache__ inside the project tree
 
 from events import SOURCES, EventBuilder  # noqa: E402
 
-APPS = ("conformance", "validation", "contract")
+APPS = ("conformance", "validation", "contract", "agents")
 DEFAULT_SHARED = Path(os.environ.get("CONFORMANCE_SHARED", "/work/shared/conformance"))
 DEFAULT_PYTHON = "/tmp/ref/bin/python"
 SHOW_FAILURES = 10
@@ -62,7 +63,9 @@ def generate(app: str, count: int, seed: int, shared: Path, only: set[int] | Non
     One master random.Random(seed) draws a seed per event, so event i is the same
     whatever the count, and --only regenerates exactly the events of a full run."""
     gen = importlib.import_module(f"gen_{app}")
-    builder = EventBuilder(str(shared / gen.CASES))
+    sources = getattr(gen, "SOURCES", SOURCES)
+    # The agents' generator writes its events whole (Bedrock has one event shape per source).
+    builder = None if hasattr(gen, "build_event") else EventBuilder(str(shared / gen.CASES))
     master = random.Random(seed)
     last = max(only) + 1 if only else count
     cases = []
@@ -70,9 +73,12 @@ def generate(app: str, count: int, seed: int, shared: Path, only: set[int] | Non
         rng = random.Random(master.getrandbits(64))
         if only and i not in only:
             continue
-        source = SOURCES[i % len(SOURCES)]
-        req = gen.generate(rng)
-        event = builder.build(source, req, rng)
+        source = sources[i % len(sources)]
+        if builder is None:
+            req, event = gen.build_event(rng, source, shared)
+        else:
+            req = gen.generate(rng)
+            event = builder.build(source, req, rng)
         cases.append({
             "id": f"{app}/{i:05d}-{source}-{slug(req.route + '-' + req.tag)}",
             "source": source,
@@ -225,6 +231,22 @@ def request_errors(response: dict) -> list:
     return [e for e in validation_errors(response) or [] if (e.get("loc") or [None])[0] != "response"]
 
 
+def allowed_agent(gen, case: dict, actual_line: str | None) -> str | None:
+    """`allowed` for an agent's answer: a tool's error in its own words (the SPEC compares only
+    its shape), else the HTTP rules on the answer's status and body."""
+    try:
+        actual = json.loads(actual_line) if actual_line else None
+    except ValueError:
+        return None
+    if not isinstance(actual, dict):
+        return None
+    expected = case.get("expected", {})
+    if "error" not in expected and "error" not in actual and gen.tool_error_in_own_words(expected, actual):
+        return "a tool's error in its own words (the reference's are Python's)"
+    view = dict(case, expected=expected if "error" in expected else gen.http_view(expected))
+    return allowed(view, json.dumps(gen.http_view(actual)))
+
+
 def allowed(case: dict, actual_line: str | None) -> str | None:
     """Why a disagreement is an allowed one, or None:
 
@@ -369,13 +391,14 @@ def run(args, workdir: Path) -> int:
     allowances: Counter = Counter()
     for cid in list(failures):
         i, case = by_id[cid]
-        reason = allowed(case, our_lines[i] if i < len(our_lines) else None)
+        line = our_lines[i] if i < len(our_lines) else None
+        reason = allowed_agent(gen, case, line) if hasattr(gen, "http_view") else allowed(case, line)
         if reason:
             allowances[reason] += 1
             del failures[cid]
 
     # 4. the summary
-    per_source = {s: [0, 0] for s in SOURCES}
+    per_source = {s: [0, 0] for s in getattr(gen, "SOURCES", SOURCES)}
     for case in cases:
         per_source[case["source"]][0] += 1
     classes: Counter = Counter()

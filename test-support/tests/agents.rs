@@ -100,6 +100,27 @@ fn a_repeated_name_keeps_its_last_value() {
     }
 }
 
+/// A function call's `boolean` parameter is `true` exactly when its text is `true` in any
+/// case, as the reference reads it (`value.lower() == "true"`): each row's `vip` is what
+/// `agents_app.py` answered for the `book` case with that text.
+#[test]
+fn a_function_boolean_is_read_as_the_reference_reads_it() {
+    let cases = cases();
+    let book =
+        cases.iter().find(|case| case["id"] == "bedrock-agent-function/book").expect("the case")["event"].clone();
+    let mut workspace = Workspace::new();
+    for (text, vip) in
+        [("y", false), ("TRUE", true), ("tRuE", true), ("no ", false), ("yes", false), ("1", false), (" true", false)]
+    {
+        let mut event = book.clone();
+        event["parameters"][2] = json!({"name": "vip", "type": "boolean", "value": text});
+        let got = answer(&mut workspace, &serde_json::to_vec(&event).unwrap()).expect("an agent event");
+        let body = got["response"]["functionResponse"]["responseBody"]["TEXT"]["body"].as_str().expect("a body");
+        let body: Value = serde_json::from_str(body).expect("JSON");
+        assert_eq!(body, json!({"booked": "Ann", "people": 4, "vip": vip}), "{text:?}");
+    }
+}
+
 #[test]
 fn every_case_but_a_handlers_own_404_allocates_nothing_once_warm() {
     assert!(is_counting(), "the counting allocator is installed");
