@@ -83,7 +83,7 @@ use rustix::event::{EventfdFlags, Timespec};
 use rustix::net::RecvFlags;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 
 use super::client::Config;
 use super::wire::{self, Ids, Target};
@@ -563,16 +563,12 @@ impl Slot {
     }
 }
 
-/// One worker thread's state, shared by its executors.
+/// One worker thread's state, shared by its executor (the task that leads it) and the task
+/// that opens its slots.
 struct Worker {
     shared: Arc<Shared>,
     set: AsyncFd<SetFd>,
-    /// Who leads: one permit.
-    lead: Semaphore,
-    /// Executors waiting for the lead.
-    idle: Cell<usize>,
-    executors: Cell<usize>,
-    /// Signalled when an executor saw the stop signal.
+    /// Signalled when the executor saw the stop signal.
     stopped: Notify,
     /// Still opening its share of the slots (`run_worker`, a task of its own).
     opening: Cell<bool>,
@@ -585,14 +581,12 @@ struct Worker {
 }
 
 impl Worker {
-    /// Nothing but the leader needs this worker's thread: no invocation of its own in flight
-    /// (every other executor idle), no task spawned on its runtime (`tokio::spawn` from a
-    /// handler), its slots opened. The leader may then block in the shared set itself rather
-    /// than in its runtime's reactor.
+    /// Nothing but the leader needs this worker's thread: no task spawned on its runtime
+    /// (`tokio::spawn` from a handler), its slots opened. (The leader is its one executor, which
+    /// runs one invocation at a time: waiting for an event, it has none in flight.) The leader
+    /// may then block in the shared set itself rather than in its runtime's reactor.
     fn alone(&self) -> bool {
-        !self.opening.get()
-            && self.executors.get() == self.idle.get() + 1
-            && self.runtime.metrics().num_alive_tasks() == 0
+        !self.opening.get() && self.runtime.metrics().num_alive_tasks() == 0
     }
 }
 
@@ -609,9 +603,6 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
     let worker = Rc::new(Worker {
         shared: Arc::clone(shared),
         set,
-        lead: Semaphore::new(1),
-        idle: Cell::new(0),
-        executors: Cell::new(0),
         stopped: Notify::new(),
         opening: Cell::new(true),
         runtime: tokio::runtime::Handle::current(),
@@ -619,7 +610,7 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
         quiet: Cell::new(false),
     });
     // Leading from the start: the first slots' events are answered while the others open.
-    spawn_executor(&worker, None);
+    spawn_executor(&worker);
     // This worker's share of the slots, opened and asking for their first event here, in
     // parallel with the other workers. Off the request path (several slots are for instances
     // provisioned ahead of their traffic): each workspace's memory faulted in and the
@@ -636,10 +627,12 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
         match opened {
             Ok(slot) => {
                 // In the set, its event is any free worker's to take: its arrival, even before
-                // the slot was added, is reported then. (Another worker cannot have marked it
-                // pending before it was in place, so nothing comes back here.)
-                if let Some(ready) = shared.settle(slot).and_then(|slot| shared.step(slot)) {
-                    spawn_executor(&worker, Some(ready));
+                // the slot was added, is reported then. Nothing comes back here: a worker marks
+                // a slot's place pending only on an event of the slot's connection, which
+                // `settle` adds to the set under the place's lock, after which it finds the slot
+                // in place.
+                if let Some(slot) = shared.settle(slot) {
+                    shared.give_up(io::Error::other(format!("slot {} was pending before it was in place", slot.index)));
                 }
             }
             Err(error) => shared.give_up(error),
@@ -651,9 +644,8 @@ async fn run_worker(shared: &Arc<Shared>, first: usize, workers: usize) -> io::R
     Ok(())
 }
 
-/// Starts an executor, with a slot that has an event to run first, or none.
-fn spawn_executor(worker: &Rc<Worker>, ready: Option<Box<Slot>>) {
-    worker.executors.set(worker.executors.get() + 1);
+/// Starts the worker's executor.
+fn spawn_executor(worker: &Rc<Worker>) {
     let worker = Rc::clone(worker);
     tokio::task::spawn_local(async move {
         // A panic here is a bug of this module (handlers' panics are caught around each
@@ -661,68 +653,59 @@ fn spawn_executor(worker: &Rc<Worker>, ready: Option<Box<Slot>>) {
         // so every slot stops and the process ends, rather than serving on with fewer.
         let shared = Arc::clone(&worker.shared);
         let stopped = Rc::clone(&worker);
-        if CatchUnwind(std::pin::pin!(execute(worker, ready))).await.is_err() {
+        if CatchUnwind(std::pin::pin!(execute(worker))).await.is_err() {
             shared.stop_with(io::Error::other("an invocation executor panicked"));
             stopped.stopped.notify_one();
         }
     });
 }
 
-/// An executor: takes the lead, then takes an event and runs it, and again, keeping the lead
-/// throughout: a worker runs one invocation at a time. When an invocation awaits and no other
-/// worker is free to take the next event, one more worker starts (`add_worker`), so that no
-/// event, and no invocation, waits for another invocation's computation.
-async fn execute(worker: Rc<Worker>, mut ready: Option<Box<Slot>>) {
+/// The executor, which leads its worker: takes an event and runs it, and again: a worker runs
+/// one invocation at a time. When an invocation awaits and no other worker is free to take the
+/// next event, one more worker starts (`add_worker`), so that no event, and no invocation,
+/// waits for another invocation's computation.
+async fn execute(worker: Rc<Worker>) {
     let shared = &worker.shared;
-    worker.idle.set(worker.idle.get() + 1);
-    let lead = worker.lead.acquire().await;
-    worker.idle.set(worker.idle.get() - 1);
-    if lead.is_ok() {
-        'serving: loop {
-            let mut slot = match ready.take() {
-                Some(slot) => slot,
-                None => match take(&worker).await {
-                    Some(slot) => {
-                        // This worker is no longer free: another, if an invocation awaits.
+    'serving: loop {
+        let mut slot = match take(&worker).await {
+            Some(slot) => {
+                // This worker is no longer free: another, if an invocation awaits.
+                shared.keep_one_free();
+                slot
+            }
+            None => break,
+        };
+        // Its answer may be there by the time it is put back: then it goes on here.
+        loop {
+            let invoked = {
+                let mut invocation = std::pin::pin!(slot.invoke(shared));
+                match std::future::poll_fn(|cx| Poll::Ready(invocation.as_mut().poll(cx))).await {
+                    Poll::Ready(invoked) => invoked,
+                    Poll::Pending => {
+                        shared.awaiting.fetch_add(1, Ordering::SeqCst);
                         shared.keep_one_free();
-                        slot
-                    }
-                    None => break,
-                },
-            };
-            // Its answer may be there by the time it is put back: then it goes on here.
-            loop {
-                let invoked = {
-                    let mut invocation = std::pin::pin!(slot.invoke(shared));
-                    match std::future::poll_fn(|cx| Poll::Ready(invocation.as_mut().poll(cx))).await {
-                        Poll::Ready(invoked) => invoked,
-                        Poll::Pending => {
-                            shared.awaiting.fetch_add(1, Ordering::SeqCst);
-                            shared.keep_one_free();
-                            let awaited = until_stopped(shared, invocation).await;
-                            shared.awaiting.fetch_sub(1, Ordering::SeqCst);
-                            match awaited {
-                                Some(invoked) => invoked,
-                                // The workers stop: the invocation is dropped, and its slot.
-                                None => break 'serving,
-                            }
+                        let awaited = until_stopped(shared, invocation).await;
+                        shared.awaiting.fetch_sub(1, Ordering::SeqCst);
+                        match awaited {
+                            Some(invoked) => invoked,
+                            // The workers stop: the invocation is dropped, and its slot.
+                            None => break 'serving,
                         }
                     }
-                };
-                let next = match invoked {
-                    Ok(()) => Some(slot),
-                    Err(error) => shared.repair(slot, error),
-                };
-                match next.and_then(|slot| shared.settle(slot)).and_then(|slot| shared.step(slot)) {
-                    Some(ready) => slot = ready,
-                    None => break,
                 }
-                // As in `take`: under load, the worker's other tasks still get their turn.
-                tokio::task::coop::consume_budget().await;
+            };
+            let next = match invoked {
+                Ok(()) => Some(slot),
+                Err(error) => shared.repair(slot, error),
+            };
+            match next.and_then(|slot| shared.settle(slot)).and_then(|slot| shared.step(slot)) {
+                Some(ready) => slot = ready,
+                None => break,
             }
+            // As in `take`: under load, the worker's other tasks still get their turn.
+            tokio::task::coop::consume_budget().await;
         }
     }
-    drop(lead);
     worker.stopped.notify_one();
 }
 
