@@ -76,14 +76,16 @@ fn derive_struct(
         let description = attrs.description.as_ref().map(syn::LitStr::value).or_else(|| doc_comment(&field.attrs));
         schemas.push(attrs.schema(&krate, &key, ty, description));
         matches.push(quote!(#key => slots[#index] = ::core::option::Option::Some(value),));
+        // The field's constraints, made at compile time: read with, and checked against.
+        let constraints = quote!(&{ const C: #krate::validate::Constraints = #constraints; C });
         let local = format_ident!("__field_{}", index);
         let default_fn = attrs.default_fn(ty);
         reads.push(quote! {
-            let #local = cx.field::<#ty>(#key, slots[#index], &{ const C: #krate::validate::Constraints = #constraints; C }, #default_fn);
+            let #local = cx.field::<#ty>(#key, slots[#index], #constraints, #default_fn);
         });
         builds.push(quote!(#field_ident: #local?,));
         checks.push(quote! {
-            && #krate::validate::Value::satisfies(&self.#field_ident, &{ const C: #krate::validate::Constraints = #constraints; C })
+            && #krate::validate::Value::satisfies(&self.#field_ident, #constraints)
         });
         field_types.push(ty.clone());
         serializes.push(quote!(state.serialize_field(#key, &self.#field_ident)?;));

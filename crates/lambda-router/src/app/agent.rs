@@ -16,10 +16,30 @@ use crate::response::{APPLICATION_JSON, Body, Response};
 /// typed inputs read it as any JSON body.
 pub(super) fn body<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a str> {
     let properties = event.agent?.properties?;
-    // Each `{"name", "value"}` once (detection checked every one is), in room the list's length gives.
-    let mut pairs = bumpalo::collections::Vec::with_capacity_in(crate::event::json::array_len(properties), arena);
-    pairs.extend(crate::event::agent_params(Some(properties)));
-    json_in(arena, &Properties(&pairs), 128)
+    json_in(arena, &Properties(pairs_in(arena, properties, crate::event::agent_params(Some(properties)))), 128)
+}
+
+/// An event's parameters as `(name, value)` pairs, in the arena: a function call's read by their
+/// declared type where the reference reads them so (`agent_function_params`).
+pub(super) fn parameters<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a [(&'a str, &'a str)]> {
+    let params = event.query.params?;
+    Some(if event.source == Source::BedrockAgentFunction {
+        pairs_in(arena, params, crate::event::agent_function_params(Some(params)))
+    } else {
+        pairs_in(arena, params, crate::event::agent_params(Some(params)))
+    })
+}
+
+/// `pairs`, read from the list `list`, in the arena: one walk, in room the list's length gives
+/// (detection checked that every element is a pair).
+fn pairs_in<'a>(
+    arena: &'a Bump,
+    list: crate::event::json::Json<'a>,
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> &'a [(&'a str, &'a str)] {
+    let mut room = bumpalo::collections::Vec::with_capacity_in(crate::event::json::array_len(list), arena);
+    room.extend(pairs);
+    room.into_bump_slice()
 }
 
 /// The properties of an operation's body, serialized as an object: a repeated name once, with

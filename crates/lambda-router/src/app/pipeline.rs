@@ -333,16 +333,8 @@ impl App {
             max_json_depth: self.limits.json_depth(),
             streams: memory.arena.bump().alloc(std::cell::Cell::new(None)),
         };
-        if let Some(params) = request.event.query.params {
-            // One walk: the list's length (every element a pair, as detection checked) is the room.
-            let len = crate::event::json::array_len(params);
-            let mut pairs = bumpalo::collections::Vec::with_capacity_in(len, request.arena);
-            if request.event.source == Source::BedrockAgentFunction {
-                pairs.extend(crate::event::agent_function_params(Some(params)));
-            } else {
-                pairs.extend(crate::event::agent_params(Some(params)));
-            }
-            request.event.query.pairs = Some(pairs.into_bump_slice());
+        if let Some(pairs) = super::agent::parameters(&request.event, request.arena) {
+            request.event.query.pairs = Some(pairs);
         }
         if let Some(body) = super::agent::body(&request.event, request.arena) {
             request.event.body = Some(body);

@@ -122,8 +122,7 @@ pub struct Query<'a> {
 /// The other types are read by the tool's own typed inputs.
 pub(crate) fn agent_function_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
     params.into_iter().flat_map(elements).filter_map(|item| {
-        let name = super::json::member(item, "name").and_then(string)?;
-        let value = super::json::member(item, "value").and_then(string)?;
+        let (name, value) = agent_param(item)?;
         if super::json::member(item, "type").and_then(string) == Some("boolean") {
             return Some((name, if value.eq_ignore_ascii_case("true") { "true" } else { "false" }));
         }
@@ -133,12 +132,12 @@ pub(crate) fn agent_function_params(params: Option<Json<'_>>) -> impl Iterator<I
 
 /// The `(name, value)` of each of a Bedrock Agents event's parameters.
 pub(crate) fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
-    params.into_iter().flat_map(elements).filter_map(|item| {
-        Some((
-            super::json::member(item, "name").and_then(string)?,
-            super::json::member(item, "value").and_then(string)?,
-        ))
-    })
+    params.into_iter().flat_map(elements).filter_map(agent_param)
+}
+
+/// The `name` and `value` strings of one `{"name", "value"}` entry.
+fn agent_param(item: Json<'_>) -> Option<(&str, &str)> {
+    Some((super::json::member(item, "name").and_then(string)?, super::json::member(item, "value").and_then(string)?))
 }
 
 impl<'a> Query<'a> {
