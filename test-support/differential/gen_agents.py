@@ -1,8 +1,9 @@
 """Events for the agents app (shared/conformance/agents/SPEC.md): Amazon Bedrock Agents calls
 of the OpenAPI action group (`parameters` and body `properties` as strings, by the HTTP apps'
 lax rules, `apiPath` as written in the document or concrete, repeated names, unknown paths and
-methods) and of the function action group (typed parameters, defaults, the REPROMPT answer,
-session attributes kept or replaced, unknown and failing tools, missing parameters).
+methods) and of the function action group (integer parameters of every text and of the declared
+types a typed tool can take, defaults, the REPROMPT answer, session attributes kept or replaced,
+unknown and failing tools, missing parameters).
 
 Unlike the HTTP apps' generators, each request is the agent event itself (`build_event`):
 Bedrock has one event shape, copied from the first case of each source in `agents/cases.jsonl`.
@@ -157,6 +158,26 @@ def operation(rng: random.Random, template: dict) -> tuple[AgentCall, dict]:
     return AgentCall(route, tags, f"{method} {api_path}"), event
 
 
+# Floats a typed integer parameter takes as the reference's tool does: integral ones (`4.0`, as the
+# reference passes it on, is `4` as JSON compares it), and texts `float()` refuses.
+INTEGRAL_FLOAT_TEXTS = ["4", "4.0", "9.0", "-1.0", "1e1", " 2.0 ", "0", "١٢.٠", "abc", "1,5", ""]
+
+
+def whole(rng: random.Random, name: str, lo: int, hi: int, tags: list[str]) -> dict:
+    """A function call's integer parameter: declared `integer` with any integer text (Python's
+    `int()` reads it, or the tool gets the text and fails on it), or `string` or `array` (the tool
+    gets a text: an error on both sides), or `number` with an integral float. Not `boolean`, nor
+    `number` with a fraction: Python's tool computes with `True` or `2.5` where a typed one cannot
+    take them (README, "Agents")."""
+    declared = pick(rng, [(8, "integer"), (1, "string"), (0.5, "array"), (1, "number")])
+    if declared == "number":
+        value, tag = rng.choice(INTEGRAL_FLOAT_TEXTS), "float"
+    else:
+        value, tag = int_text(rng, lo, hi)
+    tags.append(f"{name}-{declared}-{tag}")
+    return param(name, value, declared)
+
+
 def weather(rng: random.Random, tags: list[str]) -> list:
     params = []
     if chance(rng, 0.97):
@@ -166,15 +187,26 @@ def weather(rng: random.Random, tags: list[str]) -> list:
     else:
         tags.append("missing-city")
     if chance(rng, 0.6):
-        params.append(param("days", str(rng.randint(-2, 6)), "integer"))
-        tags.append("days")
+        # `number` only for 3 days or more: under 3, the reference's `["sun"] * min(days, 3)`
+        # multiplies by a float and fails.
+        days = whole(rng, "days", -2, 6, tags)
+        if days["type"] == "number" and (python_float(days["value"]) or 0) < 3:
+            days["type"] = "integer"
+        params.append(days)
     return params
+
+
+def python_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def book(rng: random.Random, tags: list[str]) -> list:
     params = [param("name", text(rng)[0])]
     if chance(rng, 0.97):
-        params.append(param("people", str(rng.choice([1, 2, 8, 9, 20, 0, -1])), "integer"))
+        params.append(whole(rng, "people", 0, 12, tags))
     else:
         tags.append("missing-people")
     if chance(rng, 0.6):

@@ -121,6 +121,58 @@ fn a_function_boolean_is_read_as_the_reference_reads_it() {
     }
 }
 
+/// A function call's value is converted by the type the call declares, as the reference converts
+/// it before its tool sees it: an `integer` by Python's `int()` (Unicode digits, `_` between
+/// digits, spaces; not `1.0`), a `number` by `float()`. Each row's answer is what
+/// `agents_app.py` answered for `get_weather` with that `days`: its number of days, or a tool's
+/// error (the reference passes a text `int()` refuses on, and the tool fails on it; ours refuses
+/// it by name).
+#[test]
+fn a_function_value_is_converted_by_its_declared_type() {
+    let app = agents::app();
+    let mut workspace = Workspace::new();
+    let mut call = |declared: Option<&str>, text: &str| {
+        let mut days = json!({"name": "days", "value": text});
+        if let Some(declared) = declared {
+            days["type"] = json!(declared);
+        }
+        let mut event = TestRequest::post("/get_weather").bedrock_agent_function();
+        event.json_mut()["parameters"] = json!([{"name": "city", "type": "string", "value": "Oslo"}, days]);
+        let got = app.handle(&mut workspace, &event.to_bytes(), &LambdaContext::LOCAL).expect("an agent event");
+        let got: Value = serde_json::from_slice(got).expect("JSON");
+        let body = got["response"]["functionResponse"]["responseBody"]["TEXT"]["body"].as_str().expect("a body");
+        serde_json::from_str::<Value>(body).expect("JSON")
+    };
+    for (declared, text, days) in [
+        (Some("integer"), "4", 4),
+        (Some("integer"), " +7_0 ", 70),
+        (Some("integer"), "١٢", 12),
+        (Some("integer"), "４", 4),
+        (Some("integer"), "\u{a0}2", 2),
+        (Some("number"), "4", 4),
+        (Some("number"), "4.0", 4),
+    ] {
+        assert_eq!(call(declared, text)["days"], json!(days), "{declared:?} {text:?}");
+    }
+    for (declared, text, error) in [
+        (Some("integer"), "1.0", "int_parsing"),
+        (Some("integer"), "2.5", "int_parsing"),
+        (Some("integer"), "1e1", "int_parsing"),
+        (Some("integer"), "4_", "int_parsing"),
+        (Some("integer"), "²", "int_parsing"),
+        (Some("string"), "4", "int_type"),
+        (Some("array"), "4", "int_type"),
+        (None, "4", "int_type"),
+        // Where a typed tool cannot take what Python passes on: the reference's tool gets `True`
+        // and answers `"days": true`; `5.5` and answers `"days": 5.5`.
+        (Some("boolean"), "true", "int_type"),
+        (Some("number"), "5.5", "int_from_float"),
+    ] {
+        let expected = format!("Error: invalid parameters: `days` {error}");
+        assert_eq!(call(declared, text), json!(expected), "{declared:?} {text:?}");
+    }
+}
+
 #[test]
 fn every_case_but_a_handlers_own_404_allocates_nothing_once_warm() {
     assert!(is_counting(), "the counting allocator is installed");

@@ -7,7 +7,10 @@
 //!   document is the app's OpenAPI 3.0 document (`--openapi --agent`).
 //! - **A function action group** calls the app's tools ([`Tool`]), a `const` table of named
 //!   handlers whose `#[query]` inputs are the function's parameters, by name, with their
-//!   defaults (`--function-schema` prints the action group's `functionSchema`).
+//!   defaults (`--function-schema` prints the action group's `functionSchema`). Each value is
+//!   converted by the type the call declares for it, as the reference converts it (an
+//!   `integer` by Python's `int()`, a `number` by `float()`; see
+//!   [`Value::from_call`](crate::validate::Value::from_call)).
 //!
 //! Either way the answer is Bedrock's envelope. A handler tells the agent more through its
 //! response: [`Response::session_attributes`](crate::Response::session_attributes),

@@ -32,7 +32,7 @@ pub use app::{App, Mount, Workspace};
 pub use arena::ArenaRef;
 pub use cors::Cors;
 pub use error::{BodyError, Error, Panic, ServiceError};
-pub use event::{EventError, Headers, Query, Source};
+pub use event::{Declared, EventError, Headers, Query, Source};
 pub use handler::{CatchAllHandler, IntoHandler, NotFoundHandler};
 pub use lambda_router_core::{Match, Method, MethodSet, Params, PatternError, PatternErrorKind, RouteError};
 /// Marks a handler with typed inputs (or any handler) so that a route table can name it: a

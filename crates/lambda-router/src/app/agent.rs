@@ -6,7 +6,7 @@ use bumpalo::Bump;
 
 use crate::error::{Error, ErrorKind};
 use crate::event::json::{members, string};
-use crate::event::{Event, Source};
+use crate::event::{AgentParam, Event, Source, agent_function_params, agent_operation_params};
 use crate::request::Request;
 use crate::response::encode::AgentEcho;
 use crate::response::{APPLICATION_JSON, Body, Response};
@@ -16,43 +16,43 @@ use crate::response::{APPLICATION_JSON, Body, Response};
 /// typed inputs read it as any JSON body.
 pub(super) fn body<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a str> {
     let properties = event.agent?.properties?;
-    json_in(arena, &Properties(pairs_in(arena, properties, crate::event::agent_params(Some(properties)))), 128)
+    json_in(arena, &Properties(params_in(arena, properties, agent_operation_params(Some(properties)))), 128)
 }
 
-/// An event's parameters as `(name, value)` pairs, in the arena: a function call's read by their
-/// declared type where the reference reads them so (`agent_function_params`).
-pub(super) fn parameters<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a [(&'a str, &'a str)]> {
+/// An event's parameters, in the arena: a function call's with the type each declares, by which
+/// the tool's typed inputs convert it (`Value::from_call`).
+pub(super) fn parameters<'a>(event: &Event<'a>, arena: &'a Bump) -> Option<&'a [AgentParam<'a>]> {
     let params = event.query.params?;
     Some(if event.source == Source::BedrockAgentFunction {
-        pairs_in(arena, params, crate::event::agent_function_params(Some(params)))
+        params_in(arena, params, agent_function_params(Some(params)))
     } else {
-        pairs_in(arena, params, crate::event::agent_params(Some(params)))
+        params_in(arena, params, agent_operation_params(Some(params)))
     })
 }
 
-/// `pairs`, read from the list `list`, in the arena: one walk, in room the list's length gives
+/// `params`, read from the list `list`, in the arena: one walk, in room the list's length gives
 /// (detection checked that every element is a pair).
-fn pairs_in<'a>(
+fn params_in<'a>(
     arena: &'a Bump,
     list: crate::event::json::Json<'a>,
-    pairs: impl Iterator<Item = (&'a str, &'a str)>,
-) -> &'a [(&'a str, &'a str)] {
+    params: impl Iterator<Item = AgentParam<'a>>,
+) -> &'a [AgentParam<'a>] {
     let mut room = bumpalo::collections::Vec::with_capacity_in(crate::event::json::array_len(list), arena);
-    room.extend(pairs);
+    room.extend(params);
     room.into_bump_slice()
 }
 
 /// The properties of an operation's body, serialized as an object: a repeated name once, with
 /// its last value, where it last appears.
-struct Properties<'p, 'a>(&'p [(&'a str, &'a str)]);
+struct Properties<'p, 'a>(&'p [AgentParam<'a>]);
 
 impl serde::Serialize for Properties<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        for (index, (name, value)) in self.0.iter().enumerate() {
-            if !self.0[index + 1..].iter().any(|(later, _)| later == name) {
-                map.serialize_entry(name, value)?;
+        for (index, param) in self.0.iter().enumerate() {
+            if !self.0[index + 1..].iter().any(|later| later.name == param.name) {
+                map.serialize_entry(param.name, param.value)?;
             }
         }
         map.end()

@@ -111,27 +111,63 @@ pub struct Query<'a> {
     /// An Amazon Bedrock Agents event's `parameters`: a list of `{"name", "value"}` strings
     /// (checked), whatever their place in the operation; a repeated name's last value wins.
     pub(crate) params: Option<Json<'a>>,
-    /// The same parameters as `(name, value)` pairs, read once (the pipeline fills it in the
-    /// invocation's arena).
-    pub(crate) pairs: Option<&'a [(&'a str, &'a str)]>,
+    /// The same parameters, read once (the pipeline fills it in the invocation's arena before
+    /// any handler or middleware runs).
+    pub(crate) pairs: Option<&'a [AgentParam<'a>]>,
 }
 
-/// The `(name, value)` of each parameter of a Bedrock Agents function call, its value read by
-/// its declared `type` where the reference reads it so: a `boolean` is `"true"` when its text is
-/// `true` in any case, and `"false"` whatever else it is (Powertools' `value.lower() == "true"`).
-/// The other types are read by the tool's own typed inputs.
-pub(crate) fn agent_function_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
+/// The type a Bedrock Agents function call declares for a parameter (its `type`), by which the
+/// reference converts the value before the tool sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declared {
+    /// `string`, `array`, another type or none: the text as sent.
+    Text,
+    /// `integer`: read by Python's `int()`.
+    Integer,
+    /// `number`: read by Python's `float()`.
+    Number,
+    /// `boolean`: true exactly when the text is `true` in any case (`value.lower() == "true"`).
+    Boolean,
+}
+
+impl Declared {
+    fn of(type_: Option<&str>) -> Declared {
+        match type_ {
+            Some("integer") => Declared::Integer,
+            Some("number") => Declared::Number,
+            Some("boolean") => Declared::Boolean,
+            _ => Declared::Text,
+        }
+    }
+}
+
+/// One of a Bedrock Agents event's parameters (or an operation's body properties), read once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AgentParam<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    /// A function call's declared type; `None` for an operation's parameter, which the route's
+    /// typed inputs read whatever its `type` (the reference validates those as an HTTP request's).
+    pub(crate) declared: Option<Declared>,
+}
+
+/// Each parameter of a Bedrock Agents function call, with the type it declares.
+pub(crate) fn agent_function_params(params: Option<Json<'_>>) -> impl Iterator<Item = AgentParam<'_>> {
     params.into_iter().flat_map(elements).filter_map(|item| {
         let (name, value) = agent_param(item)?;
-        if super::json::member(item, "type").and_then(string) == Some("boolean") {
-            return Some((name, if value.eq_ignore_ascii_case("true") { "true" } else { "false" }));
-        }
-        Some((name, value))
+        let declared = Some(Declared::of(super::json::member(item, "type").and_then(string)));
+        Some(AgentParam { name, value, declared })
     })
 }
 
+/// Each of a Bedrock Agents operation's parameters (or body properties), read by the route's
+/// types.
+pub(crate) fn agent_operation_params(params: Option<Json<'_>>) -> impl Iterator<Item = AgentParam<'_>> {
+    agent_params(params).map(|(name, value)| AgentParam { name, value, declared: None })
+}
+
 /// The `(name, value)` of each of a Bedrock Agents event's parameters.
-pub(crate) fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
+fn agent_params(params: Option<Json<'_>>) -> impl Iterator<Item = (&str, &str)> {
     params.into_iter().flat_map(elements).filter_map(agent_param)
 }
 
@@ -144,7 +180,7 @@ impl<'a> Query<'a> {
     /// One value of the parameter `name`, or `None`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
         if let Some(pairs) = self.pairs {
-            return pairs.iter().rev().find(|(key, _)| *key == name).map(|(_, value)| *value);
+            return pairs.iter().rev().find(|param| param.name == name).map(|param| param.value);
         }
         if self.params.is_some() {
             return agent_params(self.params).filter(|(key, _)| *key == name).last().map(|(_, value)| value);
@@ -152,6 +188,17 @@ impl<'a> Query<'a> {
         match find_exact(self.single, name) {
             Some(value) => one(value),
             None => find_exact(self.multi, name).and_then(last_string),
+        }
+    }
+
+    /// A Bedrock Agents parameter's value (a repeated name's last) and, for a function call's,
+    /// its declared type.
+    pub(crate) fn agent_param(&self, name: &str) -> Option<(&'a str, Option<Declared>)> {
+        match self.pairs {
+            Some(pairs) => {
+                pairs.iter().rev().find(|param| param.name == name).map(|param| (param.value, param.declared))
+            }
+            None => self.get(name).map(|value| (value, None)),
         }
     }
 

@@ -15,8 +15,8 @@ pub(crate) mod lift;
 
 pub use detect::EventError;
 pub(crate) use detect::parse;
-pub use fields::{Headers, Query};
-pub(crate) use fields::{agent_function_params, agent_params};
+pub(crate) use fields::{AgentParam, agent_function_params, agent_operation_params};
+pub use fields::{Declared, Headers, Query};
 
 use json::Json;
 

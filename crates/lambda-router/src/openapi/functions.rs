@@ -42,6 +42,19 @@ pub(crate) fn write(tools: &[Tool]) -> String {
     String::from_utf8(w.out).unwrap_or_default()
 }
 
+/// The type the function schema of `tools` declares for the parameter `name` of the tool
+/// `function` (which Bedrock writes in its call's parameters), or `None` if there is no such
+/// parameter.
+pub(crate) fn declared_type(tools: &[Tool], function: &str, name: &str) -> Option<&'static str> {
+    let tool = tools.iter().find(|tool| tool.name() == function)?;
+    let params = tool.handler().input().map_or(&[][..], |input| input.params);
+    params
+        .iter()
+        .filter(|p| matches!(p.location, Location::Path | Location::Query))
+        .find(|p| p.field.name == name)
+        .map(|p| kind(p.field.schema))
+}
+
 /// The parameter type Bedrock knows for a schema.
 fn kind(schema: &Schema) -> &'static str {
     match schema {

@@ -146,7 +146,10 @@ impl TestRequest {
     }
 
     /// An Amazon Bedrock agent's call of the function the path names (`/book` calls `book`),
-    /// the query pairs its parameters.
+    /// the query pairs its parameters. [`App::invoke`] gives each parameter the `type` the
+    /// tool declares (`integer` for an `i64`, ...), as Bedrock writes the one of the action
+    /// group's function schema, unless the event already has one (set it with
+    /// [`TestEvent::json_mut`] to call with another).
     pub fn bedrock_agent_function(&self) -> TestEvent {
         self.event(Source::BedrockAgentFunction)
     }
@@ -188,8 +191,26 @@ impl App {
     /// the response back.
     pub fn invoke(&self, event: &TestEvent) -> Result<TestResponse, EventError> {
         let mut workspace = Workspace::new();
+        let event = self.declare_parameter_types(event);
         let bytes = self.handle(&mut workspace, &event.to_bytes(), &fake_context())?;
         Ok(TestResponse(serde_json::from_slice(bytes).unwrap_or(Value::Null)))
+    }
+}
+
+impl App {
+    /// `event` with the `type` of each of a function call's parameters that has none: the one
+    /// the tool declares, else `string`.
+    fn declare_parameter_types(&self, event: &TestEvent) -> TestEvent {
+        let mut event = event.clone();
+        let function = event.0.get("function").and_then(Value::as_str).map(str::to_owned);
+        if let (Some(function), Some(Value::Array(params))) = (function, event.0.get_mut("parameters")) {
+            for param in params.iter_mut().filter_map(Value::as_object_mut).filter(|p| !p.contains_key("type")) {
+                let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+                let declared = crate::openapi::functions::declared_type(self.tool_table(), &function, name);
+                param.insert("type".to_owned(), Value::from(declared.unwrap_or("string")));
+            }
+        }
+        event
     }
 }
 

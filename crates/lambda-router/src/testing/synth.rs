@@ -196,8 +196,15 @@ pub(crate) fn build_event(source: Source, request: &TestRequest) -> Value {
         // group, `/function`), the query pairs its `parameters`, and a JSON object body its
         // body's properties (values as strings, as Bedrock sends them).
         Source::BedrockAgent | Source::BedrockAgentFunction => {
-            let parameters: Vec<Value> =
-                query.iter().map(|(name, value)| json!({"name": name, "type": "string", "value": value})).collect();
+            // A function call's parameters get the type the tool declares when the app runs
+            // the event (`App::invoke`), as Bedrock writes the action group's.
+            let parameters: Vec<Value> = query
+                .iter()
+                .map(|(name, value)| match source {
+                    Source::BedrockAgentFunction => json!({"name": name, "value": value}),
+                    _ => json!({"name": name, "type": "string", "value": value}),
+                })
+                .collect();
             let mut event = json!({
                 "messageVersion": "1.0",
                 "agent": {"name": "test-agent", "id": "AGENT00000", "alias": "TSTALIASID", "version": "DRAFT"},

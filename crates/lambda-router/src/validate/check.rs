@@ -10,7 +10,7 @@ use super::RequestValidationError;
 use super::json::{Json, python_error_position};
 use super::{Constraints, Value};
 use crate::error::{BodyError, Error};
-use crate::event::{Headers, Query};
+use crate::event::{Declared, Headers, Query};
 use crate::request::Request;
 
 /// Where a parameter is read from.
@@ -166,9 +166,12 @@ pub struct Problem<'a> {
 /// The values of one parameter, as the event gives them.
 #[derive(Debug, Clone, Copy)]
 pub enum Texts<'a> {
-    /// One value: a path parameter, or a Bedrock Agents parameter (a repeated name's last
-    /// value, as the reference keeps it), read once from the event's list.
+    /// One value: a path parameter, or a Bedrock Agents operation's parameter (a repeated name's
+    /// last value, as the reference keeps it), read once from the event's list.
     One(&'a str),
+    /// A Bedrock Agents function call's parameter (a repeated name's last value) and the type
+    /// the call declares for it, by which it is converted ([`Value::from_call`]).
+    Call(&'a str, Declared),
     /// A query parameter: the query and the name.
     Query(Query<'a>, &'static str),
     /// A header: the headers and the name.
@@ -187,7 +190,7 @@ impl<'a> Texts<'a> {
             values.next().is_none().then_some(first)
         }
         match *self {
-            Texts::One(value) => Some(value),
+            Texts::One(value) | Texts::Call(value, _) => Some(value),
             Texts::Query(query, name) => {
                 only(query.get_all_raw(name)).filter(|value| !(value.contains(',') && query.is_repeated(name)))
             }
@@ -208,7 +211,7 @@ impl<'a> Texts<'a> {
     /// `Query::is_bare_string`, `Headers::is_bare_string`): `list_type`.
     pub(crate) fn is_bare_string(&self) -> bool {
         match *self {
-            Texts::One(_) => false,
+            Texts::One(_) | Texts::Call(..) => false,
             Texts::Query(query, name) => query.is_bare_string(name),
             Texts::Header(headers, name) => headers.is_bare_string(name),
         }
@@ -217,7 +220,7 @@ impl<'a> Texts<'a> {
     #[allow(clippy::type_complexity)]
     fn sources(&self) -> (Option<&'a str>, Option<(Query<'a>, &'static str)>, Option<(Headers<'a>, &'static str)>) {
         match *self {
-            Texts::One(value) => (Some(value), None, None),
+            Texts::One(value) | Texts::Call(value, _) => (Some(value), None, None),
             Texts::Query(query, name) => (None, Some((query, name)), None),
             Texts::Header(headers, name) => (None, None, Some((headers, name))),
         }
@@ -226,7 +229,7 @@ impl<'a> Texts<'a> {
     /// Whether the event has no value (a joined value is one).
     fn is_absent(&self) -> bool {
         match *self {
-            Texts::One(_) => false,
+            Texts::One(_) | Texts::Call(..) => false,
             Texts::Query(query, name) => query.get_all_raw(name).next().is_none(),
             Texts::Header(headers, name) => headers.get_all(name).next().is_none(),
         }
@@ -392,8 +395,14 @@ impl<'a> Validation<'a> {
     ) -> Option<T> {
         let texts = match location {
             Location::Path => req.param(name).map(Texts::One),
-            // A Bedrock Agents event's parameters are one list, each name's value its last.
-            Location::Query if req.query().params.is_some() => req.query().get(name).map(Texts::One),
+            // A Bedrock Agents event's parameters are one list, each name's value its last; a
+            // function call's are converted by the type it declares.
+            Location::Query if req.query().params.is_some() => {
+                req.query().agent_param(name).map(|(value, declared)| match declared {
+                    Some(declared) => Texts::Call(value, declared),
+                    None => Texts::One(value),
+                })
+            }
             Location::Query => Some(Texts::Query(req.query(), name)),
             Location::Header => Some(Texts::Header(req.headers(), name)),
             Location::Cookie => return self.cookie(req, name, constraints, default),
@@ -660,6 +669,11 @@ impl<'a> Validation<'a> {
     /// Copies `items` into the arena (a list's elements).
     pub fn alloc_slice<T>(&self, items: ArenaVec<'a, T>) -> &'a [T] {
         items.into_bump_slice()
+    }
+
+    /// The invocation's arena.
+    pub(crate) fn arena(&self) -> &'a Bump {
+        self.arena
     }
 
     /// An empty list in the arena, for a list's elements.

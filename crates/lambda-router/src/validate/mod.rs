@@ -54,6 +54,7 @@ mod error;
 mod form;
 pub(crate) mod json;
 mod number;
+mod python;
 pub(crate) mod response;
 mod scalars;
 mod schema;
@@ -77,6 +78,7 @@ pub use response::{ResponseModel, ResponseSpec};
 pub use schema::{FieldSchema, InputSchema, ModelSchema, ParamSchema, Schema};
 pub use temporal::{Date, DateTime, Uuid};
 
+use crate::event::Declared;
 use crate::request::Request;
 
 /// Constraints on a field or a parameter: pydantic's `Field(gt=.., ge=.., lt=.., le=..,
@@ -204,6 +206,9 @@ pub trait Value<'a>: Sized {
     /// Reads a parameter's values: one value for a scalar (several are the reference's type
     /// error), every value for a list.
     fn from_texts(texts: Texts<'a>, constraints: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
+        if let Texts::Call(text, declared) = texts {
+            return Self::from_call(text, declared, constraints, cx);
+        }
         match texts.single() {
             Some(text) => Self::from_text(text, constraints, cx),
             None => {
@@ -211,6 +216,22 @@ pub trait Value<'a>: Sized {
                 None
             }
         }
+    }
+
+    /// Reads a Bedrock Agents function call's parameter, converted first by the type the call
+    /// declares, as the reference converts it before its tool sees the value: an `integer` by
+    /// Python's `int()`, a `number` by `float()`, a `boolean` true exactly when its text is `true`
+    /// in any case, anything else the text as sent. A number or a boolean parameter takes only a
+    /// value so converted (an integer for a number too); any other type reads the text as sent,
+    /// whatever the declared type.
+    fn from_call(
+        text: &'a str,
+        declared: Declared,
+        constraints: &Constraints,
+        cx: &mut Validation<'a>,
+    ) -> Option<Self> {
+        let _ = declared;
+        Self::from_text(text, constraints, cx)
     }
 
     /// Reads a form's or a multipart body's values of one name: the first for a scalar (the

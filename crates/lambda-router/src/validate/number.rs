@@ -121,7 +121,7 @@ impl Number {
 }
 
 /// CPython's limit on the digits of integer text (`sys.get_int_max_str_digits()`).
-const MAX_INT_DIGITS: usize = 4300;
+pub(crate) const MAX_INT_DIGITS: usize = 4300;
 
 /// An integer from text, as pydantic reads one: surrounding whitespace, a sign, `_` between
 /// digits, and a `.0…` fraction allowed; anything else is not an integer. Up to CPython's

@@ -3,9 +3,11 @@
 //! numbers, booleans, strings, options and lists.
 
 use super::number::{Number, Whole, parse_float, parse_int, whole_of_float};
+use super::python;
 use super::{
     Constraints, ErrorType, Exactness, FormValue, FormValues, Json, JsonKind, LocPart, Schema, Texts, Validation, Value,
 };
+use crate::event::Declared;
 
 /// Checks a number against the bounds, recording the first one it breaks.
 fn bounded(value: Number, c: &Constraints, cx: &mut Validation<'_>) -> bool {
@@ -28,6 +30,41 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, ErrorType> {
 /// 2^63: the floats that fit an `i64` are those in `-2^63..2^63`.
 const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
 
+/// The whole number a float stands for, as pydantic reads a float for an integer.
+fn int_from_float(x: f64) -> Result<Whole, ErrorType> {
+    if !x.is_finite() {
+        Err(ErrorType::FiniteNumber)
+    } else if x.fract() != 0.0 {
+        Err(ErrorType::IntFromFloat)
+    } else if !(-I64_LIMIT..I64_LIMIT).contains(&x) {
+        // pydantic turns a float into an `i64` first: past it, the size is the error, whatever
+        // the bounds (`1e20` for `le=1000` is `int_parsing_size`).
+        Err(ErrorType::IntParsingSize)
+    } else {
+        Ok(whole_of_float(x))
+    }
+}
+
+/// The whole number a function call's parameter stands for: an `integer` Python's `int()` reads;
+/// a `number` Python's `float()` reads, then as pydantic reads a float for an integer.
+fn int_from_call(text: &str, declared: Declared, arena: &bumpalo::Bump) -> Result<Whole, ErrorType> {
+    match declared {
+        Declared::Integer => python::int(text).ok_or(ErrorType::IntParsing),
+        Declared::Number => python::float(text, arena).ok_or(ErrorType::IntParsing).and_then(int_from_float),
+        Declared::Text | Declared::Boolean => Err(ErrorType::IntType),
+    }
+}
+
+/// The number a function call's parameter stands for: an `integer` or a `number` Python's
+/// `float()` reads (an integer's text is a float's).
+fn float_from_call(text: &str, declared: Declared, arena: &bumpalo::Bump) -> Result<f64, ErrorType> {
+    match declared {
+        Declared::Integer if python::int(text).is_none() => Err(ErrorType::FloatParsing),
+        Declared::Integer | Declared::Number => python::float(text, arena).ok_or(ErrorType::FloatParsing),
+        Declared::Text | Declared::Boolean => Err(ErrorType::FloatType),
+    }
+}
+
 /// The whole number a JSON number or string stands for, by the reference's rules.
 fn int_from_json(json: Json<'_, '_>) -> Result<Whole, ErrorType> {
     match json.kind() {
@@ -35,12 +72,7 @@ fn int_from_json(json: Json<'_, '_>) -> Result<Whole, ErrorType> {
         JsonKind::Int(n) => Ok(Whole::Exact(i128::from(n))),
         JsonKind::UInt(n) => Ok(Whole::Exact(i128::from(n))),
         JsonKind::Bool(b) => Ok(Whole::Exact(i128::from(b))),
-        JsonKind::Float(x) if !x.is_finite() => Err(ErrorType::FiniteNumber),
-        JsonKind::Float(x) if x.fract() != 0.0 => Err(ErrorType::IntFromFloat),
-        // pydantic turns a float into an `i64` first: past it, the size is the error, whatever
-        // the bounds (`1e20` for `le=1000` is `int_parsing_size`).
-        JsonKind::Float(x) if !(-I64_LIMIT..I64_LIMIT).contains(&x) => Err(ErrorType::IntParsingSize),
-        JsonKind::Float(x) => Ok(whole_of_float(x)),
+        JsonKind::Float(x) => int_from_float(x),
         JsonKind::Str(text) | JsonKind::BigInt(text) => parse_int(text),
         JsonKind::Null | JsonKind::Array(_) | JsonKind::Object(_) => Err(ErrorType::IntType),
     }
@@ -65,6 +97,10 @@ macro_rules! integers {
 
             fn from_text(text: &'a str, c: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
                 Self::checked(parse_int(text), c, cx)
+            }
+
+            fn from_call(text: &'a str, declared: Declared, c: &Constraints, cx: &mut Validation<'a>) -> Option<Self> {
+                Self::checked(int_from_call(text, declared, cx.arena()), c, cx)
             }
 
             const CHECKS_AS_VALUE: bool = true;
@@ -145,6 +181,10 @@ impl<'a> Value<'a> for f64 {
         checked_float(parse_float(text), c, cx)
     }
 
+    fn from_call(text: &'a str, declared: Declared, c: &Constraints, cx: &mut Validation<'a>) -> Option<f64> {
+        checked_float(float_from_call(text, declared, cx.arena()), c, cx)
+    }
+
     const CHECKS_AS_VALUE: bool = true;
 
     /// serde_json writes a NaN or an infinity as `null`, which is no number: such a value is
@@ -182,6 +222,15 @@ impl<'a> Value<'a> for bool {
 
     fn from_text(text: &'a str, _: &Constraints, cx: &mut Validation<'a>) -> Option<bool> {
         parse_bool(text).map_err(|kind| cx.error(kind)).ok()
+    }
+
+    /// Powertools' `value.lower() == "true"`: any other text of a `boolean` is false.
+    fn from_call(text: &'a str, declared: Declared, _: &Constraints, cx: &mut Validation<'a>) -> Option<bool> {
+        if declared == Declared::Boolean {
+            return Some(text.eq_ignore_ascii_case("true"));
+        }
+        cx.error(ErrorType::BoolType);
+        None
     }
 
     const CHECKS_AS_VALUE: bool = true;
@@ -268,6 +317,10 @@ impl<'a, T: Value<'a>> Value<'a> for Option<T> {
 
     fn from_texts(texts: Texts<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<Option<T>> {
         T::from_texts(texts, c, cx).map(Some)
+    }
+
+    fn from_call(text: &'a str, declared: Declared, c: &Constraints, cx: &mut Validation<'a>) -> Option<Option<T>> {
+        T::from_call(text, declared, c, cx).map(Some)
     }
 
     fn from_form(values: FormValues<'a>, c: &Constraints, cx: &mut Validation<'a>) -> Option<Option<T>> {
