@@ -179,8 +179,8 @@ fn agent_param(item: Json<'_>) -> Option<(&str, &str)> {
 impl<'a> Query<'a> {
     /// One value of the parameter `name`, or `None`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
-        if let Some(pairs) = self.pairs {
-            return pairs.iter().rev().find(|param| param.name == name).map(|param| param.value);
+        if let Some(param) = self.last_param(name) {
+            return Some(param.value);
         }
         if self.params.is_some() {
             return agent_params(self.params).filter(|(key, _)| *key == name).last().map(|(_, value)| value);
@@ -195,11 +195,14 @@ impl<'a> Query<'a> {
     /// its declared type.
     pub(crate) fn agent_param(&self, name: &str) -> Option<(&'a str, Option<Declared>)> {
         match self.pairs {
-            Some(pairs) => {
-                pairs.iter().rev().find(|param| param.name == name).map(|param| (param.value, param.declared))
-            }
+            Some(_) => self.last_param(name).map(|param| (param.value, param.declared)),
             None => self.get(name).map(|value| (value, None)),
         }
+    }
+
+    /// The last of the read parameters named `name` (none before the pipeline reads them).
+    fn last_param(&self, name: &str) -> Option<&'a AgentParam<'a>> {
+        self.pairs?.iter().rev().find(|param| param.name == name)
     }
 
     /// Every value of the parameter `name`, in order. For HTTP API v2, whose events join

@@ -195,9 +195,7 @@ impl App {
         let bytes = self.handle(&mut workspace, &event.to_bytes(), &fake_context())?;
         Ok(TestResponse(serde_json::from_slice(bytes).unwrap_or(Value::Null)))
     }
-}
 
-impl App {
     /// `event` with the `type` of each of a function call's parameters that has none: the one
     /// the tool declares, else `string`.
     fn declare_parameter_types(&self, event: &TestEvent) -> TestEvent {

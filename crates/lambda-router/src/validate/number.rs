@@ -135,12 +135,7 @@ pub(crate) fn parse_int(text: &str) -> Result<Whole, ErrorType> {
     {
         return Err(ErrorType::IntParsingSize);
     }
-    let text = text.trim();
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
+    let (negative, digits) = split_sign(text.trim());
     let digits = match digits.split_once('.') {
         Some((whole, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => whole,
         Some(_) => return Err(ErrorType::IntParsing),
@@ -173,6 +168,15 @@ pub(crate) fn parse_int(text: &str) -> Result<Whole, ErrorType> {
         Some(value) => Whole::Exact(if negative { -value } else { value }),
         None => Whole::Huge { negative },
     })
+}
+
+/// Whether `text` starts with `-`, and the text after its sign (`-` or `+`), if any.
+pub(crate) fn split_sign(text: &str) -> (bool, &str) {
+    match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    }
 }
 
 /// The whole number an integral float stands for.

@@ -10,7 +10,7 @@
 
 use bumpalo::Bump;
 
-use super::number::{MAX_INT_DIGITS, Whole, parse_float};
+use super::number::{MAX_INT_DIGITS, Whole, parse_float, split_sign};
 
 /// The first code point of each run of ten Unicode decimal digits (category Nd, zero to nine), as
 /// Python 3.11's `unicodedata` (Unicode 14.0) lists them:
@@ -38,12 +38,7 @@ fn decimal(c: char) -> Option<u8> {
 /// The integer Python's `int(text)` reads, or `None` where it raises `ValueError` (beyond
 /// `i128`, only the sign is kept).
 pub(crate) fn int(text: &str) -> Option<Whole> {
-    let text = text.trim();
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
+    let (negative, digits) = split_sign(text.trim());
     let mut value = Some(0i128);
     let mut count = 0usize;
     let mut after_digit = false;
