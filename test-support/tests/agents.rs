@@ -271,9 +271,17 @@ fn look_alikes_and_hostile_shapes_are_refused_by_name() {
         ("no agent", edited(&|e| drop(e.as_object_mut().unwrap().remove("agent"))), "`agent`"),
         ("no apiPath", edited(&|e| drop(e.as_object_mut().unwrap().remove("apiPath"))), "apiPath"),
         ("parameters not a list", edited(&|e| e["parameters"] = json!({"limit": "1"})), "`parameters`"),
-        ("a parameter without a name", edited(&|e| e["parameters"] = json!([{"value": "1"}])), "`parameters`"),
-        ("a number as a value", edited(&|e| e["parameters"] = json!([{"name": "limit", "value": 1}])), "`parameters`"),
-        ("a list of strings", edited(&|e| e["parameters"] = json!(["limit=1"])), "`parameters`"),
+        (
+            "a parameter without a name",
+            edited(&|e| e["parameters"] = json!([{"name": "status", "value": "open"}, {"value": "1"}])),
+            "`parameters[1].name` is missing or not a string",
+        ),
+        (
+            "a number as a value",
+            edited(&|e| e["parameters"] = json!([{"name": "limit", "value": 1}])),
+            "`parameters[0].value` is missing or not a string",
+        ),
+        ("a list of strings", edited(&|e| e["parameters"] = json!(["limit=1"])), "`parameters[0]` is not an object"),
         ("requestBody not an object", edited(&|e| e["requestBody"] = json!("{}")), "`requestBody`"),
         (
             "properties not a list",
@@ -283,7 +291,7 @@ fn look_alikes_and_hostile_shapes_are_refused_by_name() {
         (
             "a property without a value",
             edited(&|e| e["requestBody"] = json!({"content": {"application/json": {"properties": [{"name": "a"}]}}})),
-            "properties",
+            "`requestBody.content.application/json.properties[0].value` is missing or not a string",
         ),
         (
             "an HTTP event with actionGroup",

@@ -41,6 +41,16 @@ pub enum EventError {
         /// The key that does not belong.
         field: &'static str,
     },
+    /// An entry of an Amazon Bedrock Agents list (`parameters`, a body's `properties`) is not
+    /// a `{"name", "value"}` object of strings.
+    BadEntry {
+        /// The list, as a JSON path.
+        list: &'static str,
+        /// The entry's position in the list, from 0.
+        index: usize,
+        /// The entry's key that is missing or not a string; `None` when the entry is no object.
+        key: Option<&'static str>,
+    },
     /// A field has the wrong JSON type.
     WrongType {
         /// The field, as a JSON path.
@@ -65,6 +75,12 @@ impl fmt::Display for EventError {
                 write!(f, "{} event without `{field}`", source.name())
             }
             EventError::WrongType { field, expected } => write!(f, "`{field}` is not {expected}"),
+            EventError::BadEntry { list, index, key: None } => {
+                write!(f, "`{list}[{index}]` is not an object (each entry is {{\"name\", \"type\", \"value\"}})")
+            }
+            EventError::BadEntry { list, index, key: Some(key) } => {
+                write!(f, "`{list}[{index}].{key}` is missing or not a string")
+            }
             EventError::Ambiguous { field } => write!(
                 f,
                 "unsupported event: an Amazon Bedrock Agents event (`actionGroup`) with `{field}`, \
@@ -307,9 +323,7 @@ fn agent_event<'a>(keys: &Keys<'a>) -> Result<Event<'a>, EventError> {
     }
     let agent = object_or_null(keys.agent, "agent")?.ok_or(EventError::Missing { source, field: "agent" })?;
     let action_group = required_str(keys.action_group, source, "actionGroup")?;
-    const LIST: &str = "a list of {\"name\", \"type\", \"value\"} objects whose names and values are strings";
-    let parameters =
-        name_value_list(keys.parameters).map_err(|()| EventError::WrongType { field: "parameters", expected: LIST })?;
+    let parameters = name_value_list(keys.parameters, "parameters")?;
     let properties = match keys.request_body {
         Some(body) if !body.is_null() && source == Source::BedrockAgent => {
             let content = member(body, "content").filter(|c| c.is_object());
@@ -317,10 +331,9 @@ fn agent_event<'a>(keys: &Keys<'a>) -> Result<Event<'a>, EventError> {
                 content.ok_or(EventError::WrongType { field: "requestBody", expected: "{\"content\": {..}}" })?;
             match member(content, "application/json").filter(|json| !json.is_null()) {
                 None => None,
-                Some(json) => name_value_list(member(json, "properties")).map_err(|()| EventError::WrongType {
-                    field: "requestBody.content.application/json.properties",
-                    expected: LIST,
-                })?,
+                Some(json) => {
+                    name_value_list(member(json, "properties"), "requestBody.content.application/json.properties")?
+                }
             }
         }
         _ => None,
@@ -353,16 +366,27 @@ fn agent_event<'a>(keys: &Keys<'a>) -> Result<Event<'a>, EventError> {
 }
 
 /// A list of `{"name": "...", "value": "..."}` objects (other keys, such as `type`, allowed):
-/// `Ok(None)` when null or absent, `Err(())` for anything else.
-fn name_value_list(value: Option<Json<'_>>) -> Result<Option<Json<'_>>, ()> {
+/// `Ok(None)` when null or absent; otherwise the error names the list, or its first entry that
+/// is not such an object and the key that is wrong.
+fn name_value_list<'a>(value: Option<Json<'a>>, list: &'static str) -> Result<Option<Json<'a>>, EventError> {
     match value {
         None => Ok(None),
         Some(value) if value.is_null() => Ok(None),
+        Some(value) if !value.is_array() => {
+            Err(EventError::WrongType { field: list, expected: "a list of {\"name\", \"type\", \"value\"} objects" })
+        }
         Some(value) => {
-            let is_pair = |item: Json<'_>| {
-                member(item, "name").and_then(string).is_some() && member(item, "value").and_then(string).is_some()
-            };
-            if value.is_array() && elements(value).all(is_pair) { Ok(Some(value)) } else { Err(()) }
+            for (index, item) in elements(value).enumerate() {
+                if !item.is_object() {
+                    return Err(EventError::BadEntry { list, index, key: None });
+                }
+                for key in ["name", "value"] {
+                    if member(item, key).and_then(string).is_none() {
+                        return Err(EventError::BadEntry { list, index, key: Some(key) });
+                    }
+                }
+            }
+            Ok(Some(value))
         }
     }
 }
