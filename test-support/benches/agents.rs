@@ -38,7 +38,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 /// The cases measured: `(group, case id in cases.jsonl)`; the id's last part names the floors.
-const MEASURED: [(&str, &str); 5] = [
+/// `GET /ping` (no parameter, no validation, the body `pong`) is the cheapest route either
+/// side answers: what the pipeline costs around a handler that does nothing.
+const MEASURED: [(&str, &str); 6] = [
+    ("agents: GET /ping (no input)", "bedrock-agent/ping"),
     ("agents: GET /claims?limit=1", "bedrock-agent/list-limit"),
     ("agents: POST /claims, 201 + session attributes", "bedrock-agent/file"),
     ("agents: POST /claims, 422 (2 errors)", "bedrock-agent/file-bad"),

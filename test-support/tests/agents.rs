@@ -283,6 +283,10 @@ fn look_alikes_and_hostile_shapes_are_refused_by_name() {
         ),
         ("a list of strings", edited(&|e| e["parameters"] = json!(["limit=1"])), "`parameters[0]` is not an object"),
         ("requestBody not an object", edited(&|e| e["requestBody"] = json!("{}")), "`requestBody`"),
+        // Empty values of the wrong type (the reference reads Python's falsy values as absent).
+        ("parameters an empty object", edited(&|e| e["parameters"] = json!({})), "`parameters` is not a list"),
+        ("requestBody without content", edited(&|e| e["requestBody"] = json!({})), "`requestBody` is not"),
+        ("sessionAttributes a list", edited(&|e| e["sessionAttributes"] = json!([])), "`sessionAttributes` is not"),
         (
             "properties not a list",
             edited(&|e| e["requestBody"] = json!({"content": {"application/json": {"properties": {"a": 1}}}})),
