@@ -373,3 +373,26 @@ fn the_swagger_page_has_the_reference_options_and_an_oauth2_redirect() {
     let plain = TestRequest::get("/swagger").http_v2().invoke(&contract::app()).unwrap().text();
     assert!(plain.contains("persistAuthorization: false") && !plain.contains("initOAuth"), "{plain}");
 }
+
+/// The agent's document (`--openapi --agent`) has no `enum`, which Amazon Bedrock Agents do not
+/// take: a fixed set's values are in its `description`, as Bedrock's guide asks. The 3.1
+/// document keeps `enum`.
+#[test]
+fn the_agents_document_says_a_fixed_set_in_its_description() {
+    let app = contract::app();
+    let agent: Value = serde_json::from_str(&app.agent_openapi_document()).unwrap();
+    assert_eq!(agent["openapi"], "3.0.3");
+    assert!(!agent.to_string().contains("\"enum\""), "no enum in the agent's document");
+    let theme = agent["paths"]["/me"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|parameter| parameter["name"] == "theme")
+        .expect("the theme cookie")["schema"]
+        .clone();
+    assert_eq!(theme, json!({"type": "string", "default": "light", "description": "One of: \"light\", \"dark\"."}));
+    let format = &agent["components"]["schemas"]["Format"];
+    assert_eq!(format, &json!({"type": "string", "title": "Format", "description": "One of: \"json\", \"csv\"."}));
+    let full: Value = serde_json::from_str(&app.openapi_document()).unwrap();
+    assert_eq!(full["components"]["schemas"]["Format"]["enum"], json!(["json", "csv"]));
+}

@@ -1,6 +1,8 @@
 //! JSON Schemas of typed inputs and models, in OpenAPI 3.1's spelling or 3.0's: a nullable
 //! value is `anyOf [.., {"type": "null"}]` in 3.1 and `nullable: true` in 3.0; an exclusive
-//! bound is a number in 3.1 and `minimum` with `exclusiveMinimum: true` in 3.0.
+//! bound is a number in 3.1 and `minimum` with `exclusiveMinimum: true` in 3.0. The 3.0
+//! document is the one for Amazon Bedrock Agents, which take no `enum`: a fixed set's values
+//! are said in its `description`.
 
 use super::document::Version;
 use super::writer::Writer;
@@ -50,6 +52,8 @@ impl Schemas<'_> {
     /// A type's schema with `constraints` where the reference puts them; `field` adds its
     /// default and description at the outside.
     fn schema(&mut self, schema: &'static Schema, constraints: &Constraints, field: Option<&FieldSchema>) {
+        // The allowed values, for a document without `enum` (the agent's: see `one_of`).
+        let mut allowed = None;
         match schema {
             Schema::Nullable(inner) => {
                 self.w.begin('{');
@@ -97,21 +101,31 @@ impl Schemas<'_> {
             }
             Schema::Literal(values) => {
                 self.w.typed("string");
-                self.w.key("enum");
-                self.w.begin('[');
-                for value in *values {
-                    self.w.string(value);
+                match self.version {
+                    Version::V31 => {
+                        self.w.key("enum");
+                        self.w.begin('[');
+                        for value in *values {
+                            self.w.string(value);
+                        }
+                        self.w.end(']');
+                    }
+                    Version::V30 => allowed = Some(one_of(values.iter().map(|value| json_string(value)))),
                 }
-                self.w.end(']');
             }
             Schema::IntLiteral(values) => {
                 self.w.typed("integer");
-                self.w.key("enum");
-                self.w.begin('[');
-                for value in *values {
-                    self.w.raw(&value.to_string());
+                match self.version {
+                    Version::V31 => {
+                        self.w.key("enum");
+                        self.w.begin('[');
+                        for value in *values {
+                            self.w.raw(&value.to_string());
+                        }
+                        self.w.end(']');
+                    }
+                    Version::V30 => allowed = Some(one_of(values.iter().map(i64::to_string))),
                 }
-                self.w.end(']');
             }
             Schema::Integer | Schema::Number => {
                 self.w.typed(if matches!(schema, Schema::Integer) { "integer" } else { "number" });
@@ -130,14 +144,15 @@ impl Schemas<'_> {
             Schema::DateTime => self.formatted("date-time"),
             Schema::Bytes => self.formatted("binary"),
         }
-        if let Some(field) = field {
-            if let Some(default) = field.default {
-                self.w.key("default");
-                self.w.raw(&default());
-            }
-            if let Some(description) = field.description {
-                self.w.field("description", description);
-            }
+        if let Some(default) = field.and_then(|field| field.default) {
+            self.w.key("default");
+            self.w.raw(&default());
+        }
+        match (field.and_then(|field| field.description), allowed) {
+            (Some(description), Some(allowed)) => self.w.field("description", &format!("{description} {allowed}")),
+            (Some(description), None) => self.w.field("description", description),
+            (None, Some(allowed)) => self.w.field("description", &allowed),
+            (None, None) => {}
         }
         self.w.end('}');
     }
@@ -218,15 +233,34 @@ impl Schemas<'_> {
     pub(super) fn enumeration(&mut self, name: &str, values: &[&str], description: Option<&str>) {
         self.w.typed("string");
         self.w.field("title", name);
-        if let Some(description) = description {
-            self.w.field("description", description);
+        match (self.version, description) {
+            (Version::V31, Some(description)) => self.w.field("description", description),
+            (Version::V31, None) => {}
+            (Version::V30, description) => {
+                let allowed = one_of(values.iter().map(|value| json_string(value)));
+                self.w.field("description", &description.map_or(allowed.clone(), |d| format!("{d} {allowed}")));
+            }
         }
-        self.w.key("enum");
-        self.w.begin('[');
-        for value in values {
-            self.w.string(value);
+        if self.version == Version::V31 {
+            self.w.key("enum");
+            self.w.begin('[');
+            for value in values {
+                self.w.string(value);
+            }
+            self.w.end(']');
         }
-        self.w.end(']');
         self.w.end('}');
     }
+}
+
+/// The allowed values of a fixed set, as the agent's document says them: Amazon Bedrock
+/// Agents take a subset of OpenAPI 3.0 without `enum`, and ask for the allowed values in the
+/// `description` instead ("Define OpenAPI schemas for your agent's action groups").
+fn json_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn one_of(values: impl Iterator<Item = String>) -> String {
+    let values: Vec<String> = values.collect();
+    format!("One of: {}.", values.join(", "))
 }
