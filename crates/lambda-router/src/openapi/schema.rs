@@ -6,6 +6,7 @@
 
 use super::document::Version;
 use super::writer::Writer;
+use crate::response::encode::write_str;
 use crate::validate::{Constraints, FieldSchema, ModelSchema, Schema};
 
 /// The component schemas met while writing the document, each written once at the end.
@@ -52,7 +53,7 @@ impl Schemas<'_> {
     /// A type's schema with `constraints` where the reference puts them; `field` adds its
     /// default and description at the outside.
     fn schema(&mut self, schema: &'static Schema, constraints: &Constraints, field: Option<&FieldSchema>) {
-        // The allowed values, for a document without `enum` (the agent's: see `one_of`).
+        // A fixed set's values, for a document without `enum` (see `fixed_set`).
         let mut allowed = None;
         match schema {
             Schema::Nullable(inner) => {
@@ -101,31 +102,11 @@ impl Schemas<'_> {
             }
             Schema::Literal(values) => {
                 self.w.typed("string");
-                match self.version {
-                    Version::V31 => {
-                        self.w.key("enum");
-                        self.w.begin('[');
-                        for value in *values {
-                            self.w.string(value);
-                        }
-                        self.w.end(']');
-                    }
-                    Version::V30 => allowed = Some(one_of(values.iter().map(|value| json_string(value)))),
-                }
+                allowed = self.fixed_set(FixedSet::Strings(values));
             }
             Schema::IntLiteral(values) => {
                 self.w.typed("integer");
-                match self.version {
-                    Version::V31 => {
-                        self.w.key("enum");
-                        self.w.begin('[');
-                        for value in *values {
-                            self.w.raw(&value.to_string());
-                        }
-                        self.w.end(']');
-                    }
-                    Version::V30 => allowed = Some(one_of(values.iter().map(i64::to_string))),
-                }
+                allowed = self.fixed_set(FixedSet::Integers(values));
             }
             Schema::Integer | Schema::Number => {
                 self.w.typed(if matches!(schema, Schema::Integer) { "integer" } else { "number" });
@@ -148,13 +129,57 @@ impl Schemas<'_> {
             self.w.key("default");
             self.w.raw(&default());
         }
-        match (field.and_then(|field| field.description), allowed) {
+        self.description(field.and_then(|field| field.description), allowed);
+        self.w.end('}');
+    }
+
+    /// A fixed set of values: `enum` in 3.1. Amazon Bedrock Agents take a subset of OpenAPI 3.0
+    /// without `enum`, and ask for the allowed values in the `description` instead ("Define
+    /// OpenAPI schemas for your agent's action groups"): in 3.0, nothing is written and that
+    /// sentence is returned, for [`description`](Self::description).
+    fn fixed_set(&mut self, values: FixedSet<'_>) -> Option<String> {
+        match self.version {
+            Version::V31 => {
+                self.w.key("enum");
+                self.w.begin('[');
+                match values {
+                    FixedSet::Strings(values) => values.iter().for_each(|value| self.w.string(value)),
+                    FixedSet::Integers(values) => values.iter().for_each(|value| self.w.raw(&value.to_string())),
+                }
+                self.w.end(']');
+                None
+            }
+            Version::V30 => {
+                // `One of: "a", "b".`: each value after a space and before a comma, the last
+                // comma a full stop.
+                let mut sentence = b"One of:".to_vec();
+                match values {
+                    FixedSet::Strings(values) => values.iter().for_each(|value| {
+                        sentence.push(b' ');
+                        write_str(&mut sentence, value);
+                        sentence.push(b',');
+                    }),
+                    FixedSet::Integers(values) => values.iter().for_each(|value| {
+                        sentence.extend_from_slice(format!(" {value},").as_bytes());
+                    }),
+                }
+                if sentence.last() == Some(&b',') {
+                    sentence.pop();
+                }
+                sentence.push(b'.');
+                String::from_utf8(sentence).ok()
+            }
+        }
+    }
+
+    /// A schema's `description`: its own, then the allowed values of a fixed set (3.0's).
+    fn description(&mut self, description: Option<&str>, allowed: Option<String>) {
+        match (description, allowed) {
             (Some(description), Some(allowed)) => self.w.field("description", &format!("{description} {allowed}")),
             (Some(description), None) => self.w.field("description", description),
             (None, Some(allowed)) => self.w.field("description", &allowed),
             (None, None) => {}
         }
-        self.w.end('}');
     }
 
     fn formatted(&mut self, format: &str) {
@@ -233,34 +258,24 @@ impl Schemas<'_> {
     pub(super) fn enumeration(&mut self, name: &str, values: &[&str], description: Option<&str>) {
         self.w.typed("string");
         self.w.field("title", name);
-        match (self.version, description) {
-            (Version::V31, Some(description)) => self.w.field("description", description),
-            (Version::V31, None) => {}
-            (Version::V30, description) => {
-                let allowed = one_of(values.iter().map(|value| json_string(value)));
-                self.w.field("description", &description.map_or(allowed.clone(), |d| format!("{d} {allowed}")));
+        // The description before the values, as the reference writes a component.
+        match self.version {
+            Version::V31 => {
+                self.description(description, None);
+                self.fixed_set(FixedSet::Strings(values));
             }
-        }
-        if self.version == Version::V31 {
-            self.w.key("enum");
-            self.w.begin('[');
-            for value in values {
-                self.w.string(value);
+            Version::V30 => {
+                let allowed = self.fixed_set(FixedSet::Strings(values));
+                self.description(description, allowed);
             }
-            self.w.end(']');
         }
         self.w.end('}');
     }
 }
 
-/// The allowed values of a fixed set, as the agent's document says them: Amazon Bedrock
-/// Agents take a subset of OpenAPI 3.0 without `enum`, and ask for the allowed values in the
-/// `description` instead ("Define OpenAPI schemas for your agent's action groups").
-fn json_string(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-fn one_of(values: impl Iterator<Item = String>) -> String {
-    let values: Vec<String> = values.collect();
-    format!("One of: {}.", values.join(", "))
+/// The values of a fixed set: a literal's or an enum's.
+#[derive(Clone, Copy)]
+enum FixedSet<'v> {
+    Strings(&'v [&'v str]),
+    Integers(&'v [i64]),
 }
